@@ -1,0 +1,304 @@
+"""Semantic checks: what a JSON Schema cannot say about a playbook.
+
+Each check is a function ``(playbook, sources) -> Iterable[Problem]`` listed in
+:data:`CHECKS`, so adding one is adding a row. All checks run and all their
+problems are reported together.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+
+from .clauses import TERM_FIELDS, parse_template, template_references
+from .errors import Location, Problem, did_you_mean
+from .expressions import Comparison, Condition
+from .load import Sources
+from .model import DEAL_FIELDS, Fact, Item, Playbook, Question, Section
+
+__all__ = ["CHECKS", "run_checks", "resolution_order", "conditions_of", "templates_of"]
+
+NUMERIC_TYPES = ("integer", "number", "money", "percent")
+_TEMPLATE_GLOBALS = {"loop", "range", "namespace", "cycler", "joiner", "dict"}
+
+
+def resolution_order(sections: Iterable[Section]) -> tuple[tuple[Question | Fact, ...], list[Problem]]:
+    """Questions with a ``when`` and facts, each after everything it reads.
+
+    A fact or condition that depends on itself, directly or through others,
+    is reported as a problem naming the cycle.
+    """
+    nodes: dict[str, Question | Fact] = {}
+    for section in sections:
+        nodes.update({question.id: question for question in section.questions if question.when is not None})
+        nodes.update({fact.id: fact for fact in section.facts})
+    depends = {name: [read for read in _condition(node).names if read in nodes] for name, node in nodes.items()}
+    order: list[Question | Fact] = []
+    placed: set[str] = set()
+    progress = True
+    while progress:
+        progress = False
+        for name, node in nodes.items():
+            if name not in placed and all(dependency in placed for dependency in depends[name]):
+                order.append(node)
+                placed.add(name)
+                progress = True
+    problems = []
+    for name in nodes:
+        if name not in placed:
+            cycle = _cycle(name, depends)
+            if cycle and cycle[0] == name:
+                kind = "fact" if isinstance(nodes[name], Fact) else "question"
+                problems.append(Problem(nodes[name].location, f"{kind} '{name}' depends on itself: {' -> '.join(cycle)}"))
+    return tuple(order), problems
+
+
+def _cycle(start: str, depends: dict[str, list[str]]) -> list[str]:
+    path: list[str] = []
+
+    def visit(name: str) -> list[str]:
+        if name in path:
+            return [*path[path.index(name):], name]
+        path.append(name)
+        for dependency in depends[name]:
+            found = visit(dependency)
+            if found:
+                return found
+        path.pop()
+        return []
+
+    found = visit(start)
+    return found[found.index(start):] if start in found else found
+
+
+def _condition(node: Question | Fact) -> Condition:
+    return node.expr if isinstance(node, Fact) else node.when  # type: ignore[return-value]
+
+
+def conditions_of(playbook: Playbook) -> Iterator[tuple[Condition, Location]]:
+    """Every condition in the playbook with the location of its text."""
+    for question in playbook.questions:
+        if question.when is not None:
+            yield question.when, _sub(question.location, "when")
+    for fact in playbook.facts:
+        yield fact.expr, _sub(fact.location, "expr")
+    for item in playbook.items:
+        if item.applies_when is not None:
+            yield item.applies_when, _sub(item.location, "applies_when")
+    for rule in playbook.rules:
+        yield rule.when, _sub(rule.location, "when")
+
+
+def templates_of(playbook: Playbook) -> Iterator[tuple[str, Location]]:
+    """Every template (position summaries, clauses, flag messages) with its location."""
+    for item in playbook.items:
+        for position in (*item.positions.tiers, item.positions.walk_away):
+            yield position.summary, _sub(position.location, "summary")
+            if position.clause:
+                yield position.clause, _sub(position.location, "clause")
+    for rule in playbook.rules:
+        for effect in rule.effects:
+            if effect.kind == "flag":
+                yield effect.message, _sub(effect.location, "flag", "message")
+
+
+def _sub(location: Location, *parts: str) -> Location:
+    return Location(location.file, location.line, location.column, "/".join([location.path, *parts]))
+
+
+def check_unique_ids(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    groups: list[tuple[str, list[tuple[str, Location]]]] = [
+        ("question or fact", [(q.id, q.location) for q in playbook.questions] + [(f.id, f.location) for f in playbook.facts]),
+        ("item", [(item.id, item.location) for item in playbook.items]),
+        ("term", [(term.id, term.location) for term in playbook.terms]),
+        ("rule", [(rule.id, rule.location) for rule in playbook.rules]),
+        ("module", [(module.id, Location(module.file, 1, 1)) for module in playbook.modules]),
+        ("section", [(section.id, Location(section.file, 1, 1)) for section in playbook.sections]),
+        ("department", [(department.id, Location(playbook.root)) for department in playbook.departments]),
+    ]
+    for kind, entries in groups:
+        counts = Counter(name for name, _ in entries)
+        seen: set[str] = set()
+        for name, location in entries:
+            if counts[name] > 1:
+                if name in seen:
+                    yield Problem(sources.locate(location, "id"), f"duplicate {kind} id '{name}'")
+                seen.add(name)
+    for question in playbook.questions:
+        values = Counter(question.option_values)
+        for value, count in values.items():
+            if count > 1:
+                yield Problem(sources.locate(question.location, "options"), f"option '{value}' listed {count} times")
+
+
+def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    known = {*playbook.questions_by_id, *playbook.facts_by_id, *(f"deal.{name}" for name in DEAL_FIELDS)}
+    for condition, location in conditions_of(playbook):
+        here = sources.locate(location)
+        for name in condition.names:
+            if name not in known:
+                if name in playbook.terms_by_id:
+                    yield Problem(here, f"term '{name}' cannot be used in a condition (rules set terms; conditions read answers and facts)")
+                else:
+                    kind = "deal field" if name.startswith("deal.") else "question or fact"
+                    yield Problem(here, f"unknown {kind} '{name}'{did_you_mean(name, known)}")
+        for comparison in condition.comparisons:
+            question = playbook.questions_by_id.get(comparison.name)
+            if question is not None:
+                for message in _comparison_problems(question, comparison):
+                    yield Problem(here, message)
+
+
+def _comparison_problems(question: Question, comparison: Comparison) -> Iterator[str]:
+    kind, name, op = question.type, question.id, comparison.op
+    ordering = op in ("lt", "lteq", "gt", "gteq")
+    for value in comparison.values:
+        if kind in ("choice", "multi-choice"):
+            if ordering:
+                yield f"'{name}' is a {kind} question; its answers cannot be ordered with '<' or '>'"
+            elif kind == "multi-choice" and op in ("eq", "ne", "in", "notin"):
+                yield f"'{name}' is a multi-choice question (a list); test membership with '\"{value}\" in {name}'"
+            elif value is None:
+                continue
+            elif value not in question.option_values:
+                yield f"{value!r} is not an option of question '{name}'{did_you_mean(str(value), question.option_values)}"
+        elif kind == "bool" and value is not None and not isinstance(value, bool):
+            yield f"'{name}' is a yes/no question; compare it with true or false, not {value!r}"
+        elif kind in NUMERIC_TYPES and value is not None and (isinstance(value, (bool, str))):
+            yield f"'{name}' is a {kind} question; compare it with a number, not {value!r}"
+        elif kind in ("text", "date") and value is not None and not isinstance(value, str):
+            yield f"'{name}' is a {kind} question; compare it with a quoted string, not {value!r}"
+        if op in ("contains", "notcontains") and kind != "multi-choice" and kind != "text":
+            yield f"'{name}' is a {kind} question, not a list; use '{name} == {value!r}' or '{name} in [...]'"
+
+
+def check_references(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    departments = playbook.departments_by_id
+    for item in playbook.items:
+        if item.owner not in departments:
+            yield Problem(sources.locate(item.location, "owner"), f"unknown department '{item.owner}'{did_you_mean(item.owner, departments)}")
+        for index, term in enumerate(item.terms):
+            if term not in playbook.terms_by_id:
+                yield Problem(sources.locate(item.location, "terms", index), f"unknown term '{term}'{did_you_mean(term, playbook.terms_by_id)}")
+    for term in playbook.terms:
+        if term.owner not in departments:
+            yield Problem(sources.locate(term.location, "owner"), f"unknown department '{term.owner}'{did_you_mean(term.owner, departments)}")
+    for rule in playbook.rules:
+        for effect in rule.effects:
+            for item_id in effect.items:
+                item = playbook.items_by_id.get(item_id)
+                if item is None:
+                    yield Problem(sources.locate(effect.location), f"unknown item '{item_id}'{did_you_mean(item_id, playbook.items_by_id)}")
+                elif effect.kind == "open_at" and effect.tier > len(item.positions.fallbacks):
+                    yield Problem(sources.locate(effect.location), f"item '{item_id}' has {len(item.positions.fallbacks)} fallback(s); it cannot open at tier {effect.tier}")
+            if effect.kind == "set_term" and effect.term not in playbook.terms_by_id:
+                yield Problem(sources.locate(effect.location, "set_term", "term"), f"unknown term '{effect.term}'{did_you_mean(effect.term, playbook.terms_by_id)}")
+            if effect.kind == "require_approver" and effect.approver not in departments:
+                yield Problem(sources.locate(effect.location, "require_approver", "approver"), f"unknown department '{effect.approver}'{did_you_mean(effect.approver, departments)}")
+
+
+def check_term_order(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    for term in playbook.terms:
+        message = _order_problem(term.better, term.target, term.fallback, term.walk_away)
+        if message:
+            yield Problem(sources.locate(term.location), f"term '{term.id}': {message}")
+    for rule in playbook.rules:
+        for effect in rule.effects:
+            term = playbook.terms_by_id.get(effect.term) if effect.kind == "set_term" else None
+            if term is not None:
+                merged = {"target": term.target, "fallback": term.fallback, "walk_away": term.walk_away, **dict(effect.values)}
+                message = _order_problem(term.better, merged["target"], merged["fallback"], merged["walk_away"])
+                if message:
+                    yield Problem(sources.locate(effect.location), f"rule '{rule.id}' sets term '{term.id}' so that {message}")
+
+
+def _order_problem(better: str, target: float, fallback: float, walk_away: float) -> str:
+    ordered = (target <= fallback <= walk_away) if better == "lower" else (target >= fallback >= walk_away)
+    if ordered:
+        return ""
+    relation = "<=" if better == "lower" else ">="
+    return f"with better: {better}, target {relation} fallback {relation} walk_away must hold (got {target}, {fallback}, {walk_away})"
+
+
+def check_templates(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    names = {*playbook.questions_by_id, *playbook.facts_by_id, "deal", "terms", *_TEMPLATE_GLOBALS}
+    for source, location in templates_of(playbook):
+        here = sources.locate(location)
+        try:
+            tree = parse_template(source)
+        except TemplateSyntaxError as error:
+            yield Problem(here, f"template syntax error on line {error.lineno} of the template: {error.message}")
+            continue
+        for name, attribute, line in template_references(tree):
+            suffix = f" (line {line} of the template)" if line > 1 else ""
+            if name not in names:
+                yield Problem(here, f"unknown name '{name}' in template{did_you_mean(name, names)}{suffix}")
+            elif name == "deal" and attribute is not None and attribute not in DEAL_FIELDS:
+                yield Problem(here, f"unknown deal field 'deal.{attribute}'{did_you_mean(attribute, DEAL_FIELDS)}{suffix}")
+            elif name == "terms" and attribute is not None:
+                term_id, _, field = attribute.partition(".")
+                if term_id not in playbook.terms_by_id:
+                    yield Problem(here, f"unknown term 'terms.{term_id}'{did_you_mean(term_id, playbook.terms_by_id)}{suffix}")
+                elif field:
+                    yield Problem(here, f"terms.{term_id} has no field '{field}' (fields: {', '.join(TERM_FIELDS)}){suffix}")
+
+
+def check_questions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    for question in playbook.questions:
+        default = question.default
+        here = sources.locate(question.location, "default")
+        if question.minimum is not None and question.maximum is not None and question.minimum > question.maximum:
+            yield Problem(sources.locate(question.location, "minimum"), "minimum is greater than maximum")
+        if question.type not in NUMERIC_TYPES and (question.minimum is not None or question.maximum is not None):
+            yield Problem(sources.locate(question.location), f"minimum/maximum only apply to numeric questions, not {question.type}")
+        if default is None:
+            continue
+        message = _default_problem(question, default)
+        if message:
+            yield Problem(here, message)
+
+
+def _default_problem(question: Question, default: Any) -> str:
+    kind = question.type
+    if kind == "choice":
+        if default not in question.option_values:
+            return f"default {default!r} is not an option{did_you_mean(str(default), question.option_values)}"
+    elif kind == "multi-choice":
+        if not isinstance(default, list):
+            return "the default of a multi-choice question is a list, e.g. [a, b] or []"
+        unknown = [value for value in default if value not in question.option_values]
+        if unknown:
+            return f"default {unknown[0]!r} is not an option{did_you_mean(str(unknown[0]), question.option_values)}"
+    elif kind == "bool" and not isinstance(default, bool):
+        return "the default of a yes/no question is true or false"
+    elif kind in NUMERIC_TYPES and (isinstance(default, bool) or not isinstance(default, (int, float))):
+        return f"the default of a {kind} question is a number"
+    elif kind == "integer" and not isinstance(default, int):
+        return "the default of an integer question is a whole number"
+    elif kind in ("text", "date") and not isinstance(default, str):
+        return f"the default of a {kind} question is text"
+    return ""
+
+
+#: The semantic checks, run in this order; each yields problems.
+CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
+    "unique-ids": check_unique_ids,
+    "condition-names": check_condition_names,
+    "references": check_references,
+    "term-order": check_term_order,
+    "templates": check_templates,
+    "questions": check_questions,
+}
+
+
+def run_checks(playbook: Playbook, sources: Sources) -> list[Problem]:
+    """Run every check in :data:`CHECKS` and return all problems found."""
+    return [problem for check in CHECKS.values() for problem in check(playbook, sources)]
+
+
+def item_is_conditional(item: Item) -> bool:
+    """Whether an item applies only to some deals (by its own condition)."""
+    return item.applies_when is not None

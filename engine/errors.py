@@ -1,0 +1,112 @@
+"""The exceptions dealbook raises, and how they print.
+
+Every problem a user can cause — a malformed file, a schema violation, an
+unknown id, a bad answer, a disallowed expression — is a :class:`DealbookError`.
+Problems found in files carry a :class:`Location` and print as one line::
+
+    playbooks/itam/modules/01-scope.yaml:12:7: unknown question 'deploymnt' (did you mean 'deployment'?) [items/0/applies_when]
+
+Validation collects every problem it finds and raises them together as a
+:class:`ValidationErrors`, so an author fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+__all__ = [
+    "DealbookError",
+    "Location",
+    "Problem",
+    "ValidationErrors",
+    "InputFileError",
+    "did_you_mean",
+    "EXIT_OK",
+    "EXIT_INVALID",
+    "EXIT_USAGE",
+    "EXIT_INTERRUPTED",
+]
+
+#: Exit codes of the ``dealbook`` command (documented in the README).
+EXIT_OK = 0
+EXIT_INVALID = 1  # the playbook, the answers or another input file has problems
+EXIT_USAGE = 2  # wrong command-line usage (click's own code)
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something is: a file, a 1-based line and column, and a YAML path."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    path: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        return where
+
+    def child(self, path: str) -> Location:
+        """The same file, pointing at a different YAML path (position unknown)."""
+        return Location(self.file, 0, 0, path)
+
+
+class DealbookError(Exception):
+    """Root of every error dealbook reports to a user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in an input file."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        suffix = f" [{self.location.path}]" if self.location.path else ""
+        return f"{self.location}: {self.message}{suffix}"
+
+
+class InputFileError(DealbookError):
+    """A single problem with an input file, with its location."""
+
+    def __init__(self, location: Location, message: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(location, message)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return (self.problem,)
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+class ValidationErrors(DealbookError):
+    """All problems found while validating a playbook or an answers file."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(
+            sorted(set(problems), key=lambda p: (p.location.file, p.location.line, p.location.column, p.message))
+        )
+        super().__init__(f"{len(self.problems)} problem(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+    @staticmethod
+    def raise_if(problems: Sequence[Problem]) -> None:
+        """Raise the problems together, if there are any."""
+        if problems:
+            raise ValidationErrors(problems)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ``(did you mean 'x'?)`` suffix for a misspelt id, or an empty string."""
+    match = get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

@@ -1,0 +1,318 @@
+"""The result of evaluating a deal, as frozen dataclasses built on demand.
+
+:func:`dealbook.evaluate` records only what conditions held and what effects
+fired (an :class:`Outcome`). :class:`Evaluation` derives everything a
+negotiator reads from that — applicable items with their opening position,
+skipped items with the reason, term values, risk flags, approvers, and the
+decision trace — each once, when first asked for. Clause text is rendered
+only when a renderer or ``--explain`` asks for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .answers import Answers
+from .clauses import DealView, TermValue, render_template
+from .errors import Location
+from .expressions import Condition
+from .model import PRIORITIES, SEVERITIES, Department, Effect, Item, Module, Playbook, Position, Rule, Term
+
+__all__ = [
+    "Evaluation",
+    "Outcome",
+    "ItemResult",
+    "SkippedItem",
+    "TermResult",
+    "RiskFlag",
+    "Approval",
+    "Decision",
+    "RenderedPosition",
+]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the rules did to one deal, in compact form (filled while evaluating)."""
+
+    included: dict[int, int] = field(default_factory=dict)  # item index -> rule index
+    excluded: dict[int, int] = field(default_factory=dict)
+    raised: dict[int, tuple[int, int]] = field(default_factory=dict)  # item -> (rank, rule)
+    lowered: dict[int, tuple[int, int]] = field(default_factory=dict)
+    tiers: dict[int, tuple[int, int]] = field(default_factory=dict)  # item -> (tier, rule)
+    terms: dict[str, dict[str, tuple[float, int]]] = field(default_factory=dict)  # term -> field -> (value, rule)
+    flags: list[tuple[int, Effect]] = field(default_factory=list)
+    approvers: dict[str, list[tuple[int, Effect]]] = field(default_factory=dict)
+    overrides: list[tuple[str, int, int]] = field(default_factory=list)  # (what, earlier rule, later rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One explained decision: what was decided, by which condition, reading which values."""
+
+    subject: str
+    outcome: str
+    source: Location
+    condition: str | None = None
+    reads: tuple[tuple[str, Any], ...] = ()
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.subject}: {self.outcome}"
+        if self.condition:
+            text += f" — {self.condition}"
+        if self.reads:
+            text += " [" + ", ".join(f"{name}={_show(value)}" for name, value in self.reads) + "]"
+        return text
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "unanswered"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class TermResult:
+    """A term's values for this deal, after rules."""
+
+    term: Term
+    target: float
+    fallback: float
+    walk_away: float
+    set_by: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.term.id
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """An item that applies to the deal, tailored."""
+
+    item: Item
+    module: Module
+    priority: str
+    tier: int
+    terms: tuple[TermResult, ...]
+    reasons: tuple[Decision, ...]
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def opening(self) -> Position:
+        """The position we open with (the preferred one unless a rule moved it)."""
+        return self.item.positions.tier(self.tier)
+
+    @property
+    def fallbacks(self) -> tuple[Position, ...]:
+        """The fallbacks still available after the opening position, in order."""
+        return self.item.positions.fallbacks[self.tier:]
+
+    @property
+    def walk_away(self) -> Position:
+        return self.item.positions.walk_away
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedItem:
+    """An item that does not apply to the deal, and why."""
+
+    item: Item
+    reason: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFlag:
+    """A risk a rule raised for this deal."""
+
+    severity: str
+    message: str
+    rule: Rule
+    because: str
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A department whose approval the deal needs, with the reasons."""
+
+    department: Department
+    reasons: tuple[tuple[str, str], ...]  # (rule id, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPosition:
+    """A position's summary and clause, rendered for this deal."""
+
+    summary: str
+    clause: str | None
+
+
+def _reads(condition: Condition, values: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple((name, values.get(name)) for name in condition.names)
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """The playbook tailored to one deal. Build it with :func:`dealbook.evaluate`."""
+
+    playbook: Playbook
+    answers: Answers
+    values: Mapping[str, Any] = field(repr=False)
+    applies: tuple[bool, ...] = field(repr=False)
+    fired: tuple[int, ...] = field(repr=False)
+    outcome: Outcome = field(repr=False)
+
+    # --- items -----------------------------------------------------------
+
+    def _item_decision(self, index: int) -> Decision:
+        item = self.playbook.items[index]
+        if item.applies_when is None:
+            return Decision(f"item {item.id}", "applies to every deal", item.location)
+        verdict = "applies" if self.applies[index] else "does not apply"
+        return Decision(f"item {item.id}", verdict, item.location, item.applies_when.source, _reads(item.applies_when, self.values))
+
+    def _rule_decision(self, rule_index: int, outcome: str, subject: str) -> Decision:
+        rule = self.playbook.rules[rule_index]
+        return Decision(subject, outcome, rule.location, rule.when.source, _reads(rule.when, self.values), rule.id)
+
+    @cached_property
+    def items(self) -> tuple[ItemResult, ...]:
+        """Items that apply, in playbook order."""
+        results = []
+        outcome = self.outcome
+        for index, item in enumerate(self.playbook.items):
+            if index in outcome.excluded or not (self.applies[index] or index in outcome.included):
+                continue
+            subject = f"item {item.id}"
+            reasons = [self._item_decision(index)] if self.applies[index] else []
+            if index in outcome.included:
+                reasons.append(self._rule_decision(outcome.included[index], "included by rule", subject))
+            rank = PRIORITIES.index(item.priority)
+            if index in outcome.lowered:
+                rank = max(rank, outcome.lowered[index][0])
+                reasons.append(self._rule_decision(outcome.lowered[index][1], f"priority lowered to {PRIORITIES[outcome.lowered[index][0]]}", subject))
+            if index in outcome.raised:
+                rank = min(rank, outcome.raised[index][0])
+                reasons.append(self._rule_decision(outcome.raised[index][1], f"priority raised to {PRIORITIES[outcome.raised[index][0]]}", subject))
+            tier = 0
+            if index in outcome.tiers:
+                tier = outcome.tiers[index][0]
+                reasons.append(self._rule_decision(outcome.tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position", subject))
+            terms = tuple(self.terms_by_id[term] for term in item.terms)
+            results.append(ItemResult(item, self.playbook.modules_by_id[item.module], PRIORITIES[rank], tier, terms, tuple(reasons)))
+        return tuple(results)
+
+    @cached_property
+    def skipped(self) -> tuple[SkippedItem, ...]:
+        """Items that do not apply, each with the decision that ruled it out."""
+        skipped = []
+        for index, item in enumerate(self.playbook.items):
+            if index in self.outcome.excluded:
+                skipped.append(SkippedItem(item, self._rule_decision(self.outcome.excluded[index], "excluded by rule", f"item {item.id}")))
+            elif not (self.applies[index] or index in self.outcome.included):
+                skipped.append(SkippedItem(item, self._item_decision(index)))
+        return tuple(skipped)
+
+    @cached_property
+    def items_by_module(self) -> tuple[tuple[Module, tuple[ItemResult, ...]], ...]:
+        """Applicable items grouped by module (modules without any are left out)."""
+        groups = []
+        for module in self.playbook.modules:
+            items = tuple(result for result in self.items if result.item.module == module.id)
+            if items:
+                groups.append((module, items))
+        return tuple(groups)
+
+    # --- terms, flags, approvers --------------------------------------------
+
+    @cached_property
+    def terms_by_id(self) -> dict[str, TermResult]:
+        """Every term's value for this deal (targets, fallbacks, walk-aways after rules)."""
+        results = {}
+        for term in self.playbook.terms:
+            overrides = self.outcome.terms.get(term.id, {})
+            values = {name: overrides[name][0] if name in overrides else getattr(term, name) for name in ("target", "fallback", "walk_away")}
+            rules = tuple(dict.fromkeys(self.playbook.rules[rule].id for _, rule in overrides.values()))
+            results[term.id] = TermResult(term, values["target"], values["fallback"], values["walk_away"], rules)
+        return results
+
+    @cached_property
+    def terms(self) -> tuple[TermResult, ...]:
+        """Terms carried by applicable items, in playbook order: the term sheet."""
+        shown = {term for result in self.items for term in result.item.terms}
+        return tuple(result for term_id, result in self.terms_by_id.items() if term_id in shown)
+
+    @cached_property
+    def flags(self) -> tuple[RiskFlag, ...]:
+        """Risk flags raised by rules, most severe first."""
+        flags = [
+            RiskFlag(effect.level, self.render(effect.message, effect.location), self.playbook.rules[rule], self.playbook.rules[rule].because)
+            for rule, effect in self.outcome.flags
+        ]
+        return tuple(sorted(flags, key=lambda flag: SEVERITIES.index(flag.severity)))
+
+    @cached_property
+    def approvals(self) -> tuple[Approval, ...]:
+        """Departments whose approval rules require, in playbook department order."""
+        departments = self.playbook.departments_by_id
+        return tuple(
+            Approval(departments[name], tuple((self.playbook.rules[rule].id, effect.message) for rule, effect in self.outcome.approvers[name]))
+            for name in departments
+            if name in self.outcome.approvers
+        )
+
+    # --- explanation ------------------------------------------------------
+
+    @cached_property
+    def trace(self) -> tuple[Decision, ...]:
+        """Every decision: questions set aside, facts, item conditions, rules, overrides."""
+        decisions: list[Decision] = []
+        for node in self.playbook.resolution_order:
+            condition = getattr(node, "when", None) or getattr(node, "expr", None)
+            assert condition is not None
+            if hasattr(node, "expr"):
+                decisions.append(Decision(f"fact {node.id}", f"= {_show(self.values[node.id])}", node.location, condition.source, _reads(condition, self.values)))
+            elif not condition(self.values):
+                ignored = " (its answer is ignored)" if node.id in self.answers.values else ""
+                decisions.append(Decision(f"question {node.id}", f"not asked{ignored}", node.location, condition.source, _reads(condition, self.values)))
+        decisions.extend(self._item_decision(index) for index in range(len(self.playbook.items)))
+        fired = set(self.fired)
+        for index, rule in enumerate(self.playbook.rules):
+            decisions.append(self._rule_decision(index, "fired" if index in fired else "did not fire", f"rule {rule.id}"))
+        for what, earlier, later in self.outcome.overrides:
+            rules = self.playbook.rules
+            decisions.append(Decision(what, f"rule {rules[later].id} overrides rule {rules[earlier].id}", rules[later].location, rule=rules[later].id))
+        return tuple(decisions)
+
+    # --- clause text --------------------------------------------------------
+
+    @cached_property
+    def template_context(self) -> dict[str, Any]:
+        """What clause templates see: answers, facts, ``deal`` and ``terms``."""
+        deal = self.answers.deal
+        context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
+        context["deal"] = DealView(deal.name, deal.vendor, deal.customer, deal.product, deal.currency, deal.date, deal.negotiator)
+        context["terms"] = {
+            term_id: TermValue(result.term, result.target, result.fallback, result.walk_away) for term_id, result in self.terms_by_id.items()
+        }
+        return context
+
+    def render(self, template: str, location: Location) -> str:
+        """Render one playbook template (a summary, clause or flag message) for this deal."""
+        return render_template(template, self.template_context, location)
+
+    def position(self, position: Position) -> RenderedPosition:
+        """A position's summary and clause language, rendered for this deal."""
+        clause = self.render(position.clause, position.location) if position.clause else None
+        return RenderedPosition(self.render(position.summary, position.location), clause)

@@ -1,0 +1,243 @@
+"""Reading YAML and JSON input safely, remembering where every value came from.
+
+PyYAML's ``safe_load`` is not enough for files people edit by hand: it
+expands aliases (a "billion laughs" file takes minutes and gigabytes), keeps
+the last of two duplicate keys without a word, reads ``no`` as ``False`` and
+``10:30`` as 630, and forgets line numbers. This module composes the YAML
+node graph itself, refuses anchors and aliases at the first one, resolves
+scalars the YAML 1.2 way (only ``true``/``false`` are booleans, dates stay
+strings), and records the line and column of every key and value so that
+later stages can point at them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import InputFileError, Location
+
+__all__ = ["Document", "read_document", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+Position = tuple[int, int]
+PathKey = tuple[str | int, ...]
+
+
+def yaml_path(path: Sequence[str | int]) -> str:
+    """``('items', 0, 'title')`` → ``items/0/title``."""
+    return "/".join(str(part) for part in path)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The content of one input file plus the position of every value in it."""
+
+    file: str
+    content: Any
+    values: dict[PathKey, Position] = field(default_factory=dict, repr=False)
+    keys: dict[PathKey, Position] = field(default_factory=dict, repr=False)
+
+    def locate(self, path: Sequence[str | int], *, key: bool = False) -> Location:
+        """The location of the value (or, with ``key``, the key) at ``path``.
+
+        Falls back to the nearest enclosing value whose position is known.
+        """
+        path = tuple(path)
+        if key and path in self.keys:
+            line, column = self.keys[path]
+            return Location(self.file, line, column, yaml_path(path))
+        probe = path
+        while probe not in self.values and probe:
+            probe = probe[:-1]
+        line, column = self.values.get(probe, (0, 0))
+        return Location(self.file, line, column, yaml_path(path))
+
+
+# --- scalar resolution: the YAML 1.2 core schema ---------------------------
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+
+_ALLOWED_TAGS = {None, "!"} | {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
+}
+
+
+class _Loader(yaml.SafeLoader):
+    """A composer that refuses anchors, aliases, explicit tags and deep nesting."""
+
+    yaml_implicit_resolvers: dict = {}
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
+        tag = getattr(event, "tag", None)
+        if tag not in _ALLOWED_TAGS:
+            raise _Refused(event.start_mark, f"YAML tag {tag!r} is not allowed")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", _BOOL, list("tTfF")),
+    ("tag:yaml.org,2002:int", _INT, list("-+0123456789")),
+    ("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789.")),
+):
+    _Loader.add_implicit_resolver(_tag, _pattern, _first)
+
+
+class _Refused(Exception):
+    def __init__(self, mark: Any, message: str) -> None:
+        self.mark = mark
+        self.message = message
+
+
+def _scalar(node: ScalarNode) -> Any:
+    text = node.value
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return text.lower() == "true"
+    if tag == "tag:yaml.org,2002:int":
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text)
+    if tag == "tag:yaml.org,2002:float":
+        lowered = text.lower()
+        if lowered.endswith("nan"):
+            return float("nan")
+        if lowered.endswith("inf"):
+            return float("-inf") if text.startswith("-") else float("inf")
+        return float(text)
+    return text
+
+
+class _Builder:
+    """Turns a node graph into plain Python values, recording positions."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.values: dict[PathKey, Position] = {}
+        self.keys: dict[PathKey, Position] = {}
+
+    def build(self, node: Node, path: PathKey) -> Any:
+        mark = node.start_mark
+        self.values[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if isinstance(node, SequenceNode):
+            return [self.build(child, (*path, index)) for index, child in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_mark = key_node.start_mark
+            here = Location(self.file, key_mark.line + 1, key_mark.column + 1, yaml_path(path))
+            if not isinstance(key_node, ScalarNode):
+                raise InputFileError(here, "a mapping key must be a plain value, not a list or mapping")
+            key = key_node.value
+            if key in mapping:
+                first = self.keys[(*path, key)]
+                raise InputFileError(here, f"duplicate key '{key}' (first defined on line {first[0]})")
+            self.keys[(*path, key)] = (key_mark.line + 1, key_mark.column + 1)
+            mapping[key] = self.build(value_node, (*path, key))
+        return mapping
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise InputFileError(Location(file, line, column), "file is not valid UTF-8 text; save it as UTF-8") from None
+
+
+def _parse_json(text: str, file: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(Location(file, error.lineno, error.colno), f"invalid JSON: {error.msg}") from None
+    except RecursionError:
+        raise InputFileError(Location(file, 1, 1), f"nested deeper than {MAX_DEPTH} levels") from None
+
+
+def _compose(text: str, file: str) -> Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    except _Refused as refused:
+        mark = refused.mark
+        raise InputFileError(Location(file, mark.line + 1, mark.column + 1), refused.message) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = " ".join(part for part in (error.problem, error.context) if part) or "invalid YAML"
+        if "'\\t'" in message:
+            message = "a tab character; use spaces, not tabs, to indent YAML"
+        location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        raise InputFileError(location, f"invalid YAML: {message}") from None
+    except yaml.YAMLError as error:
+        raise InputFileError(Location(file), f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise InputFileError(Location(file, 1, 1), f"nested deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+
+
+def read_document(path: Path, display: str | None = None, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """Read one YAML (or JSON) file into a :class:`Document`.
+
+    Raises :class:`InputFileError` — never a bare ``OSError`` or YAML
+    exception — for a missing file, a directory, a file over ``max_bytes``,
+    an empty file, text that is not UTF-8, malformed YAML or JSON, anchors,
+    aliases, custom tags, duplicate keys and absurd nesting.
+    """
+    file = display or str(path)
+    here = Location(file)
+    if path.is_dir():
+        raise InputFileError(here, "is a directory, expected a file")
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputFileError(here, "file not found") from None
+    except OSError as error:
+        raise InputFileError(here, f"cannot read file: {error.strerror}") from None
+    if len(raw) > max_bytes:
+        raise InputFileError(here, f"file is larger than {max_bytes // 1024} KiB; refusing to read it")
+    text = _decode(raw, file)
+    if not text.strip():
+        raise InputFileError(here, "file is empty")
+    if path.suffix.lower() == ".json":
+        return Document(file, _parse_json(text, file))
+    node = _compose(text, file)
+    if node is None:
+        raise InputFileError(here, "file is empty (only comments)")
+    builder = _Builder(file)
+    content = builder.build(node, ())
+    return Document(file, content, builder.values, builder.keys)

@@ -1,0 +1,1 @@
+"""Renderers: format an evaluation as Markdown, Word and HTML briefing packs."""
