@@ -1,3 +1,37 @@
-"""dealbook: turn a negotiation playbook into deal-specific guidance."""
+"""dealbook: turn a negotiation playbook into guidance for one deal.
+
+>>> import dealbook
+>>> playbook = dealbook.load_playbook("playbooks/itam")          # doctest: +SKIP
+>>> answers = dealbook.load_answers("deal.yaml", playbook)        # doctest: +SKIP
+>>> evaluation = dealbook.evaluate(playbook, answers)             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .answers import Answers, load_answers
+from .errors import DealbookError, ValidationErrors
+from .evaluate import evaluate
+from .load import load_playbook
+from .result import Evaluation
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "load_playbook",
+    "load_answers",
+    "evaluate",
+    "evaluate_file",
+    "Answers",
+    "Evaluation",
+    "DealbookError",
+    "ValidationErrors",
+]
+
+
+def evaluate_file(answers: str | Path, playbook: str | Path | None = None) -> Evaluation:
+    """Load a playbook (default: the bundled ``itam``) and an answers file, and evaluate."""
+    loaded = load_playbook(playbook)
+    return evaluate(loaded, load_answers(answers, loaded))

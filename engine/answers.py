@@ -13,6 +13,7 @@ import datetime as _dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,11 @@ class Answers:
     parked: Mapping[str, Any] = field(default_factory=dict)
     #: required questions that are asked for this deal but not answered yet
     unanswered: tuple[str, ...] = ()
+
+    @cached_property
+    def given(self) -> dict[str, Any]:
+        """Answers and ``deal.<field>`` values in one mapping, as conditions read them."""
+        return {**self.values, **self.deal.as_values()}
 
 
 def _number(text: str) -> float | int:

@@ -59,6 +59,10 @@ class Location:
 class DealbookError(Exception):
     """Root of every error dealbook reports to a user."""
 
+    def lines(self) -> list[str]:
+        """What the command line prints for this error, one line each."""
+        return [f"error: {self}"]
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -86,6 +90,9 @@ class InputFileError(DealbookError):
     def __str__(self) -> str:
         return str(self.problem)
 
+    def lines(self) -> list[str]:
+        return [str(self.problem)]
+
 
 class ValidationErrors(DealbookError):
     """All problems found while validating a playbook or an answers file."""
@@ -98,6 +105,9 @@ class ValidationErrors(DealbookError):
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
+
+    def lines(self) -> list[str]:
+        return [*map(str, self.problems), f"{len(self.problems)} problem(s) found"]
 
     @staticmethod
     def raise_if(problems: Sequence[Problem]) -> None:

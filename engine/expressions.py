@@ -23,7 +23,16 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 
-__all__ = ["Condition", "Comparison", "ExpressionError", "compile_condition", "FILTERS", "TESTS"]
+__all__ = [
+    "Condition",
+    "Comparison",
+    "ExpressionError",
+    "compile_condition",
+    "compile_all",
+    "compile_steps",
+    "FILTERS",
+    "TESTS",
+]
 
 _ENVIRONMENT = Environment()
 
@@ -54,6 +63,8 @@ class Condition:
     names: tuple[str, ...]
     comparisons: tuple[Comparison, ...]
     function: Callable[[dict[str, Any]], Any] = field(repr=False, compare=False)
+    #: the generated Python expression over ``v``, for batch compilation
+    python: str = field(default="False", repr=False, compare=False)
 
     def __call__(self, values: dict[str, Any]) -> Any:
         return self.function(values)
@@ -310,7 +321,53 @@ def compile_condition(source: str) -> Condition:
     namespace = dict(_NAMESPACE)
     exec(compile(source_code, "<condition>", "exec"), namespace)  # noqa: S102 - allow-listed tree
     function = namespace["condition"]
-    return Condition(source, tuple(compiler.names), tuple(compiler.comparisons), function)
+    return Condition(source, tuple(compiler.names), tuple(compiler.comparisons), function, python)
+
+
+def _define(source_code: str, name: str) -> Callable[..., Any]:
+    namespace = dict(_NAMESPACE)
+    exec(compile(source_code, f"<{name}>", "exec"), namespace)  # noqa: S102 - built from allow-listed trees only
+    return namespace[name]
+
+
+def compile_all(conditions: tuple[Condition | None, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """One function evaluating many conditions at once (``None`` is always true).
+
+    A single call replaces one call per condition, which dominates the cost
+    of evaluating a deal. If any condition hits a type error, each is
+    evaluated on its own so that only that one reads as false.
+    """
+    if not conditions:
+        return lambda values: ()
+    parts = "".join(f"        {'True' if condition is None else condition.python},\n" for condition in conditions)
+    batch = _define(f"def batch(v):\n    return (\n{parts}    )\n", "batch")
+    one_by_one = tuple((lambda values: True) if condition is None else condition.function for condition in conditions)
+
+    def evaluate_all(values: dict[str, Any]) -> tuple[Any, ...]:
+        try:
+            return batch(values)
+        except TypeError:
+            return tuple(function(values) for function in one_by_one)
+
+    return evaluate_all
+
+
+def compile_steps(steps: tuple[tuple[str, str, Condition], ...]) -> Callable[[dict[str, Any]], None]:
+    """One function that resolves questions and facts in order, in place.
+
+    ``steps`` are ``("question", id, when)`` — the answer is cleared when the
+    condition does not hold — or ``("fact", id, expr)`` — the fact is set to
+    the expression's value.
+    """
+    lines = ["def resolve(v):"]
+    for kind, name, condition in steps:
+        if kind == "question":
+            lines += ["    try:", f"        if not ({condition.python}):", f"            v[{name!r}] = None",
+                      "    except TypeError:", f"        v[{name!r}] = None"]
+        else:
+            lines += ["    try:", f"        v[{name!r}] = {condition.python}", "    except TypeError:", f"        v[{name!r}] = False"]
+    lines.append("    return None")
+    return _define("\n".join(lines) + "\n", "resolve")
 
 
 def walk_names(condition: Condition) -> Iterator[str]:

@@ -11,7 +11,6 @@ across all files and raised together as one
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -252,8 +251,8 @@ def load_playbook(playbook: str | Path | None = None) -> Playbook:
     ValidationErrors.raise_if(problems)
     assert manifest is not None
     content = manifest.content
-    section_documents = _read_all(root, content["questionnaire"], "questions", sources, problems)
-    module_documents = _read_all(root, content["modules"], "module", sources, problems)
+    section_documents = _read_all(root, manifest, "questionnaire", "questions", sources, problems)
+    module_documents = _read_all(root, manifest, "modules", "module", sources, problems)
     ValidationErrors.raise_if(problems)
 
     builder = _Builder(sources)
@@ -284,5 +283,14 @@ def _all_files(root: Path, content: dict[str, Any]) -> list[Path]:
     return [root / PLAYBOOK_FILE, *(root / name for name in (*content["questionnaire"], *content["modules"]))]
 
 
-def _read_all(root: Path, names: Iterable[str], kind: str, sources: Sources, problems: list[Problem]) -> list[Document | None]:
-    return [_read(root / name, _display(root / name), kind, sources, problems) for name in names]
+def _read_all(root: Path, manifest: Document, key: str, kind: str, sources: Sources, problems: list[Problem]) -> list[Document | None]:
+    """Read the files a manifest lists under ``key``; a missing one is reported where it is listed."""
+    documents: list[Document | None] = []
+    for index, name in enumerate(manifest.content[key]):
+        path = root / name
+        if not path.exists():
+            problems.append(Problem(manifest.locate([key, index]), f"file not found: {name}"))
+            documents.append(None)
+        else:
+            documents.append(_read(path, _display(path), kind, sources, problems))
+    return documents

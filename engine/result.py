@@ -17,13 +17,13 @@ from typing import Any
 
 from .answers import Answers
 from .clauses import DealView, TermValue, render_template
+from .effects import Outcome, apply_effects
 from .errors import Location
 from .expressions import Condition
-from .model import PRIORITIES, SEVERITIES, Department, Effect, Item, Module, Playbook, Position, Rule, Term
+from .model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
 
 __all__ = [
     "Evaluation",
-    "Outcome",
     "ItemResult",
     "SkippedItem",
     "TermResult",
@@ -32,21 +32,6 @@ __all__ = [
     "Decision",
     "RenderedPosition",
 ]
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What the rules did to one deal, in compact form (filled while evaluating)."""
-
-    included: dict[int, int] = field(default_factory=dict)  # item index -> rule index
-    excluded: dict[int, int] = field(default_factory=dict)
-    raised: dict[int, tuple[int, int]] = field(default_factory=dict)  # item -> (rank, rule)
-    lowered: dict[int, tuple[int, int]] = field(default_factory=dict)
-    tiers: dict[int, tuple[int, int]] = field(default_factory=dict)  # item -> (tier, rule)
-    terms: dict[str, dict[str, tuple[float, int]]] = field(default_factory=dict)  # term -> field -> (value, rule)
-    flags: list[tuple[int, Effect]] = field(default_factory=list)
-    approvers: dict[str, list[tuple[int, Effect]]] = field(default_factory=dict)
-    overrides: list[tuple[str, int, int]] = field(default_factory=list)  # (what, earlier rule, later rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +47,8 @@ class Decision:
 
     def __str__(self) -> str:
         text = f"{self.subject}: {self.outcome}"
+        if self.rule and not self.subject.startswith("rule "):
+            text += f" {self.rule}"
         if self.condition:
             text += f" — {self.condition}"
         if self.reads:
@@ -171,7 +158,11 @@ class Evaluation:
     values: Mapping[str, Any] = field(repr=False)
     applies: tuple[bool, ...] = field(repr=False)
     fired: tuple[int, ...] = field(repr=False)
-    outcome: Outcome = field(repr=False)
+
+    @cached_property
+    def outcome(self) -> Outcome:
+        """The fired rules' effects, folded in playbook order."""
+        return apply_effects(self.playbook, self.fired)
 
     # --- items -----------------------------------------------------------
 

@@ -47,9 +47,29 @@ def load_schema(kind: str) -> dict[str, Any]:
     return json.loads(schema_text(kind))
 
 
+def _inline(node: Any, definitions: dict[str, Any]) -> Any:
+    """Replace local ``#/$defs/...`` references by their content.
+
+    Our schemas are not recursive, and resolving ``$ref`` through
+    jsonschema's registry on every instance costs more than the rest of the
+    validation together.
+    """
+    if isinstance(node, dict):
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/$defs/"):
+            target = _inline(definitions[reference.removeprefix("#/$defs/")], definitions)
+            siblings = {key: _inline(value, definitions) for key, value in node.items() if key != "$ref"}
+            return {**target, **siblings}
+        return {key: _inline(value, definitions) for key, value in node.items() if key != "$defs"}
+    if isinstance(node, list):
+        return [_inline(entry, definitions) for entry in node]
+    return node
+
+
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(kind))
+    schema = load_schema(kind)
+    return Draft202012Validator(_inline(schema, schema.get("$defs", {})))
 
 
 def check_document(document: Document, kind: str) -> list[Problem]:

@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    CParser = None
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputFileError, Location
@@ -187,26 +192,79 @@ def _parse_json(text: str, file: str) -> Any:
         raise InputFileError(Location(file, 1, 1), f"nested deeper than {MAX_DEPTH} levels") from None
 
 
-def _compose(text: str, file: str) -> Node | None:
-    loader = _Loader(text)
+if CParser is not None:
+
+    class _FastLoader(CParser, yaml.resolver.BaseResolver):  # type: ignore[misc]
+        """libyaml's C parser and composer, with our YAML 1.2 scalar resolvers."""
+
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.resolver.BaseResolver.__init__(self)
+
+
+def _scan(text: str) -> None:
+    """Refuse anchors, aliases, tags and deep nesting before composing (C events)."""
+    parser = CParser(text)
+    depth = 0
     try:
-        return loader.get_single_node()
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
+            if getattr(event, "tag", None) not in _ALLOWED_TAGS:
+                raise _Refused(event.start_mark, f"YAML tag {event.tag!r} is not allowed")
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    finally:
+        parser.dispose()
+
+
+def _compose_node(text: str) -> Node | None:
+    if CParser is None:
+        loader = _Loader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    _scan(text)
+    fast = _FastLoader(text)
+    try:
+        return fast.get_single_node()
+    finally:
+        fast.dispose()
+
+
+def _yaml_problem(text: str, mark: Any, message: str) -> str:
+    """A clearer message for the commonest mistake: a tab used for indentation."""
+    if mark is not None:
+        line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+        if "\t" in line[: max(mark.column, 0) + 1] or "'\\t'" in message:
+            return "a tab character; use spaces, not tabs, to indent YAML"
+    return message
+
+
+def _compose(text: str, file: str) -> Node | None:
+    try:
+        return _compose_node(text)
     except _Refused as refused:
         mark = refused.mark
         raise InputFileError(Location(file, mark.line + 1, mark.column + 1), refused.message) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.problem, error.context) if part) or "invalid YAML"
-        if "'\\t'" in message:
-            message = "a tab character; use spaces, not tabs, to indent YAML"
+        message = _yaml_problem(text, mark, message)
         location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         raise InputFileError(location, f"invalid YAML: {message}") from None
     except yaml.YAMLError as error:
         raise InputFileError(Location(file), f"invalid YAML: {error}") from None
     except RecursionError:
         raise InputFileError(Location(file, 1, 1), f"nested deeper than {MAX_DEPTH} levels") from None
-    finally:
-        loader.dispose()
 
 
 def read_document(path: Path, display: str | None = None, *, max_bytes: int = MAX_FILE_BYTES) -> Document:

@@ -1,0 +1,78 @@
+"""The ``dealbook`` command: a thin layer over the library.
+
+Each command parses its options and calls one library function. Every
+:class:`~dealbook.errors.DealbookError` is turned into readable lines on
+stderr and an exit code by one handler (:class:`_Group`); nothing prints a
+traceback at a user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import EXIT_INTERRUPTED, EXIT_INVALID, DealbookError
+
+PLAYBOOK_HELP = "Playbook folder, its playbook.yaml, or the name of a bundled playbook (default: itam)."
+
+
+class _Group(click.Group):
+    """A click group whose commands report DealbookErrors as lines, not tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DealbookError as error:
+            for line in error.lines():
+                click.echo(line, err=True)
+            ctx.exit(EXIT_INVALID)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dealbook")
+def main() -> None:
+    """dealbook turns a negotiation playbook into guidance for one deal."""
+
+
+@main.command()
+@click.argument("playbook", required=False)
+def validate(playbook: str | None) -> None:
+    """Check a playbook and print a summary, or every problem found.
+
+    Problems print as FILE:LINE:COL: MESSAGE [YAML/PATH]; the exit code is 1
+    when there are any.
+    """
+    from .load import load_playbook
+    from .report import playbook_summary
+
+    click.echo(playbook_summary(load_playbook(playbook)))
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-p", "--playbook", help=PLAYBOOK_HELP)
+@click.option("--explain", is_flag=True, help="Show why each item applies, each rule fired, and the clause text.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evaluate(answers: Path, playbook: str | None, explain: bool, output_format: str) -> None:
+    """Evaluate a deal's ANSWERS file: the items, terms, flags and approvers that apply."""
+    from . import evaluate_file
+    from .export import evaluation_to_data
+    from .report import evaluation_text
+
+    evaluation = evaluate_file(answers, playbook)
+    if output_format == "json":
+        click.echo(json.dumps(evaluation_to_data(evaluation, explain=explain), indent=2, ensure_ascii=False))
+    else:
+        click.echo(evaluation_text(evaluation, explain=explain))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
