@@ -74,5 +74,14 @@ def evaluate(answers: Path, playbook: str | None, explain: bool, output_format: 
         click.echo(evaluation_text(evaluation, explain=explain))
 
 
+# --- briefing pack commands (issue 4) ---
+
+
+# --- questionnaire and interview commands (issue 5) ---
+
+
+# --- playbook authors' commands (issue 6) ---
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

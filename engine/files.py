@@ -1,0 +1,71 @@
+"""Writing output files so that nothing is ever half-written or lost.
+
+Every file dealbook writes goes through :func:`write_atomic`: the content is
+written to a temporary file in the same folder, flushed to disk, then renamed
+over the target in one step, so a crash or Ctrl-C leaves either the old file
+or the new one, never a mixture. :func:`write_keeping_previous` also keeps
+the previous content of a file people edit by hand (an answers file) as
+``NAME.bak`` before replacing it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputFileError, Location
+
+__all__ = ["write_atomic", "write_keeping_previous", "backup_path"]
+
+
+def write_atomic(path: Path, content: str | bytes) -> Path:
+    """Write ``content`` to ``path`` atomically (temporary file + rename)."""
+    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise InputFileError(Location(str(path)), f"cannot write: {error.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def backup_path(path: Path) -> Path:
+    """Where the previous version of ``path`` is kept: ``deal.yaml`` → ``deal.yaml.bak``."""
+    return path.with_name(path.name + ".bak")
+
+
+def write_keeping_previous(path: Path, content: str | bytes) -> Path:
+    """Atomically replace ``path``, first keeping its previous content as ``.bak``.
+
+    Nothing is backed up when the file does not exist yet or already holds
+    exactly ``content``.
+    """
+    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists():
+        previous = path.read_bytes()
+        if previous == data:
+            return path
+        write_atomic(backup_path(path), previous)
+    return write_atomic(path, data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
