@@ -44,7 +44,7 @@ class Deal:
 
     name: str
     vendor: str
-    customer: str = "the Customer"
+    customer: str = "Customer"
     product: str = "the Software"
     currency: str | None = None
     date: str | None = None
@@ -191,7 +191,9 @@ def parse_answers(document: Document, playbook: Playbook, *, require_complete: b
     problems = check_document(document, "answers")
     ValidationErrors.raise_if(problems)
     content = document.content
-    deal = Deal(**{name: value for name, value in content["deal"].items()})
+    # An empty deal field is not filled in yet: the others fall back to their defaults.
+    filled = {name: value for name, value in content["deal"].items() if value is not None}
+    deal = Deal(**{"name": "", "vendor": "", **filled})
     values: dict[str, Any] = {}
     parked: dict[str, Any] = {}
     for block, target in (("answers", values), ("parked", parked)):
@@ -210,13 +212,16 @@ def parse_answers(document: Document, playbook: Playbook, *, require_complete: b
     ValidationErrors.raise_if(problems)
     answers = Answers(deal, values, document.file, parked)
     unanswered = missing_required(playbook, answers)
-    if require_complete and unanswered:
+    unfilled = [name for name in ("name", "vendor") if name not in filled]
+    if require_complete and (unanswered or unfilled):
         where = document.locate(["answers"], key=True) if "answers" in content else document.locate([])
-        raise ValidationErrors(
-            Problem(Location(where.file, where.line, where.column, f"answers/{question_id}"),
-                    f"question '{question_id}' is not answered yet (required): {playbook.questions_by_id[question_id].text}")
-            for question_id in unanswered
-        )
+        raise ValidationErrors([
+            *(Problem(document.locate(["deal", name]), f"deal {name} is not filled in yet") for name in unfilled),
+            *(Problem(document.locate(["answers", question_id], key=True) if ("answers", question_id) in document.keys
+                      else Location(where.file, where.line, where.column, f"answers/{question_id}"),
+                      f"question '{question_id}' is not answered yet (required): {playbook.questions_by_id[question_id].text}")
+              for question_id in unanswered),
+        ])
     return Answers(deal, values, document.file, parked, unanswered)
 
 
