@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+
+# Tests never read or write the user's cache: each run starts with an empty one.
+os.environ["DEALBOOK_CACHE"] = tempfile.mkdtemp(prefix="dealbook-test-cache-")
+
 from collections.abc import Callable
 from pathlib import Path
 

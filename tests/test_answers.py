@@ -92,7 +92,7 @@ def test_deal_metadata_and_json_answers(mini, tmp_path):
     path = tmp_path / "deal.json"
     path.write_text('{"deal": {"name": "N", "vendor": "V", "currency": "GBP"}, "answers": {"deployment": "on_prem", "annual_value": "£10k"}}')
     answers = dealbook.load_answers(path, mini)
-    assert answers.deal.customer == "the Customer"
+    assert answers.deal.customer == "Customer"
     assert answers.values == {"deployment": "on_prem", "annual_value": 10000}
 
 

@@ -94,7 +94,7 @@ def test_clause_text_uses_deal_and_adjusted_terms_as_data(mini):
     evaluation = dealbook.evaluate(mini, Answers(Deal("D", "{{ 7 * 7 }} Corp", currency="EUR"), {**BASE, "personal_data": True, "regimes": ["gdpr"]}))
     dpa = next(result for result in evaluation.items if result.id == "dpa")
     rendered = evaluation.position(dpa.opening)
-    assert rendered.clause == "{{ 7 * 7 }} Corp shall notify the Customer within 24 hours."
+    assert rendered.clause == "{{ 7 * 7 }} Corp shall notify Customer within 24 hours."
     assert [evaluation.position(fallback).summary for fallback in dpa.fallbacks] == ["Notice within 72 hours."]
 
 

@@ -9,8 +9,14 @@ from dealbook.schema import SCHEMA_KINDS, load_schema
 
 
 def test_only_the_dealbook_package_is_installed():
-    files = importlib.metadata.files("dealbook") or []
-    top_level = {file.parts[0] for file in files}
+    # The installed distribution's record (a build may also leave an in-tree
+    # egg-info on sys.path; that one describes the source tree, not the install).
+    installed = [
+        dist for dist in importlib.metadata.distributions()
+        if dist.metadata["Name"] == "dealbook" and str(getattr(dist, "_path", "")).endswith(".dist-info")
+    ]
+    assert installed
+    top_level = {file.parts[0] for dist in installed for file in dist.files or []}
     assert not top_level & {"engine", "renderers", "schemas", "playbooks"}, top_level
 
 
