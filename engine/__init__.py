@@ -8,15 +8,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .answers import Answers, load_answers
-from .errors import DealbookError, ValidationErrors
-from .evaluate import evaluate
-from .load import load_playbook
-from .result import Evaluation
-
 __version__ = "0.1.0"
+
+from pathlib import Path  # noqa: E402 - the version must exist before submodules import it
+
+from .answers import Answers, load_answers  # noqa: E402
+from .errors import DealbookError, ValidationErrors  # noqa: E402
+from .evaluate import evaluate  # noqa: E402
+from .load import load_playbook  # noqa: E402
+from .result import Evaluation  # noqa: E402
 
 __all__ = [
     "__version__",

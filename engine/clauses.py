@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+import hashlib
+from functools import cache, lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, nodes, pass_context
+from jinja2 import FunctionLoader, StrictUndefined, TemplateError, nodes, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from .cache import template_bytecode_cache
 from .errors import InputFileError, Location
 from .model import Term, format_number
 
@@ -40,14 +42,24 @@ def _number(value: Any) -> str:
     return format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
-_ENVIRONMENT = SandboxedEnvironment(
-    undefined=StrictUndefined,
-    autoescape=False,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENVIRONMENT.filters["money"] = _money
-_ENVIRONMENT.filters["number"] = _number
+#: Template sources by name (the SHA-256 of the source), for the loader.
+_SOURCES: dict[str, str] = {}
+
+
+@cache
+def _environment() -> SandboxedEnvironment:
+    environment = SandboxedEnvironment(
+        loader=FunctionLoader(_SOURCES.get),
+        bytecode_cache=template_bytecode_cache(),
+        cache_size=0,  # _compiled() keeps compiled templates
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["money"] = _money
+    environment.filters["number"] = _number
+    return environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +98,7 @@ class DealView:
 
 def parse_template(source: str) -> nodes.Template:
     """Parse a clause template; raises ``jinja2.TemplateSyntaxError``."""
-    return _ENVIRONMENT.parse(source)
+    return _environment().parse(source)
 
 
 def template_references(tree: nodes.Template) -> Iterator[tuple[str, str | None, int]]:
@@ -113,7 +125,11 @@ def template_references(tree: nodes.Template) -> Iterator[tuple[str, str | None,
 
 @lru_cache(maxsize=4096)
 def _compiled(source: str) -> Any:
-    return _ENVIRONMENT.from_string(source)
+    # Loading by name lets Jinja's bytecode cache skip lexing, parsing and
+    # code generation on later runs.
+    name = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    _SOURCES[name] = source
+    return _environment().get_template(name)
 
 
 def render_template(source: str, context: Mapping[str, Any], location: Location) -> str:

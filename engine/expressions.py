@@ -69,6 +69,12 @@ class Condition:
     def __call__(self, values: dict[str, Any]) -> Any:
         return self.function(values)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Cached playbooks store the generated Python, not the function; it is
+        # compiled again on first use. The tree was allow-listed when the
+        # condition was first compiled.
+        return (_restore, (self.source, self.names, self.comparisons, self.python))
+
 
 # --- run-time helpers: the only functions generated code can call ----------
 
@@ -317,11 +323,31 @@ def compile_condition(source: str) -> Condition:
     # generated source can only read values, compare and combine them. A
     # comparison of incompatible types (which validation rules out for
     # answers) makes the whole condition false rather than crash.
-    source_code = f"def condition(v):\n    try:\n        return {python}\n    except TypeError:\n        return False\n"
-    namespace = dict(_NAMESPACE)
-    exec(compile(source_code, "<condition>", "exec"), namespace)  # noqa: S102 - allow-listed tree
-    function = namespace["condition"]
+    function = _define(_wrap(python), "condition")
     return Condition(source, tuple(compiler.names), tuple(compiler.comparisons), function, python)
+
+
+class _Deferred:
+    """A condition function compiled from its generated Python on first call."""
+
+    __slots__ = ("python", "function")
+
+    def __init__(self, python: str) -> None:
+        self.python = python
+        self.function: Callable[[dict[str, Any]], Any] | None = None
+
+    def __call__(self, values: dict[str, Any]) -> Any:
+        if self.function is None:
+            self.function = _define(_wrap(self.python), "condition")
+        return self.function(values)
+
+
+def _restore(source: str, names: tuple[str, ...], comparisons: tuple[Comparison, ...], python: str) -> Condition:
+    return Condition(source, names, comparisons, _Deferred(python), python)
+
+
+def _wrap(python: str) -> str:
+    return f"def condition(v):\n    try:\n        return {python}\n    except TypeError:\n        return False\n"
 
 
 def _define(source_code: str, name: str) -> Callable[..., Any]:

@@ -11,12 +11,16 @@ the previous content of a file people edit by hand (an answers file) as
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputFileError, Location
 
-__all__ = ["write_atomic", "write_keeping_previous", "backup_path"]
+__all__ = ["write_atomic", "write_keeping_previous", "backup_path", "write_files"]
 
 
 def write_atomic(path: Path, content: str | bytes) -> Path:
@@ -69,3 +73,46 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, so a set of renames is not cut in half."""
+    received: list[object] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    except ValueError:  # not the main thread: signals cannot be handled here anyway
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
+
+
+def write_files(folder: Path, contents: Mapping[str, bytes]) -> list[Path]:
+    """Write a set of files into ``folder`` so that it is replaced as a whole.
+
+    Every file is first written and flushed in a staging folder beside
+    ``folder``; only then are they renamed into place, one atomic rename each,
+    with Ctrl-C held off for those few microseconds. A crash or interrupt
+    while writing leaves the previous files untouched; other files in
+    ``folder`` are never touched.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    except OSError as error:
+        raise InputFileError(Location(str(folder)), f"cannot write: {error.strerror}") from None
+    try:
+        for name, data in contents.items():
+            write_atomic(staging / name, data)
+        with _interrupts_deferred():
+            for name in contents:
+                os.replace(staging / name, folder / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [folder / name for name in contents]

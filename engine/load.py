@@ -10,12 +10,12 @@ across all files and raised together as one
 
 from __future__ import annotations
 
-import hashlib
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .errors import InputFileError, Location, Problem, ValidationErrors
+from .cache import load_cached_playbook, playbook_key, store_playbook
+from .errors import DealbookError, InputFileError, Location, Problem, ValidationErrors
 from .expressions import Condition, ExpressionError, compile_condition
 from .model import (
     Department,
@@ -235,15 +235,40 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def load_playbook(playbook: str | Path | None = None) -> Playbook:
+def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True) -> Playbook:
     """Load and validate a playbook: a folder, its ``playbook.yaml``, or a bundled name.
 
     Raises :class:`~dealbook.errors.ValidationErrors` with every problem found,
-    each located by file, line, column and YAML path.
+    each located by file, line, column and YAML path. A playbook that was
+    validated before with exactly the same files comes from the cache
+    (:mod:`dealbook.cache`).
     """
+    manifest_path = resolve_playbook_path(playbook)
+    key = _cache_key(manifest_path) if use_cache else None
+    if key is not None:
+        cached = load_cached_playbook(key)
+        if isinstance(cached, Playbook):
+            return cached
+    built = _validate_and_build(manifest_path, key or "")
+    if key is not None:
+        store_playbook(key, built)
+    return built
+
+
+def _cache_key(manifest_path: Path) -> str | None:
+    """The cache key of a playbook: every file's display name and bytes, or ``None``."""
+    try:
+        content = read_document(manifest_path, _display(manifest_path)).content
+        names = [*content["questionnaire"], *content["modules"]]
+        paths = [manifest_path, *(manifest_path.parent / str(name) for name in names)]
+        return playbook_key([(_display(path), path.read_bytes()) for path in paths])
+    except (DealbookError, OSError, KeyError, TypeError):
+        return None  # the full load reports whatever is wrong
+
+
+def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
     from .checks import run_checks, resolution_order  # noqa: PLC0415 - checks import the model built here
 
-    manifest_path = resolve_playbook_path(playbook)
     root = manifest_path.parent
     sources = Sources()
     problems: list[Problem] = []
@@ -262,7 +287,6 @@ def load_playbook(playbook: str | Path | None = None) -> Playbook:
         Department(raw["id"], raw["name"], raw.get("description", "")) for raw in content["departments"]
     )
     order, order_problems = resolution_order(sections)
-    digest = hashlib.sha256(b"".join(path.read_bytes() for path in _all_files(root, content))).hexdigest()
     built = Playbook(
         id=content["id"],
         title=content["title"],
@@ -273,14 +297,10 @@ def load_playbook(playbook: str | Path | None = None) -> Playbook:
         sections=sections,
         modules=modules,
         resolution_order=order,
-        digest=digest,
+        digest=key,
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built
-
-
-def _all_files(root: Path, content: dict[str, Any]) -> list[Path]:
-    return [root / PLAYBOOK_FILE, *(root / name for name in (*content["questionnaire"], *content["modules"]))]
 
 
 def _read_all(root: Path, manifest: Document, key: str, kind: str, sources: Sources, problems: list[Problem]) -> list[Document | None]:

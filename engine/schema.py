@@ -14,8 +14,11 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # jsonschema is imported only when a file is validated (not on a cache hit)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from .errors import Problem, did_you_mean
 from .yamlfile import Document
@@ -68,6 +71,8 @@ def _inline(node: Any, definitions: dict[str, Any]) -> Any:
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(kind)
     return Draft202012Validator(_inline(schema, schema.get("$defs", {})))
 

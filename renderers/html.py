@@ -1,0 +1,38 @@
+"""Briefing-pack HTML: one self-contained, printable file per document.
+
+The Markdown is converted with markdown-it-py with raw HTML disabled, so any
+``<`` that survived escaping is still shown as text; the page wrapper is a
+Jinja template with autoescaping and inline CSS, and makes no external
+requests.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+from jinja2 import Environment
+
+from .tokens import parse, parser
+
+__all__ = ["markdown_to_html"]
+
+_TASK_OPEN = '<li class="task"><span class="box" aria-hidden="true">☐</span> '
+_TASK_DONE = '<li class="task done"><span class="box" aria-hidden="true">☒</span> '
+
+
+@cache
+def _page():  # noqa: ANN202
+    source = (files("dealbook.renderers") / "templates" / "page.html.j2").read_text(encoding="utf-8")
+    css = (files("dealbook.renderers") / "assets" / "pack.css").read_text(encoding="utf-8")
+    return Environment(autoescape=True, keep_trailing_newline=True).from_string(source), css
+
+
+def markdown_to_html(markdown: str, *, title: str, lang: str = "en") -> str:
+    """A complete HTML page for one pack document."""
+    markdown_parser = parser()
+    body = markdown_parser.renderer.render(list(parse(markdown)), markdown_parser.options, {})
+    body = body.replace("<li>[ ] ", _TASK_OPEN).replace("<li>[x] ", _TASK_DONE)
+    body = body.replace("<li>\n<p>[ ] ", _TASK_OPEN + "<p>").replace("<li>\n<p>[x] ", _TASK_DONE + "<p>")
+    page, css = _page()
+    return page.render(title=title, css=css, body=body, lang=lang)

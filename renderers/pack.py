@@ -1,0 +1,107 @@
+"""Assembling and writing a briefing pack: every part, in every requested format.
+
+Output formats are a registry (:data:`FORMATS`): a name, and a function from
+the part's Markdown to the bytes of the file. Word and HTML are built from
+the same Markdown, so the three formats always say the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DealbookError
+from ..files import write_files
+from ..result import Evaluation
+from .markdown import PARTS, render_markdown
+from .view import PackView, build_view
+
+__all__ = ["FORMATS", "PART_TITLES", "PackOptions", "render_pack", "write_briefing_pack", "default_folder"]
+
+PART_TITLES = {
+    "briefing-pack": "Negotiation briefing",
+    "checklist": "Checklist",
+    "term-sheet": "Term sheet",
+    "redlines": "Redline guidance",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PackOptions:
+    """How to render a pack: template overrides and the Word reference document."""
+
+    templates: Path | None = None
+    reference_docx: Path | None = None
+
+
+def _markdown(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
+    return markdown.encode("utf-8")
+
+
+def _html(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
+    from .html import markdown_to_html
+
+    return markdown_to_html(markdown, title=f"{PART_TITLES[part]} — {view.deal['name']}").encode("utf-8")
+
+
+def _docx(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
+    from .docx import DocumentProperties, markdown_to_docx
+
+    properties = DocumentProperties(
+        title=f"{PART_TITLES[part]} — {view.deal['name']}",
+        subject=f"Negotiation with {view.deal['vendor']}",
+        author=view.deal["negotiator"],
+        keywords=f"dealbook; {view.playbook['id']} {view.playbook['version']}",
+        created=view.deal["date"] or None,
+    )
+    return markdown_to_docx(markdown, reference=options.reference_docx, properties=properties)
+
+
+#: Output formats: file extension -> converter from the part's Markdown.
+FORMATS: dict[str, Callable[[str, str, PackView, PackOptions], bytes]] = {
+    "md": _markdown,
+    "docx": _docx,
+    "html": _html,
+}
+
+
+def default_folder(evaluation: Evaluation) -> Path:
+    """``<deal name>-brief``, made safe as a folder name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", evaluation.answers.deal.name.lower()).strip("-")[:60].strip("-")
+    return Path(f"{slug or 'deal'}-brief")
+
+
+def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", "html"), options: PackOptions = PackOptions()) -> dict[str, bytes]:
+    """Every part of the pack in every format, as ``{file name: content}``; nothing is written."""
+    formats = list(dict.fromkeys(formats))
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown or not formats:
+        raise DealbookError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    if options.reference_docx is not None and not Path(options.reference_docx).is_file():
+        raise DealbookError(f"reference document not found: {options.reference_docx}")
+    view = build_view(evaluation)
+    rendered: dict[str, bytes] = {}
+    for part in PARTS:
+        markdown = render_markdown(view, part, templates=options.templates)
+        for name in formats:
+            rendered[f"{part}.{name}"] = FORMATS[name](markdown, part, view, options)
+    return rendered
+
+
+def write_briefing_pack(
+    evaluation: Evaluation,
+    folder: Path | None = None,
+    formats: Iterable[str] = ("md", "docx", "html"),
+    *,
+    templates: Path | None = None,
+    reference_docx: Path | None = None,
+) -> list[Path]:
+    """Render the briefing pack and write it into ``folder`` (default: named after the deal).
+
+    Everything is rendered before anything is written, and the files are
+    replaced together (see :func:`dealbook.files.write_files`).
+    """
+    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx))
+    return write_files(folder or default_folder(evaluation), contents)

@@ -1,0 +1,181 @@
+"""What the briefing-pack templates show, computed from an evaluation.
+
+The engine returns data; this module arranges it for reading — items by
+module and priority, the answers that made each item apply, positions with
+their clause text rendered for the deal — as plain frozen dataclasses. The
+templates only format these; they never compute.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import PRIORITIES, SEVERITIES, Playbook, Question
+from ..result import Decision, Evaluation, ItemResult, TermResult
+
+__all__ = ["PackView", "build_view"]
+
+
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    label: str
+    summary: str
+    clause: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TermRow:
+    title: str
+    unit: str
+    target: str
+    fallback: str
+    walk_away: str
+    owner: str
+    adjusted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    id: str
+    title: str
+    priority: str
+    owner: str
+    objective: str
+    because: str
+    opening: PositionView
+    fallbacks: tuple[PositionView, ...]
+    walk_away: str
+    terms: tuple[TermRow, ...]
+    red_flags: tuple[str, ...]
+    rationale: str
+    talking_points: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleView:
+    number: int
+    title: str
+    summary: str
+    items: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlagView:
+    severity: str
+    message: str
+    because: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalView:
+    approver: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PackView:
+    """Everything a briefing pack shows, ready to format."""
+
+    deal: dict[str, str]
+    playbook: dict[str, str]
+    modules: tuple[ModuleView, ...]
+    terms: tuple[TermRow, ...]
+    flags: tuple[FlagView, ...]
+    approvals: tuple[ApprovalView, ...]
+    priority_counts: tuple[tuple[str, int], ...]
+    severity_counts: tuple[tuple[str, int], ...]
+    item_count: int
+    skipped_count: int
+
+
+def _answer_text(question: Question, value: Any) -> str:
+    labels = {option.value: option.label for option in question.options}
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(labels.get(entry, str(entry)) for entry in value) or "none"
+    return labels.get(value, str(value))
+
+
+def _reading(playbook: Playbook, name: str, value: Any) -> str:
+    question = playbook.questions_by_id.get(name)
+    if question is not None:
+        return f"{name.replace('_', ' ')}: {_answer_text(question, value)}"
+    fact = playbook.facts_by_id.get(name)
+    if fact is not None:
+        description = fact.description.rstrip(".")
+        return description if value else f"not: {description[0].lower()}{description[1:]}"
+    return f"{name}: {value}"
+
+
+def because(playbook: Playbook, reasons: tuple[Decision, ...]) -> str:
+    """The answers that made an item apply (and changed it), in words."""
+    reads = [(name, value) for reason in reasons for name, value in reason.reads if value is not None]
+    # What held is the reason; what did not hold only matters when nothing did.
+    held = [(name, value) for name, value in reads if value not in (False, 0, [], "")] or reads
+    readings = dict.fromkeys(_reading(playbook, name, value) for name, value in held)
+    return "; ".join(readings) or "applies to every deal"
+
+
+def _term_row(playbook: Playbook, result: TermResult) -> TermRow:
+    term = result.term
+    return TermRow(
+        term.title, term.unit, term.format(result.target), term.format(result.fallback), term.format(result.walk_away),
+        playbook.departments_by_id[term.owner].name, bool(result.set_by),
+    )
+
+
+def _item_view(evaluation: Evaluation, result: ItemResult) -> ItemView:
+    playbook, item = evaluation.playbook, result.item
+    opening = evaluation.position(result.opening)
+    label = "Preferred position" if result.tier == 0 else f"Opening position (fallback {result.tier})"
+    fallbacks = tuple(
+        PositionView(f"Fallback {number}", rendered.summary, rendered.clause)
+        for number, rendered in enumerate(map(evaluation.position, result.fallbacks), result.tier + 1)
+    )
+    return ItemView(
+        id=item.id,
+        title=item.title,
+        priority=result.priority,
+        owner=playbook.departments_by_id[item.owner].name,
+        objective=item.objective,
+        because=because(playbook, result.reasons),
+        opening=PositionView(label, opening.summary, opening.clause),
+        fallbacks=fallbacks,
+        walk_away=evaluation.position(result.walk_away).summary,
+        terms=tuple(_term_row(playbook, term) for term in result.terms),
+        red_flags=item.red_flags,
+        rationale=item.rationale,
+        talking_points=item.talking_points,
+    )
+
+
+def build_view(evaluation: Evaluation) -> PackView:
+    """Arrange an evaluation for the briefing-pack templates."""
+    playbook, deal = evaluation.playbook, evaluation.answers.deal
+    modules = tuple(
+        ModuleView(
+            module.number, module.title, module.summary,
+            tuple(_item_view(evaluation, result) for result in sorted(results, key=lambda entry: PRIORITIES.index(entry.priority))),
+        )
+        for module, results in evaluation.items_by_module
+    )
+    priorities = Counter(result.priority for result in evaluation.items)
+    severities = Counter(flag.severity for flag in evaluation.flags)
+    return PackView(
+        deal={name: getattr(deal, name) or "" for name in ("name", "vendor", "customer", "product", "currency", "date", "negotiator")},
+        playbook={"id": playbook.id, "title": playbook.title, "version": playbook.version},
+        modules=modules,
+        terms=tuple(_term_row(playbook, result) for result in evaluation.terms),
+        flags=tuple(FlagView(flag.severity, flag.message, flag.because) for flag in evaluation.flags),
+        approvals=tuple(
+            ApprovalView(approval.department.name, tuple(dict.fromkeys(reason for _, reason in approval.reasons)))
+            for approval in evaluation.approvals
+        ),
+        priority_counts=tuple((level, priorities[level]) for level in PRIORITIES),
+        severity_counts=tuple((level, severities[level]) for level in SEVERITIES),
+        item_count=len(evaluation.items),
+        skipped_count=len(evaluation.skipped),
+    )

@@ -1,0 +1,105 @@
+import pytest
+
+import dealbook
+from dealbook.answers import Answers, Deal
+from dealbook.renderers.html import markdown_to_html
+from dealbook.renderers.markdown import PARTS, escape_block, escape_cell, escape_inline, render_markdown
+from dealbook.renderers.tokens import parse, parser
+from dealbook.renderers.view import build_view
+
+from ..conftest import REPO
+
+HOSTILE = [
+    "Acme | Co",
+    "*bold* and _under_ and **strong**",
+    "# heading-like",
+    "<script>alert(1)</script> & <b>bold</b>",
+    "`code` and ``double``",
+    "[link](http://example.com) ![img](x.png)",
+    "line\nbreak\r\nand\ttab",
+    "control\x00\x07\x1b[31m chars",
+    "1. not a list",
+    "- not a bullet",
+    "> not a quote",
+    "back\\slash \\| \\*",
+    "~~strike~~ &amp; &#60;",
+]
+
+
+def inline_text(markdown: str) -> str:
+    (paragraph_inline,) = [token for token in parse(markdown) if token.type == "inline"]
+    return "".join(child.content for child in paragraph_inline.children if child.type in ("text", "softbreak"))
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_inline_escaping_round_trips_as_plain_text(text):
+    expected = " ".join("".join(ch for ch in text if ch in "\t\n\r" or ch >= " " and ch != "\x7f").split())
+    assert inline_text("x " + escape_inline(text)) == "x " + expected
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_a_table_cell_never_breaks_the_table(text):
+    tokens = parse(f"| a | b |\n| --- | --- |\n| {escape_cell(text)} | end |\n")
+    cells = [token for token in tokens if token.type in ("th_open", "td_open")]
+    assert len(cells) == 4
+    inline = [token for token in tokens if token.type == "inline"]
+    assert inline[-1].content == "end"
+
+
+def test_block_quotes_keep_lines_and_paragraphs():
+    clause = "Title.\n(a) first line\n  - a bullet\n\n(b) second paragraph <b>x</b>"
+    tokens = parse(escape_block(clause))
+    assert [token.type for token in tokens][:2] == ["blockquote_open", "paragraph_open"]
+    paragraphs = [token for token in tokens if token.type == "inline"]
+    assert len(paragraphs) == 2
+    children = [child.type for child in paragraphs[0].children]
+    assert children.count("hardbreak") == 2
+    assert "• a bullet" in paragraphs[0].content.replace("\\", "")
+    assert not any(token.type.startswith("bullet_list") for token in tokens)
+
+
+def hostile_evaluation(itam):
+    deal = Deal(
+        name="Deal | with *stars*\nand a newline",
+        vendor="Acme | *Evil* <script>alert(1)</script> & Co_ #1 `x`",
+        customer="Contoso <b>",
+        currency="EUR",
+        date="2026-12-01",
+        negotiator="Ann | Other",
+    )
+    answers = dealbook.load_answers(REPO / "examples/deals/eu-saas-crm.yaml", itam)
+    return dealbook.evaluate(itam, Answers(deal, answers.values))
+
+
+def test_hostile_deal_metadata_keeps_tables_intact(itam):
+    view = build_view(hostile_evaluation(itam))
+    for part in PARTS:
+        tokens = parse(render_markdown(view, part))
+        rows = [index for index, token in enumerate(tokens) if token.type == "tr_open"]
+        for row in rows:
+            cells = 0
+            for token in tokens[row + 1:]:
+                if token.type == "tr_close":
+                    break
+                cells += token.type in ("td_open", "th_open")
+            assert cells in (2, 6), part  # the deal table has 2 columns, the term sheet 6
+        page = markdown_to_html(render_markdown(view, part), title="t")
+        assert "<script>" not in page and "<b>" not in page
+        assert "Acme | *Evil* &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co_ #1 `x`" in page
+
+
+def test_rendering_is_deterministic(itam):
+    view = build_view(hostile_evaluation(itam))
+    for part in PARTS:
+        assert render_markdown(view, part) == render_markdown(build_view(hostile_evaluation(itam)), part)
+
+
+def test_template_override_by_file_name(itam, tmp_path):
+    (tmp_path / "checklist.md.j2").write_text("# Our own layout for {{ pack.deal.vendor | md }}\n", encoding="utf-8")
+    view = build_view(hostile_evaluation(itam))
+    assert render_markdown(view, "checklist", templates=tmp_path).startswith("# Our own layout for Acme \\|")
+    assert render_markdown(view, "term-sheet", templates=tmp_path).startswith("# Term sheet")
+
+
+def test_parser_has_raw_html_off():
+    assert parser().options["html"] is False
