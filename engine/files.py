@@ -102,6 +102,9 @@ def write_files(folder: Path, contents: Mapping[str, bytes]) -> list[Path]:
     ``folder`` are never touched.
     """
     folder = Path(folder)
+    nested = [name for name in contents if Path(name).name != name or name in ("", ".", "..")]
+    if nested:
+        raise ValueError(f"file names must not contain folders: {', '.join(nested)}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))

@@ -62,3 +62,14 @@ def test_evaluate_bad_answers_exit_1_without_traceback(run, write_answers):
     assert "question 'deployment': 'sass' is not an option (did you mean 'saas'?) [answers/deployment]" in result.output
     missing = run("evaluate", path.parent / "nope.yaml", "-p", FIXTURES / "mini")
     assert missing.exit_code == 1 and "nope.yaml: file not found" in missing.output
+
+
+def test_brief_writes_the_pack(run, tmp_path):
+    from .conftest import REPO
+
+    result = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "md,html")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"wrote 8 files to {tmp_path / 'out'}/")
+    assert (tmp_path / "out" / "briefing-pack.html").read_text().startswith("<!DOCTYPE html>")
+    bad = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "pdf")
+    assert bad.exit_code == 1 and "unknown output format pdf" in bad.output

@@ -1,0 +1,67 @@
+import pytest
+
+import dealbook
+from dealbook.errors import DealbookError
+from dealbook.files import write_files
+from dealbook.renderers import render_pack, write_briefing_pack
+from dealbook.renderers.pack import default_folder
+
+from ..conftest import REPO
+
+DEAL = REPO / "examples/deals/small-desktop-subscription.yaml"
+
+
+@pytest.fixture(scope="module")
+def evaluation(itam):
+    return dealbook.evaluate(itam, dealbook.load_answers(DEAL, itam))
+
+
+def test_every_part_in_every_requested_format(evaluation, tmp_path):
+    written = write_briefing_pack(evaluation, tmp_path / "pack", ["md", "html"])
+    assert sorted(path.name for path in written) == sorted(
+        f"{part}.{ext}" for part in ("briefing-pack", "checklist", "term-sheet", "redlines") for ext in ("md", "html")
+    )
+    assert all(path.read_bytes() for path in written)
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]  # no staging left behind
+
+
+def test_default_folder_is_named_after_the_deal(evaluation):
+    assert default_folder(evaluation).name == "diagramming-tool-for-the-architecture-team-brief"
+
+
+def test_output_is_byte_identical_across_runs(evaluation):
+    first, second = render_pack(evaluation, ["md", "html"]), render_pack(evaluation, ["md", "html"])
+    assert first == second
+
+
+def test_a_failed_render_leaves_the_previous_pack_untouched(evaluation, tmp_path):
+    folder = tmp_path / "pack"
+    write_briefing_pack(evaluation, folder, ["md"])
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "redlines.md.j2").write_text("{{ pack.no_such_field }}", encoding="utf-8")
+    with pytest.raises(Exception):
+        write_briefing_pack(evaluation, folder, ["md"], templates=broken)
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_files_are_replaced_only_after_all_are_written(tmp_path):
+    folder = tmp_path / "out"
+    write_files(folder, {"a.md": b"old a", "b.md": b"old b"})
+    with pytest.raises(TypeError):  # the second file cannot be written: nothing is replaced
+        write_files(folder, {"a.md": b"new a", "b.md": None})
+    assert (folder / "a.md").read_bytes() == b"old a"
+    with pytest.raises(ValueError, match="must not contain folders"):
+        write_files(folder, {"a.md": b"new a", "sub/b.md": b"new b"})
+    assert (folder / "a.md").read_bytes() == b"old a"
+    (folder / "notes.txt").write_text("mine")
+    write_files(folder, {"a.md": b"new a", "b.md": b"new b"})
+    assert sorted(path.name for path in folder.iterdir()) == ["a.md", "b.md", "notes.txt"]
+    assert (folder / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize(("formats", "message"), [(["pdf"], "unknown output format pdf"), ([], "unknown output format (none)")], ids=["pdf", "none"])
+def test_unknown_formats_are_refused(evaluation, formats, message):
+    with pytest.raises(DealbookError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        render_pack(evaluation, formats)
