@@ -99,6 +99,36 @@ def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: str
 # --- questionnaire and interview commands (issue 5) ---
 
 
+@main.command()
+@click.option("-p", "--playbook", help=PLAYBOOK_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of printing; an existing answers file keeps its answers and is kept as FILE.bak.")
+@click.option("--format", "output_format", type=click.Choice(["yaml", "json"]), help="yaml (with comments) or json (default: from FILE's name, else yaml).")
+def questionnaire(playbook: str | None, output: Path | None, output_format: str | None) -> None:
+    """Write a blank answers file to fill in by hand: every question, with its help, as comments."""
+    from .load import load_playbook
+    from .questionnaire import questionnaire_text, write_questionnaire
+
+    loaded = load_playbook(playbook)
+    if output is None:
+        click.echo(questionnaire_text(loaded, fmt=output_format or "yaml"), nl=False)
+    else:
+        click.echo(f"wrote {write_questionnaire(loaded, output, output_format)}", err=True)
+
+
+@main.command()
+@click.argument("answers", required=False, default="deal.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-p", "--playbook", help=PLAYBOOK_HELP)
+@click.option("--review", is_flag=True, help="Walk through every answer given so far, to change any.")
+def interview(answers: Path, playbook: str | None, review: bool) -> None:
+    """Ask a deal's questions one at a time in the terminal, saving ANSWERS (default: deal.yaml)
+    after every answer. Run it again on the same file to carry on where you stopped."""
+    from .asker import terminal_asker
+    from .interview import interview_file
+
+    interview_file(answers, playbook, terminal_asker(), review=review)
+
+
 # --- playbook authors' commands (issue 6) ---
 
 
