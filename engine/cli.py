@@ -132,5 +132,92 @@ def interview(answers: Path, playbook: str | None, review: bool) -> None:
 # --- playbook authors' commands (issue 6) ---
 
 
+@main.command()
+@click.argument("playbook", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings as well as errors.")
+@click.option("--ignore", multiple=True, metavar="CODE", help="Skip a lint code, e.g. --ignore U101 (repeatable).")
+def lint(playbook: str | None, output_format: str, strict: bool, ignore: tuple[str, ...]) -> None:
+    """Find likely mistakes in a valid PLAYBOOK, as FILE:LINE:COL: CODE message.
+
+    Codes are listed in docs/authoring-tools.md. Exit code 1 when there is an
+    error-level finding (or any finding, with --strict).
+    """
+    from .lint import lint_report
+
+    text, failed = lint_report(playbook, output_format=output_format, strict=strict, ignore=ignore)
+    click.echo(text)
+    sys.exit(EXIT_INVALID if failed else 0)
+
+
+@main.command("test")
+@click.argument("playbook", required=False)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=0, metavar="N", help="Fail when condition coverage is below N%.")
+def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: float) -> None:
+    """Run PLAYBOOK's scenario tests (tests/*.yaml beside playbook.yaml, or FILES).
+
+    Prints PASS/FAIL per scenario with - expected / + actual lines, and the
+    items, rules and condition outcomes the scenarios exercised.
+    """
+    from .scenarios import scenario_report
+
+    text, failed = scenario_report(playbook, files, min_coverage=min_coverage)
+    click.echo(text)
+    sys.exit(EXIT_INVALID if failed else 0)
+
+
+@main.command()
+@click.argument("playbook", required=False)
+@click.option("--exhaustive", is_flag=True, help="Check every combination of finite answers (required: the only check so far).")
+@click.option("--limit", type=click.IntRange(1), default=200_000, show_default=True, help="Largest number of combinations enumerated per check; larger ones are sampled.")
+@click.option("--samples", type=click.IntRange(1), default=20_000, show_default=True, help="Deals drawn per check that exceeds --limit.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling (printed, so a run can be repeated).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(playbook: str | None, exhaustive: bool, limit: int, samples: int, seed: int, output_format: str) -> None:
+    """Find rule conflicts, unreachable items, critical flags without approvers and
+    clause templates that fail, each with an example deal. Exit code 1 on findings."""
+    from .exhaustive import exhaustive_report
+
+    if not exhaustive:
+        raise click.UsageError("say which check to run: dealbook check --exhaustive [PLAYBOOK]")
+    text, found = exhaustive_report(playbook, limit=limit, samples=samples, seed=seed, output_format=output_format)
+    click.echo(text)
+    sys.exit(EXIT_INVALID if found else 0)
+
+
+@main.command()
+@click.argument("playbook", required=False)
+@click.option("--effective", is_flag=True, help="Print the merged playbook, each element with the layer and file it came from.")
+def show(playbook: str | None, effective: bool) -> None:
+    """Show a playbook as dealbook uses it (for an overlay: all layers merged)."""
+    from .show import effective_playbook
+
+    if not effective:
+        raise click.UsageError("say what to show: dealbook show --effective [PLAYBOOK]")
+    click.echo(effective_playbook(playbook), nl=False)
+
+
+@main.command()
+@click.argument("kind", required=False, default="playbook")
+def schema(kind: str) -> None:
+    """Print the JSON Schema for KIND: playbook (default), module, questions,
+    answers, evaluation, overlay or scenarios. Editors use it to complete and check YAML."""
+    from .show import schema_for
+
+    click.echo(schema_for(kind), nl=False)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+def diff(old: str, new: str) -> None:
+    """Describe what changed from playbook OLD to playbook NEW (folders or bundled names),
+    as Markdown for a pull request: questions, facts, terms, items, positions, clauses and rules."""
+    from .diff import diff_report
+
+    click.echo(diff_report(old, new))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -10,6 +10,7 @@ across all files and raised together as one
 
 from __future__ import annotations
 
+import weakref
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,10 @@ from .model import (
 from .schema import check_document
 from .yamlfile import Document, read_document
 
-__all__ = ["load_playbook", "bundled_playbooks", "resolve_playbook_path", "Sources"]
+__all__ = ["load_playbook", "bundled_playbooks", "resolve_playbook_path", "Sources", "sources_of"]
 
 PLAYBOOK_FILE = "playbook.yaml"
+_SOURCES: weakref.WeakKeyDictionary[Playbook, Sources] = weakref.WeakKeyDictionary()
 
 
 def bundled_playbooks() -> list[str]:
@@ -69,6 +71,8 @@ class Sources:
 
     def __init__(self) -> None:
         self.documents: dict[str, Document] = {}
+        #: (file, YAML path) -> (document, YAML path): values an overlay changed live in the overlay's file
+        self.redirects: dict[tuple[str, tuple[str | int, ...]], tuple[Document, tuple[str | int, ...]]] = {}
 
     def add(self, document: Document) -> Document:
         self.documents[document.file] = document
@@ -79,6 +83,10 @@ class Sources:
         document = self.documents.get(location.file)
         parts: list[str | int] = [int(part) if part.isdigit() else part for part in location.path.split("/") if part]
         parts.extend(subpath)
+        for cut in range(len(parts), 0, -1) if self.redirects else ():
+            target = self.redirects.get((location.file, tuple(parts[:cut])))
+            if target is not None:
+                return target[0].locate([*target[1], *parts[cut:]])
         if document is None:
             return Location(location.file, location.line, location.column, "/".join(map(str, parts)))
         return document.locate(parts)
@@ -275,10 +283,13 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
     manifest = _read(manifest_path, _display(manifest_path), "playbook", sources, problems)
     ValidationErrors.raise_if(problems)
     assert manifest is not None
-    content = manifest.content
-    section_documents = _read_all(root, manifest, "questionnaire", "questions", sources, problems)
-    module_documents = _read_all(root, manifest, "modules", "module", sources, problems)
+    if "extends" in manifest.content:
+        manifest, section_documents, module_documents = _overlay(manifest, root, sources, problems)
+    else:
+        section_documents = _read_all(root, manifest, "questionnaire", "questions", sources, problems)
+        module_documents = _read_all(root, manifest, "modules", "module", sources, problems)
     ValidationErrors.raise_if(problems)
+    content = manifest.content
 
     builder = _Builder(sources)
     sections = tuple(builder.section(document) for document in section_documents if document)
@@ -300,7 +311,27 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         digest=key,
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
+    _SOURCES[built] = sources
     return built
+
+
+def sources_of(playbook: Playbook) -> Sources | None:
+    """The documents a playbook was read from, if it was loaded (not cached) in this process."""
+    return _SOURCES.get(playbook)
+
+
+def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any]]:
+    """Merge an overlay (``extends:``) with its base; see :mod:`dealbook.overlay`."""
+    from .overlay import compose, merged_documents, redirects  # noqa: PLC0415 - only overlays need it
+
+    composition = compose(manifest, root, sources, problems)
+    ValidationErrors.raise_if(problems)
+    assert composition is not None
+    merged, sections, modules = merged_documents(composition)
+    problems.extend(problem for document in sections for problem in check_document(document, "questions"))  # type: ignore[arg-type]
+    problems.extend(problem for document in modules for problem in check_document(document, "module"))  # type: ignore[arg-type]
+    sources.redirects.update(redirects(composition))
+    return merged, sections, modules
 
 
 def _read_all(root: Path, manifest: Document, key: str, kind: str, sources: Sources, problems: list[Problem]) -> list[Document | None]:

@@ -1,0 +1,498 @@
+"""The finite answer space of a playbook, and the exhaustive check over it.
+
+Questions with finite answers — yes/no, choices, multi-choices, and numbers
+split at the thresholds that conditions compare them against — span a finite
+space of deals. A condition only depends on the questions it reads (through
+facts and through the ``when`` that decides whether a question is asked): its
+*cone*. Each check enumerates the cone of what it looks at, so a question
+about two rules reads a few hundred combinations rather than the whole space;
+a cone larger than ``limit`` is sampled with a reported seed and count.
+
+:func:`check_exhaustive` finds conflicting rules (two rules that fire together
+and set the same term field or opening tier to different values), items no
+deal reaches, critical (walk-away-level) flags that fire with no approver
+required, and clause templates that fail to render — each with one concrete
+example deal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import TemplateSyntaxError
+
+from .answers import Answers, Deal
+from .checks import NUMERIC_TYPES, conditions_of
+from .clauses import parse_template, template_references
+from .errors import DealbookError, Location
+from .evaluate import evaluate
+from .expressions import Condition
+from .model import Item, Playbook, Position, Question
+
+__all__ = ["Dimension", "AnswerSpace", "Finding", "Report", "CHECKS", "answer_space", "check_exhaustive", "item_templates", "reaches", "exhaustive_report", "flow_answers"]
+
+#: Deal metadata used for every enumerated deal.
+EXAMPLE_DEAL = Deal(name="Example deal", vendor="Example Vendor Ltd", customer="Example Customer plc", currency="EUR")
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """One question's candidate answers; ``None`` stands for "left unanswered"."""
+
+    question: Question
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something the exhaustive check found, with a deal that shows it."""
+
+    kind: str  # conflict, dead-item, missing-approval, template-failure
+    message: str
+    location: Location
+    example: dict[str, Any] | None = None
+    sampled: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.kind}: {self.message}"
+
+
+@dataclass(slots=True)
+class Report:
+    """The findings, and how much of the space was looked at."""
+
+    findings: list[Finding] = field(default_factory=list)
+    combinations: int = 0
+    seconds: float = 0.0
+    space_size: int = 0
+    sampled_checks: int = 0
+    seed: int = 0
+    samples: int = 0
+
+    @property
+    def per_second(self) -> float:
+        return self.combinations / self.seconds if self.seconds else 0.0
+
+
+def _numbers(question: Question, thresholds: list[float]) -> list[Any]:
+    """One number in every interval the thresholds cut the line into, and each threshold."""
+    if not thresholds:
+        base = question.default if question.default is not None else question.minimum if question.minimum is not None else 1
+        return [base]
+    whole = question.type == "integer"
+    candidates = [thresholds[0] - 1]
+    for low, high in itertools.pairwise(thresholds):
+        candidates += [low, (low + high) // 2 if whole else (low + high) / 2]
+    candidates += [thresholds[-1], thresholds[-1] + 1]
+    low = question.minimum if question.minimum is not None else float("-inf")
+    high = question.maximum if question.maximum is not None else float("inf")
+    result = []
+    for value in candidates:
+        value = min(max(value, low), high)
+        value = int(value) if whole or float(value).is_integer() else value
+        if value not in result:
+            result.append(value)
+    return result
+
+
+def _choices(question: Question, compared: set[Any]) -> list[Any]:
+    named = [value for value in question.option_values if value in compared]
+    other = [value for value in question.option_values if value not in compared]
+    if question.type == "choice":
+        return named + other[:1] if named else [question.default or question.option_values[0]]
+    subsets = []
+    for size in range(len(named) + 1):
+        for subset in itertools.combinations(named, size):
+            subsets.append([value for value in question.option_values if value in subset])
+            if other:  # one answer nothing compares against, which still counts for `| length`
+                subsets.append([value for value in question.option_values if value in subset or value == other[0]])
+    return subsets
+
+
+def _values(question: Question, comparisons: list[tuple[str, tuple[Any, ...]]]) -> tuple[Any, ...]:
+    compared = {value for _, values in comparisons for value in values}
+    kind = question.type
+    if kind == "bool":
+        values: list[Any] = [True, False]
+    elif kind in ("choice", "multi-choice"):
+        values = _choices(question, compared)
+    elif kind in NUMERIC_TYPES:
+        values = _numbers(question, sorted(value for value in compared if isinstance(value, (int, float)) and not isinstance(value, bool)))
+    else:
+        values = sorted(value for value in compared if isinstance(value, str)) + ["2026-01-31" if kind == "date" else "example"]
+    if not question.required and question.default is None:
+        values.append(None)
+    return tuple(values)
+
+
+def answer_space(playbook: Playbook) -> dict[str, Dimension]:
+    """Every question's candidate answers, split where conditions tell answers apart."""
+    compared: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
+    for condition, _ in conditions_of(playbook):
+        for comparison in condition.comparisons:
+            compared.setdefault(comparison.name, []).append((comparison.op, comparison.values))
+    return {question.id: Dimension(question, _values(question, compared.get(question.id, []))) for question in playbook.questions}
+
+
+class AnswerSpace:
+    """Enumerates or samples deals over the cone of chosen names."""
+
+    def __init__(self, playbook: Playbook, *, limit: int = 200_000, samples: int = 20_000, seed: int = 0) -> None:
+        self.playbook = playbook
+        self.dimensions = answer_space(playbook)
+        self.limit, self.samples, self.seed = limit, samples, seed
+        self.combinations = 0
+        self.sampled_checks = 0
+        unconditional = [question for question in playbook.questions if question.when is None]
+        self._order: list[Any] = [*unconditional, *playbook.resolution_order]
+        # Names outside a check's cone keep these values; they cannot change its outcome.
+        self._baseline: dict[str, Any] = {**EXAMPLE_DEAL.as_values(), **{name: None for name in playbook.facts_by_id}}
+        self._baseline.update({name: dimension.values[0] for name, dimension in self.dimensions.items()})
+
+    @property
+    def size(self) -> int:
+        """How many deals the whole space holds (an upper bound: ``when`` prunes some)."""
+        size = 1
+        for dimension in self.dimensions.values():
+            size *= len(dimension.values)
+        return size
+
+    def cone(self, names: Iterable[str]) -> set[str]:
+        """The questions whose answers can change the value of ``names``."""
+        return {name for name in self.closure(names) if name in self.dimensions}
+
+    def closure(self, names: Iterable[str]) -> set[str]:
+        """``names`` and every question and fact they read, directly or not."""
+        questions, facts = self.playbook.questions_by_id, self.playbook.facts_by_id
+        seen: set[str] = set()
+        pending = list(names)
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in questions and questions[name].when is not None:
+                pending.extend(questions[name].when.names)
+            elif name in facts:
+                pending.extend(facts[name].expr.names)
+        return seen
+
+    def _steps(self, closure: set[str]) -> list[tuple[str, Any, tuple[Any, ...]]]:
+        """What to do, in order, for the names in ``closure``: branch on a question, compute a fact."""
+        steps = []
+        for node in self._order:
+            if node.id not in closure:
+                continue
+            if isinstance(node, Question):
+                steps.append((node.id, node.when.function if node.when else None, self.dimensions[node.id].values))
+            else:
+                steps.append((node.id, node.expr.function, ()))
+        return steps
+
+    def deals(self, names: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """Resolved values of every deal in the cone of ``names`` (one dict, reused).
+
+        Enumerates when the cone holds at most ``limit`` deals, otherwise draws
+        ``samples`` deals at random; :attr:`sampled` tells which happened.
+        """
+        closure = self.closure(names)
+        steps = self._steps(closure)
+        size = 1
+        for _, _, values in steps:
+            size *= max(len(values), 1)
+        self.sampled = size > self.limit
+        values = {**self._baseline}
+        if self.sampled:
+            self.sampled_checks += 1
+            generator = random.Random(f"{self.seed}:{','.join(sorted(closure))}")
+            for _ in range(self.samples):
+                _sample(steps, values, generator)
+                self.combinations += 1
+                yield values
+            return
+        for deal in _walk(steps, values, 0):
+            self.combinations += 1
+            yield deal
+
+    def example(self, values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+        """The answers of a deal, as an answers file would hold them."""
+        cone = self.cone(names)
+        return {
+            question.id: list(values[question.id]) if isinstance(values[question.id], list) else values[question.id]
+            for question in self.playbook.questions
+            if values.get(question.id) is not None and (question.id in cone or question.required)
+        }
+
+
+def _walk(steps: list[tuple[str, Any, tuple[Any, ...]]], values: dict[str, Any], start: int) -> Iterator[dict[str, Any]]:
+    for index in range(start, len(steps)):
+        name, condition, choices = steps[index]
+        if not choices:  # a fact
+            values[name] = condition(values) if condition is not None else None
+            continue
+        if condition is not None and not condition(values):
+            values[name] = None
+            continue
+        if len(choices) > 1:
+            for choice in choices:
+                values[name] = choice
+                yield from _walk(steps, values, index + 1)
+            return
+        values[name] = choices[0]
+    yield values
+
+
+def _sample(steps: list[tuple[str, Any, tuple[Any, ...]]], values: dict[str, Any], generator: random.Random) -> None:
+    for name, condition, choices in steps:
+        if not choices:
+            values[name] = condition(values) if condition is not None else None
+        elif condition is not None and not condition(values):
+            values[name] = None
+        else:
+            values[name] = choices[0] if len(choices) == 1 else generator.choice(choices)
+
+
+# --- the checks ---------------------------------------------------------------
+
+
+def _rule_settings(playbook: Playbook) -> list[dict[tuple[str, str], Any]]:
+    """Per rule: what it sets, ``(what, id/field) -> value``."""
+    settings = []
+    for rule in playbook.rules:
+        setting: dict[tuple[str, str], Any] = {}
+        for effect in rule.effects:
+            if effect.kind == "set_term":
+                setting.update({("term", f"{effect.term}.{name}"): value for name, value in effect.values})
+            elif effect.kind == "open_at":
+                setting.update({("tier", item): effect.tier for item in effect.items})
+        settings.append(setting)
+    return settings
+
+
+def find_conflicts(space: AnswerSpace) -> Iterator[Finding]:
+    """Two rules that can fire together and set one term field or tier to different values."""
+    rules = space.playbook.rules
+    settings = _rule_settings(space.playbook)
+    for first, second in itertools.combinations(range(len(rules)), 2):
+        clashes = [key for key in settings[first].keys() & settings[second].keys() if settings[first][key] != settings[second][key]]
+        if not clashes:
+            continue
+        a, b = rules[first], rules[second]
+        names = (*a.when.names, *b.when.names)
+        for values in space.deals(names):
+            if a.when(values) and b.when(values):
+                what = ", ".join(_describe(key, settings[first][key], settings[second][key]) for key in sorted(clashes))
+                message = f"rules '{a.id}' and '{b.id}' both fire and disagree on {what}; '{b.id}' wins"
+                yield Finding("conflict", message, b.location, space.example(values, names), space.sampled)
+                break
+
+
+def _describe(key: tuple[str, str], first: Any, second: Any) -> str:
+    kind, name = key
+    if kind == "term":
+        term, _, field_name = name.partition(".")
+        return f"{field_name} of term '{term}' ({first} vs {second})"
+    return f"the opening tier of item '{name}' ({first} vs {second})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """When an item applies: its own condition, the rules that include it, those that exclude it."""
+
+    item: Item
+    includes: tuple[Condition, ...]
+    excludes: tuple[Condition, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        own = self.item.applies_when.names if self.item.applies_when is not None else ()
+        return (*own, *(name for condition in (*self.includes, *self.excludes) for name in condition.names))
+
+    def __call__(self, values: dict[str, Any]) -> bool:
+        applies = self.item.applies_when is None or bool(self.item.applies_when(values))
+        if not applies and not any(condition(values) for condition in self.includes):
+            return False
+        return not any(condition(values) for condition in self.excludes)
+
+
+def reaches(playbook: Playbook) -> dict[str, _Reach]:
+    """For every item, the conditions that decide whether it applies."""
+    includes: dict[str, list[Condition]] = {item.id: [] for item in playbook.items}
+    excludes: dict[str, list[Condition]] = {item.id: [] for item in playbook.items}
+    for rule in playbook.rules:
+        for effect in rule.effects:
+            target = includes if effect.kind == "include" else excludes if effect.kind == "exclude" else None
+            for item_id in effect.items if target is not None else ():
+                target[item_id].append(rule.when)
+    return {item.id: _Reach(item, tuple(includes[item.id]), tuple(excludes[item.id])) for item in playbook.items}
+
+
+def find_dead_items(space: AnswerSpace) -> Iterator[Finding]:
+    """Items that no deal in the space reaches."""
+    for reach in reaches(space.playbook).values():
+        if reach.item.applies_when is None and not reach.excludes:
+            continue
+        if not any(reach(values) for values in space.deals(reach.names)):
+            how = f"in {space.samples} sampled deals" if space.sampled else "by any deal"
+            yield Finding("dead-item", f"item '{reach.item.id}' is never reached {how}", reach.item.location, None, space.sampled)
+
+
+def find_missing_approvals(space: AnswerSpace) -> Iterator[Finding]:
+    """Critical (walk-away-level) flags that fire while no rule requires an approver."""
+    rules = space.playbook.rules
+    approving = [rule for rule in rules if any(effect.kind == "require_approver" for effect in rule.effects)]
+    approver_names = tuple(name for rule in approving for name in rule.when.names)
+    for rule in rules:
+        critical = [effect for effect in rule.effects if effect.kind == "flag" and effect.level == "critical"]
+        if not critical or rule in approving:
+            continue
+        names = (*rule.when.names, *approver_names)
+        for values in space.deals(names):
+            if rule.when(values) and not any(other.when(values) for other in approving):
+                message = f"rule '{rule.id}' raises a critical flag but no rule requires an approver for this deal"
+                yield Finding("missing-approval", message, rule.location, space.example(values, names), space.sampled)
+                break
+
+
+def item_templates(item: Item) -> Iterator[tuple[Position, str, str]]:
+    """``(position, field, template)`` for every summary and clause of an item."""
+    for position in (*item.positions.tiers, item.positions.walk_away):
+        yield position, "summary", position.summary
+        if position.clause:
+            yield position, "clause", position.clause
+
+
+def _template_names(source: str, playbook: Playbook) -> tuple[str, ...]:
+    try:
+        tree = parse_template(source)
+    except TemplateSyntaxError:
+        return ()
+    known = {*playbook.questions_by_id, *playbook.facts_by_id}
+    return tuple(dict.fromkeys(name for name, _, _ in template_references(tree) if name in known))
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def render_failures(space: AnswerSpace, only_undefined: bool = False) -> Iterator[Finding]:
+    """Clause templates that fail to render for a deal that reaches their item.
+
+    A template that reads no answer or fact renders the same way for every
+    deal, so one reaching deal is enough; one that does is rendered once per
+    distinct combination of the values it reads.
+    """
+    playbook = space.playbook
+    for reach in reaches(playbook).values():
+        templates = [(position, name, source, _template_names(source, playbook)) for position, name, source in item_templates(reach.item)]
+        names = (*reach.names, *(name for *_, used in templates for name in used))
+        read = tuple(dict.fromkeys(name for *_, used in templates for name in used))
+        tried: set[tuple[Any, ...]] = set()
+        signatures: set[tuple[Any, ...]] = set()
+        failed: set[int] = set()
+        for values in space.deals(names):
+            signature = tuple(_frozen(values.get(name)) for name in read)
+            if signature in signatures or not reach(values):
+                continue
+            signatures.add(signature)
+            yield from _render_once(space, reach, templates, values, names, tried, failed, only_undefined)
+            if len(failed) == len(templates) or not any(used for *_, used in templates):
+                break
+
+
+def _render_once(space: AnswerSpace, reach: _Reach, templates: list[tuple[Position, str, str, tuple[str, ...]]], values: dict[str, Any],
+                 names: tuple[str, ...], tried: set[tuple[Any, ...]], failed: set[int], only_undefined: bool) -> Iterator[Finding]:
+    """Render the templates whose inputs this deal has not tried yet; report failures."""
+    evaluation = None
+    for number, (position, field_name, source, used) in enumerate(templates):
+        key = (number, *(_frozen(values.get(name)) for name in used))
+        if number in failed or key in tried:
+            continue
+        tried.add(key)
+        if evaluation is None:
+            answers = {question.id: values[question.id] for question in space.playbook.questions}
+            evaluation = evaluate(space.playbook, Answers(EXAMPLE_DEAL, answers))
+        try:
+            evaluation.render(source, position.location)
+        except DealbookError as error:
+            problem = getattr(error, "problem", None)
+            message = (problem.message if problem is not None else str(error)).removeprefix("clause template failed: ")
+            if only_undefined and "undefined" not in message:
+                continue
+            failed.add(number)
+            where = Location(position.location.file, position.location.line, position.location.column, f"{position.location.path}/{field_name}")
+            yield Finding("template-failure", f"item '{reach.item.id}': {field_name} fails to render: {message}", where,
+                          space.example(values, names), space.sampled)
+
+
+#: The exhaustive checks, in the order they run and report.
+CHECKS: dict[str, Callable[[AnswerSpace], Iterable[Finding]]] = {
+    "conflict": find_conflicts,
+    "dead-item": find_dead_items,
+    "missing-approval": find_missing_approvals,
+    "template-failure": render_failures,
+}
+
+
+def check_exhaustive(playbook: Playbook, *, limit: int = 200_000, samples: int = 20_000, seed: int = 0) -> Report:
+    """Run every check in :data:`CHECKS` over the playbook's answer space."""
+    space = AnswerSpace(playbook, limit=limit, samples=samples, seed=seed)
+    started = time.perf_counter()
+    findings = [finding for check in CHECKS.values() for finding in check(space)]
+    seconds = time.perf_counter() - started
+    return Report(findings, space.combinations, seconds, space.size, space.sampled_checks, seed, samples)
+
+
+def report_text(report: Report, playbook: Playbook) -> str:
+    """The findings, each with its example deal, and how much was checked how fast."""
+    lines = []
+    for finding in report.findings:
+        lines.append(str(finding) + (" (found by sampling)" if finding.sampled else ""))
+        if finding.example is not None:
+            lines.append("    example deal answers: " + flow_answers(finding.example))
+    sampled = (f"; {report.sampled_checks} check(s) had more than the limit of combinations and were sampled "
+               f"({report.samples:,} deals each, seed {report.seed})") if report.sampled_checks else "; every check enumerated its cone completely"
+    lines.append(
+        f"{playbook.id} {playbook.version}: {report.combinations:,} combinations checked in {report.seconds:.2f} s "
+        f"({report.per_second:,.0f} combinations/s); the whole answer space holds {report.space_size:.3g} deals{sampled}"
+    )
+    lines.append(f"{len(report.findings)} finding(s)" if report.findings else "no findings")
+    return "\n".join(lines)
+
+
+def report_data(report: Report, playbook: Playbook) -> dict[str, Any]:
+    """The report as JSON-ready data."""
+    return {
+        "playbook": playbook.id, "version": playbook.version, "combinations": report.combinations,
+        "seconds": round(report.seconds, 3), "combinations_per_second": round(report.per_second), "space_size": report.space_size,
+        "sampled_checks": report.sampled_checks, "samples": report.samples, "seed": report.seed,
+        "findings": [
+            {"kind": f.kind, "message": f.message, "file": f.location.file, "line": f.location.line, "column": f.location.column,
+             "path": f.location.path, "example": f.example, "sampled": f.sampled}
+            for f in report.findings
+        ],
+    }
+
+
+def flow_answers(answers: dict[str, Any]) -> str:
+    """Answers on one line, as YAML: ``{deployment: saas, annual_value: 0}``."""
+    return yaml.safe_dump(answers, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10_000).strip()
+
+
+def exhaustive_report(playbook: str | Path | None, *, limit: int, samples: int, seed: int, output_format: str = "text") -> tuple[str, bool]:
+    """Load a playbook, run the exhaustive check; ``(text, whether anything was found)``."""
+    from .load import load_playbook  # noqa: PLC0415
+
+    loaded = load_playbook(playbook)
+    report = check_exhaustive(loaded, limit=limit, samples=samples, seed=seed)
+    if output_format == "json":
+        return json.dumps(report_data(report, loaded), indent=2, ensure_ascii=False), bool(report.findings)
+    return report_text(report, loaded), bool(report.findings)

@@ -1,0 +1,265 @@
+"""Lint: findings about a valid playbook that validation does not report.
+
+Validation says whether a playbook can be loaded; lint says where it probably
+does not mean what its author meant — a condition no deal satisfies, a
+question nothing reads, a clause that breaks for some deals. Each check is a
+row of :data:`LINTS` (code -> :class:`Lint`), documented in
+``docs/authoring-tools.md``, and prints like ruff::
+
+    playbooks/itam/modules/02-licensing.yaml:41:5: U101 question 'core_count' is never read
+
+Conditions are analysed over the playbook's finite answer space
+(:mod:`dealbook.exhaustive`), so "can never hold" means "for no combination
+of answers", not a guess from the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+
+from .checks import conditions_of, templates_of
+from .clauses import parse_template, template_references
+from .errors import InputFileError, Location
+from .expressions import Condition
+from .exhaustive import AnswerSpace, flow_answers, item_templates, render_failures
+from .load import Sources
+from .model import Playbook
+from .yamlfile import read_document
+
+__all__ = ["Lint", "LintFinding", "LINTS", "lint_playbook", "findings_text", "findings_data", "lint_report"]
+
+ERROR, WARNING = "error", "warning"
+_PLACEHOLDER = re.compile(r"^\s*(tbd|tbc|todo|n/?a|none|-+|\.\.\.|xxx|to be (decided|confirmed))\.?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LintFinding:
+    """One lint finding, located."""
+
+    code: str
+    severity: str
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code} {self.message}"
+
+
+class _Context:
+    """What the lints share: the playbook, its answer space, precise locations."""
+
+    def __init__(self, playbook: Playbook, limit: int, samples: int) -> None:
+        self.playbook = playbook
+        self.space = AnswerSpace(playbook, limit=limit, samples=samples)
+        self._sources = Sources()
+
+    def locate(self, location: Location, *subpath: str | int) -> Location:
+        """The line and column of ``subpath`` below ``location``, reading the file once."""
+        if location.file not in self._sources.documents:
+            try:
+                self._sources.add(read_document(Path(location.file), location.file))
+            except InputFileError:
+                return location
+        return self._sources.locate(location, *subpath)
+
+    @cached_property
+    def outcomes(self) -> list[tuple[Condition, Location, set[bool]]]:
+        """Every condition with the outcomes seen over its cone (enumerated cones only)."""
+        found = []
+        for condition, location in conditions_of(self.playbook):
+            seen = {bool(condition(values)) for values in self.space.deals(condition.names)}
+            if not self.space.sampled:
+                found.append((condition, location, seen))
+        return found
+
+    @cached_property
+    def read_names(self) -> set[str]:
+        """Every question and fact id that a condition or template reads."""
+        names = {name for condition, _ in conditions_of(self.playbook) for name in condition.names}
+        for source, _ in templates_of(self.playbook):
+            try:
+                names.update(name for name, _, _ in template_references(parse_template(source)))
+            except TemplateSyntaxError:
+                continue
+        return names
+
+
+Found = Iterator[tuple[Location, str]]
+
+
+def lint_conditions(context: _Context, outcome: bool) -> Found:
+    for condition, location, seen in context.outcomes:
+        if seen == {not outcome} and condition.source.strip() not in ("true", "false"):
+            verb = "can never hold" if outcome else "always holds"
+            yield context.locate(location), f"condition {condition.source!r} {verb} for any combination of answers"
+
+
+def lint_never_holds(context: _Context) -> Found:
+    return lint_conditions(context, True)
+
+
+def lint_always_holds(context: _Context) -> Found:
+    return lint_conditions(context, False)
+
+
+def lint_unread_questions(context: _Context) -> Found:
+    read = context.read_names
+    for question in context.playbook.questions:
+        if question.id not in read:
+            yield context.locate(question.location, "id"), f"question '{question.id}' is never read by a condition or a template"
+
+
+def lint_unused_facts(context: _Context) -> Found:
+    read = context.read_names
+    for fact in context.playbook.facts:
+        if fact.id not in read:
+            yield context.locate(fact.location, "id"), f"fact '{fact.id}' is never used by a condition or a template"
+
+
+def lint_unshown_terms(context: _Context) -> Found:
+    shown = {term for item in context.playbook.items for term in item.terms}
+    for term in context.playbook.terms:
+        if term.id not in shown:
+            yield context.locate(term.location, "id"), f"term '{term.id}' is shown by no item, so it never reaches the term sheet"
+
+
+def lint_no_fallback(context: _Context) -> Found:
+    for item in context.playbook.items:
+        positions = item.positions
+        preferred = _normal(positions.preferred.summary)
+        for number, fallback in enumerate(positions.fallbacks, 1):
+            if _PLACEHOLDER.match(fallback.summary) or _normal(fallback.summary) == preferred:
+                yield context.locate(fallback.location, "summary"), f"item '{item.id}': fallback {number} is not a real concession (placeholder or same as preferred)"
+        if _PLACEHOLDER.match(positions.walk_away.summary):
+            yield context.locate(positions.walk_away.location, "summary"), f"item '{item.id}' has no real walk-away position"
+    for rule in context.playbook.rules:
+        for effect in rule.effects:
+            for item_id in effect.items if effect.kind == "open_at" else ():
+                item = context.playbook.items_by_id[item_id]
+                if effect.tier >= len(item.positions.fallbacks):
+                    yield context.locate(effect.location), f"rule '{rule.id}' opens item '{item_id}' at its last fallback, leaving no fallback before the walk-away"
+
+
+def lint_term_order(context: _Context) -> Found:
+    """Rules that together leave a term's fallback better than its target (or walk-away)."""
+    playbook, space = context.playbook, context.space
+    for term in playbook.terms:
+        setters = [(rule, effect) for rule in playbook.rules for effect in rule.effects if effect.kind == "set_term" and effect.term == term.id]
+        if len(setters) < 2:
+            continue  # one rule alone is checked by validation
+        names = tuple(name for rule, _ in setters for name in rule.when.names)
+        for values in space.deals(names):
+            merged = {"target": term.target, "fallback": term.fallback, "walk_away": term.walk_away}
+            fired = []
+            for rule, effect in setters:
+                if rule.when(values):
+                    merged.update(effect.values)
+                    fired.append(rule.id)
+            if not (term.is_better(merged["target"], merged["fallback"]) and term.is_better(merged["fallback"], merged["walk_away"])):
+                rules = ", ".join(f"'{rule}'" for rule in dict.fromkeys(fired))
+                yield (context.locate(term.location, "id"),
+                       f"term '{term.id}': rules {rules} together set target {merged['target']}, fallback {merged['fallback']}, "
+                       f"walk-away {merged['walk_away']} (fallback better than target, or walk-away better than fallback) "
+                       f"for deal {flow_answers(space.example(values, names))}")
+                break
+
+
+def lint_template_undefined(context: _Context) -> Found:
+    for finding in render_failures(context.space, only_undefined=True):
+        yield context.locate(finding.location), f"{finding.message} — for example with answers {flow_answers(finding.example or {})}"
+
+
+def lint_duplicate_clauses(context: _Context) -> Found:
+    first: dict[str, str] = {}
+    for item in context.playbook.items:
+        for position, field_name, source in item_templates(item):
+            if field_name != "clause":
+                continue
+            text = _normal(source)
+            owner = first.setdefault(text, item.id)
+            if owner != item.id:
+                yield context.locate(position.location, "clause"), f"item '{item.id}' repeats clause text of item '{owner}'"
+
+
+def lint_critical_without_approver(context: _Context) -> Found:
+    for rule in context.playbook.rules:
+        kinds = {effect.kind for effect in rule.effects}
+        for effect in rule.effects:
+            if effect.kind == "flag" and effect.level == "critical" and "require_approver" not in kinds:
+                yield context.locate(effect.location), f"rule '{rule.id}' raises a critical (walk-away-level) flag without require_approver"
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Lint:
+    """One lint check: its code, name, severity and what it looks for."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    check: Callable[[_Context], Iterable[tuple[Location, str]]]
+
+
+#: Every lint, by code. Documented in docs/authoring-tools.md.
+LINTS: dict[str, Lint] = {lint.code: lint for lint in (
+    Lint("C101", "never-holds", ERROR, "a condition is false for every combination of answers", lint_never_holds),
+    Lint("C102", "always-holds", WARNING, "a condition is true for every combination of answers", lint_always_holds),
+    Lint("U101", "unread-question", WARNING, "no condition or template reads the question", lint_unread_questions),
+    Lint("U102", "unused-fact", WARNING, "no condition or template uses the fact", lint_unused_facts),
+    Lint("U103", "unshown-term", WARNING, "no item lists the term, so no term sheet shows it", lint_unshown_terms),
+    Lint("P101", "no-fallback", WARNING, "a fallback or walk-away that is a placeholder, repeats the preferred position, or is skipped by open_at", lint_no_fallback),
+    Lint("T101", "term-order", ERROR, "rules that fire together leave a fallback better than the target", lint_term_order),
+    Lint("M101", "template-undefined", ERROR, "a clause template reads an answer that is undefined for some deal reaching its item", lint_template_undefined),
+    Lint("D101", "duplicate-clause", WARNING, "two items carry the same clause text", lint_duplicate_clauses),
+    Lint("F101", "critical-without-approver", WARNING, "a rule raises a critical flag but requires no approver", lint_critical_without_approver),
+)}
+
+
+def lint_playbook(playbook: Playbook, *, ignore: Iterable[str] = (), limit: int = 50_000, samples: int = 5_000) -> list[LintFinding]:
+    """Run every lint in :data:`LINTS` (except ``ignore``); findings sorted by place."""
+    context = _Context(playbook, limit, samples)
+    skipped = {code.upper() for code in ignore}
+    findings = [
+        LintFinding(lint.code, lint.severity, message, location)
+        for lint in LINTS.values() if lint.code not in skipped
+        for location, message in lint.check(context)
+    ]
+    return sorted(set(findings), key=lambda f: (f.location.file, f.location.line, f.location.column, f.code, f.message))
+
+
+def findings_text(findings: list[LintFinding]) -> str:
+    """ruff-style lines and a one-line summary."""
+    errors = sum(finding.severity == ERROR for finding in findings)
+    summary = f"{len(findings)} finding(s): {errors} error(s), {len(findings) - errors} warning(s)" if findings else "no findings"
+    return "\n".join([*map(str, findings), summary])
+
+
+def findings_data(findings: list[LintFinding]) -> list[dict[str, Any]]:
+    """The findings as JSON-ready data."""
+    return [
+        {"code": f.code, "name": LINTS[f.code].name, "severity": f.severity, "message": f.message,
+         "file": f.location.file, "line": f.location.line, "column": f.location.column, "path": f.location.path}
+        for f in findings
+    ]
+
+
+def lint_report(playbook: str | Path | None, *, output_format: str = "text", strict: bool = False, ignore: Iterable[str] = ()) -> tuple[str, bool]:
+    """Load and lint a playbook: ``(text or JSON, whether it fails)`` — errors fail, warnings with ``strict``."""
+    from .load import load_playbook  # noqa: PLC0415
+
+    findings = lint_playbook(load_playbook(playbook), ignore=ignore)
+    failed = any(finding.severity == ERROR or strict for finding in findings)
+    text = json.dumps(findings_data(findings), indent=2, ensure_ascii=False) if output_format == "json" else findings_text(findings)
+    return text, failed

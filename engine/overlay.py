@@ -1,0 +1,327 @@
+"""Overlays: a playbook that ``extends:`` another and changes it by id.
+
+An organisation adapts the bundled ``itam`` playbook without copying it::
+
+    # acme/playbook.yaml
+    id: acme-itam
+    extends: itam                      # a bundled name, or a folder relative to this one
+    departments: [{id: ciso, name: CISO office}]    # added, or replaced by id
+    overrides: [overrides/security.yaml]            # patches by id (schemas/overlay.schema.json)
+    modules: [modules/99-acme.yaml]                 # whole new modules, as in any playbook
+
+A patch file lists ``questions``, ``facts``, ``terms``, ``items`` and
+``rules`` by id: an entry whose id exists replaces the fields it gives (an
+item's ``positions`` field by field, so one position can change alone); an
+entry with a new id is added to the ``module`` or ``section`` it names;
+``remove:`` drops elements by id.
+
+Merging works on the raw documents, before the model is built, so the
+merged playbook is validated, loaded, linted, tested and evaluated exactly
+like any other. Every merged value remembers the file and YAML path it came
+from: :class:`MergedDocument` answers ``locate()`` with the location in the
+file that introduced the value, so errors point at the right layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputFileError, Location, Problem, did_you_mean
+from .yamlfile import Document
+
+__all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
+
+Path_ = tuple[str | int, ...]
+#: What a patch file can change: list key -> (container list in the playbook, container key in a patch entry).
+PATCH_KINDS: dict[str, tuple[str, str]] = {
+    "questions": ("sections", "section"),
+    "facts": ("sections", "section"),
+    "terms": ("modules", "module"),
+    "items": ("modules", "module"),
+    "rules": ("modules", "module"),
+}
+_LISTS = {"sections": ("questions", "facts"), "modules": ("terms", "items", "rules")}
+
+
+@dataclass(slots=True)
+class Element:
+    """One question, fact, term, item, rule or department, with where each part came from."""
+
+    content: dict[str, Any]
+    origins: dict[Path_, tuple[Document, Path_]]  # relative path -> (document, path in it)
+    layers: list[str]  # the layers that introduced or changed it, first to last
+    patched: list[str] = field(default_factory=list)  # fields the later layers changed
+
+    @property
+    def id(self) -> str:
+        return str(self.content.get("id"))
+
+
+@dataclass(slots=True)
+class Layered:
+    """A module or questionnaire section being assembled from layers."""
+
+    document: Document  # where its header (id, title, ...) came from
+    kind: str  # "module" or "questions"
+    layer: str
+    lists: dict[str, list[Element]]
+
+    def merged(self) -> MergedDocument:
+        header = {key: value for key, value in self.document.content.items() if key not in self.lists}
+        content: dict[str, Any] = dict(header)
+        origins: dict[Path_, tuple[Document, Path_]] = {(): (self.document, ())}
+        for key, elements in self.lists.items():
+            if key not in self.document.content and not elements:
+                continue
+            content[key] = [element.content for element in elements]
+            origins[(key,)] = (self.document, (key,))
+            for index, element in enumerate(elements):
+                origins.update({(key, index, *relative): origin for relative, origin in element.origins.items()})
+        return MergedDocument(self.document.file, content, origins)
+
+
+@dataclass(frozen=True)
+class MergedDocument:
+    """A document assembled from several files; ``locate`` answers in the original file."""
+
+    file: str
+    content: Any
+    origins: dict[Path_, tuple[Document, Path_]]
+
+    def locate(self, path: Any, *, key: bool = False) -> Location:
+        """The location, in the file that introduced it, of the value (or key) at ``path``."""
+        path = tuple(path)
+        probe = path
+        while probe not in self.origins and probe:
+            probe = probe[:-1]
+        document, base = self.origins[probe] if probe in self.origins else self.origins[()]
+        return document.locate((*base, *path[len(probe):]), key=key)
+
+
+@dataclass(slots=True)
+class Composition:
+    """A playbook's layers merged: manifest fields, departments, sections and modules."""
+
+    manifest: Document
+    layers: list[str]
+    departments: list[Element]
+    sections: list[Layered]
+    modules: list[Layered]
+    paths: list[Path]  # every file read, for the playbook's digest
+
+    def merged_manifest(self) -> MergedDocument:
+        content = {key: self.manifest.content[key] for key in ("id", "title", "version", "description")}
+        content["departments"] = [element.content for element in self.departments]
+        origins: dict[Path_, tuple[Document, Path_]] = {(): (self.manifest, ())}
+        for index, element in enumerate(self.departments):
+            origins.update({("departments", index, *relative): origin for relative, origin in element.origins.items()})
+        return MergedDocument(self.manifest.file, content, origins)
+
+    def find(self, kind: str, element_id: str) -> tuple[Layered, list[Element], int] | None:
+        """The container, list and index of an element of ``kind`` (``items``, ...)."""
+        containers = self.sections if PATCH_KINDS[kind][0] == "sections" else self.modules
+        for layered in containers:
+            for index, element in enumerate(layered.lists[kind]):
+                if element.id == element_id:
+                    return layered, layered.lists[kind], index
+        return None
+
+
+def _elements(document: Document, key: str, layer: str) -> list[Element]:
+    raw = document.content.get(key, []) if isinstance(document.content, dict) else []
+    return [Element(entry, {(): (document, (key, index))}, [layer]) for index, entry in enumerate(raw)]
+
+
+def _layered(document: Document | None, kind: str, layer: str) -> Layered | None:
+    if document is None:
+        return None
+    lists = {key: _elements(document, key, layer) for key in _LISTS["modules" if kind == "module" else "sections"]}
+    return Layered(document, kind, layer, lists)
+
+
+def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem], seen: tuple[Path, ...] = ()) -> Composition | None:
+    """Read a playbook and, through ``extends``, every layer below it, and merge them.
+
+    Problems are appended to ``problems``; ``None`` means the layers could not be
+    read far enough to merge.
+    """
+    from .load import _read, _read_all  # noqa: PLC0415 - load calls compose lazily
+
+    content, layer = manifest.content, manifest.content["id"]
+    new_sections = [_layered(document, "questions", layer) for document in _read_all(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
+    new_modules = [_layered(document, "module", layer) for document in _read_all(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
+    own_paths = [root / name for name in (*content.get("questionnaire", []), *content.get("modules", []))]
+    if "extends" not in content:
+        departments = _elements(manifest, "departments", layer)
+        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m], [root / "playbook.yaml", *own_paths])
+    base = _base(manifest, root, sources, problems, seen)
+    patches = []
+    for index, name in enumerate(content.get("overrides", [])):
+        if (root / name).exists():
+            patches.append(_read(root / name, _display(root / name), "overlay", sources, problems))
+        else:
+            problems.append(Problem(manifest.locate(["overrides", index]), f"file not found: {name}"))
+    if base is None or problems:
+        return None
+    base.manifest = manifest
+    base.layers.append(layer)
+    base.paths += [root / "playbook.yaml", *own_paths, *(root / name for name in content.get("overrides", []))]
+    _merge_departments(base, manifest, layer)
+    base.sections += [s for s in new_sections if s]
+    base.modules += [m for m in new_modules if m]
+    for patch in patches:
+        if patch is not None:
+            problems.extend(apply_patch(base, patch, layer))
+    return base
+
+
+def _display(path: Path) -> str:
+    from .load import _display as display  # noqa: PLC0415
+
+    return display(path)
+
+
+def _base(manifest: Document, root: Path, sources: Any, problems: list[Problem], seen: tuple[Path, ...]) -> Composition | None:
+    from .load import _read, resolve_playbook_path  # noqa: PLC0415
+
+    name = manifest.content["extends"]
+    here = manifest.locate(["extends"])
+    local = root / name
+    try:
+        path = resolve_playbook_path(local if local.exists() else name)
+    except InputFileError as error:
+        problems.append(Problem(here, f"extends: {error.problem.message}"))
+        return None
+    resolved = path.resolve()
+    if resolved in seen or resolved == (root / "playbook.yaml").resolve():
+        problems.append(Problem(here, f"extends '{name}' makes a cycle of playbooks extending each other"))
+        return None
+    if not path.exists():
+        problems.append(Problem(here, f"extends: no playbook at {name}"))
+        return None
+    document = _read(path, _display(path), "playbook", sources, problems)
+    if document is None:
+        return None
+    return compose(document, path.parent, sources, problems, (*seen, (root / "playbook.yaml").resolve()))
+
+
+def _merge_departments(base: Composition, manifest: Document, layer: str) -> None:
+    for index, raw in enumerate(manifest.content.get("departments", [])):
+        origin = {(): (manifest, ("departments", index))}
+        existing = next((element for element in base.departments if element.id == raw["id"]), None)
+        if existing is None:
+            base.departments.append(Element(raw, origin, [layer]))
+        else:
+            existing.content = raw
+            existing.origins.update({(key,): (manifest, ("departments", index, key)) for key in raw if key != "id"})
+            existing.patched.extend(key for key in raw if key != "id")
+            existing.layers.append(layer)
+
+
+def apply_patch(base: Composition, patch: Document, layer: str) -> list[Problem]:
+    """Apply one patch file (removals first, then changes and additions) to ``base``."""
+    problems: list[Problem] = []
+    for kind, ids in patch.content.get("remove", {}).items():
+        for index, element_id in enumerate(ids):
+            found = base.find(kind, element_id)
+            if found is None:
+                problems.append(Problem(patch.locate(["remove", kind, index]), _unknown(base, kind, element_id)))
+            else:
+                del found[1][found[2]]
+    for kind in PATCH_KINDS:
+        for index, entry in enumerate(patch.content.get(kind, [])):
+            problem = _apply_entry(base, patch, kind, index, entry, layer)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entry: dict[str, Any], layer: str) -> Problem | None:
+    path: Path_ = (kind, index)
+    container_key = PATCH_KINDS[kind][1]
+    found = base.find(kind, entry["id"])
+    if found is None:
+        if container_key not in entry:
+            return Problem(patch.locate([*path, "id"]), _unknown(base, kind, entry["id"]) + f"; to add it, give '{container_key}'")
+        containers = base.sections if container_key == "section" else base.modules
+        target = next((layered for layered in containers if layered.document.content.get("id") == entry[container_key]), None)
+        if target is None:
+            known = [layered.document.content.get("id") for layered in containers]
+            return Problem(patch.locate([*path, container_key]), f"unknown {container_key} '{entry[container_key]}'{did_you_mean(entry[container_key], known)}")
+        content = {key: value for key, value in entry.items() if key != container_key}
+        target.lists[kind].append(Element(content, {(): (patch, path)}, [layer]))
+        return None
+    if container_key in entry:
+        return Problem(patch.locate([*path, container_key]), f"'{entry['id']}' already exists; '{container_key}' is only for adding new {kind}")
+    element = found[1][found[2]]
+    element.content = _patched(element, entry, patch, path)
+    element.layers.append(layer)
+    return None
+
+
+def _patched(element: Element, entry: dict[str, Any], patch: Document, path: Path_) -> dict[str, Any]:
+    content = dict(element.content)
+    for key, value in entry.items():
+        if key == "id":
+            continue
+        if key == "positions" and isinstance(value, dict) and isinstance(content.get("positions"), dict):
+            content["positions"] = _patched_positions(element, content["positions"], value, patch, path)
+        else:
+            content[key] = value
+            element.origins[(key,)] = (patch, (*path, key))
+            element.patched.append(key)
+    return content
+
+
+def _patched_positions(element: Element, base: dict[str, Any], patch_value: dict[str, Any], patch: Document, path: Path_) -> dict[str, Any]:
+    """Positions merged one by one; within the preferred and walk-away positions, field by field.
+
+    Changing a summary keeps the base clause unless the patch gives one too;
+    ``fallbacks`` is a list and is replaced whole.
+    """
+    merged = dict(base)
+    for name, value in patch_value.items():
+        here: Path_ = (*path, "positions", name)
+        if isinstance(value, dict) and isinstance(base.get(name), dict):
+            merged[name] = {**base[name], **value}
+            element.origins.update({("positions", name, key): (patch, (*here, key)) for key in value})
+            element.patched.extend(f"positions.{name}.{key}" for key in value)
+        else:
+            merged[name] = value
+            element.origins[("positions", name)] = (patch, here)
+            element.patched.append(f"positions.{name}")
+    return merged
+
+
+def _unknown(base: Composition, kind: str, element_id: str) -> str:
+    containers = base.sections if PATCH_KINDS[kind][0] == "sections" else base.modules
+    known = [element.id for layered in containers for element in layered.lists[kind]]
+    return f"no {kind.removesuffix('s')} '{element_id}' in the playbook being extended{did_you_mean(element_id, known)}"
+
+
+def merged_documents(composition: Composition) -> tuple[MergedDocument, list[MergedDocument], list[MergedDocument]]:
+    """The manifest, sections and modules as documents the loader builds from."""
+    return (
+        composition.merged_manifest(),
+        [layered.merged() for layered in composition.sections],
+        [layered.merged() for layered in composition.modules],
+    )
+
+
+def redirects(composition: Composition) -> dict[tuple[str, Path_], tuple[Document, Path_]]:
+    """For every field a later layer changed: its place in the base file -> its place in the patch.
+
+    The semantic checks locate problems below an element's location (its
+    base file); these redirects send them to the file that set the value.
+    """
+    found: dict[tuple[str, Path_], tuple[Document, Path_]] = {}
+    containers = [*composition.sections, *composition.modules]
+    elements = [element for layered in containers for kind in layered.lists.values() for element in kind]
+    for element in [*elements, *composition.departments]:
+        home, base = element.origins[()]
+        for relative, origin in element.origins.items():
+            if relative:
+                found[(home.file, (*base, *relative))] = origin
+    return found

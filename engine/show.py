@@ -1,0 +1,104 @@
+"""``dealbook show --effective``: the merged playbook, with where each element came from.
+
+For an overlay, the output is the playbook the engine actually uses — every
+layer merged — as YAML, with a comment above each question, fact, term, item,
+rule and department naming the layer (and file) that introduced it and the
+fields later layers changed. For a plain playbook every element comes from
+the playbook itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputFileError, Location, ValidationErrors, did_you_mean
+from .load import Sources, _display, load_playbook, resolve_playbook_path
+from .overlay import Composition, Element, Layered, compose
+from .yamlfile import read_document
+
+__all__ = ["effective_playbook", "schema_kinds", "schema_for"]
+
+
+def _composition(playbook: str | Path | None) -> Composition:
+    manifest_path = resolve_playbook_path(playbook)
+    problems: list[Any] = []
+    manifest = read_document(manifest_path, _display(manifest_path))
+    composition = compose(manifest, manifest_path.parent, Sources(), problems)
+    ValidationErrors.raise_if(problems)
+    assert composition is not None
+    return composition
+
+
+def _dump(content: Any, indent: int) -> list[str]:
+    text = yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return [" " * indent + line if line else line for line in text.rstrip("\n").splitlines()]
+
+
+def _origin(element: Element) -> str:
+    """``# from itam (file)``, and which later layers changed which fields."""
+    first, *later = element.layers
+    text = f"# from {first} ({element.origins[()][0].file})"
+    if later:
+        changed = ", ".join(dict.fromkeys(element.patched)) or "replaced"
+        text += f"; changed by {', '.join(dict.fromkeys(later))}: {changed}"
+    return text
+
+
+def _elements(name: str, elements: list[Element], indent: int) -> list[str]:
+    lines = [" " * indent + f"{name}:"]
+    if not elements:
+        return [lines[0] + " []"]
+    for element in elements:
+        lines.append(" " * (indent + 2) + _origin(element))
+        dumped = _dump(element.content, indent + 4)
+        lines.append(" " * (indent + 2) + "- " + dumped[0].lstrip())
+        lines += dumped[1:]
+    return lines
+
+
+def _container(layered: Layered) -> list[str]:
+    header = {key: value for key, value in layered.document.content.items() if key not in layered.lists}
+    dumped = _dump(header, 4)
+    lines = [f"  # {layered.kind} file {layered.document.file} (layer {layered.layer})", "  - " + dumped[0].lstrip(), *dumped[1:]]
+    for name, elements in layered.lists.items():
+        lines += _elements(name, elements, 4)
+    return lines
+
+
+def effective_playbook(playbook: str | Path | None = None) -> str:
+    """The validated, merged playbook as YAML with each element's layer and file in a comment."""
+    loaded = load_playbook(playbook)
+    composition = _composition(playbook)
+    manifest = composition.manifest.content
+    lines = [
+        f"# Effective playbook {loaded.id} {loaded.version}; layers, base first: {' <- '.join(composition.layers)}",
+        *_dump({key: manifest[key] for key in ("id", "title", "version", "description")}, 0),
+        *_elements("departments", composition.departments, 0),
+        "sections:",
+    ]
+    for layered in composition.sections:
+        lines += _container(layered)
+    lines.append("modules:")
+    for layered in composition.modules:
+        lines += _container(layered)
+    return "\n".join(lines) + "\n"
+
+
+def schema_kinds() -> list[str]:
+    """The kinds of file dealbook has a JSON Schema for (``schemas/KIND.schema.json``)."""
+    from importlib.resources import files  # noqa: PLC0415
+
+    return sorted(entry.name.removesuffix(".schema.json") for entry in files("dealbook.schemas").iterdir() if entry.name.endswith(".schema.json"))
+
+
+def schema_for(kind: str) -> str:
+    """The JSON Schema text for ``kind``; an unknown kind is an error naming the known ones."""
+    from .schema import schema_text  # noqa: PLC0415
+
+    kinds = schema_kinds()
+    if kind not in kinds:
+        raise InputFileError(Location(kind), f"no schema for '{kind}'{did_you_mean(kind, kinds)} (schemas: {', '.join(kinds)})")
+    return schema_text(kind)
