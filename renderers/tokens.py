@@ -9,10 +9,15 @@ headings — are switched off, which also makes the parser faster.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["parser", "parse"]
+__all__ = ["parser", "parse", "NOT_XML"]
+
+#: Characters neither HTML nor Word XML can hold; dropped before parsing
+#: (markdown-it would turn NUL into U+FFFD).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _UNUSED_RULES = ["html_block", "html_inline", "reference", "lheading"]
 
@@ -28,4 +33,4 @@ def parser() -> Any:
 @lru_cache(maxsize=8)
 def parse(markdown: str) -> tuple[Any, ...]:
     """The token stream of ``markdown`` (cached: HTML and Word reuse it)."""
-    return tuple(parser().parse(markdown))
+    return tuple(parser().parse(NOT_XML.sub("", markdown)))

@@ -1,0 +1,138 @@
+"""List numbering for the DOCX writer: multi-level definitions and one instance per list.
+
+Word and LibreOffice keep list formatting in ``word/numbering.xml``: an
+``w:abstractNum`` describes the nine levels of a list (marker, indent), and
+each ``w:num`` is one list that uses it. As pandoc does, the writer adds one
+multi-level definition per kind of list — bullets and ordered — and starts a
+new ``w:num`` for every Markdown list, with a start override, so numbering
+restarts per list. A nested list is another ``w:num`` of the same definition
+at a deeper level (``w:ilvl``), which is what keeps nesting intact when the
+document is opened in either program.
+"""
+
+from __future__ import annotations
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.parts.numbering import NumberingPart
+
+__all__ = ["ListNumbering", "text_indent", "task_marker", "without_task_marker", "LEVELS", "TASK_BOXES"]
+
+LEVELS = 9
+#: What a task item's Markdown marker becomes at the start of its paragraph: ☐ or ☒.
+TASK_BOXES = {"[ ] ": "\u2610 ", "[x] ": "\u2612 ", "[X] ": "\u2612 "}
+_STEP = 360  # twips between levels
+_HANGING = 360  # room for the marker
+_BULLETS = ("\u2022", "\u25e6", "\u25aa")  # • ◦ ▪
+_ORDERED = ("decimal", "lowerLetter", "lowerRoman")
+# Fixed ids keep the numbering part byte-identical from one run to the next.
+_NSIDS = {False: "0DEA1B01", True: "0DEA1B02"}
+_ABSTRACT_NUM, _NUM, _CLEANUP = qn("w:abstractNum"), qn("w:num"), qn("w:numIdMacAtCleanup")
+_ABSTRACT_NUM_ID, _NUM_ID = qn("w:abstractNumId"), qn("w:numId")
+
+
+def text_indent(level: int) -> int:
+    """Left indent (twips) of the text of a list item at ``level`` (0-based)."""
+    return _STEP * (level + 1) + _HANGING - _STEP // 2
+
+
+class ListNumbering:
+    """The writer's numbering definitions in one document, handing out a ``numId`` per list."""
+
+    def __init__(self, document_part) -> None:
+        self._element = _numbering_element(document_part)
+        self._abstract = {
+            False: self._add_definition(ordered=False),
+            True: self._add_definition(ordered=True),
+        }
+        self._next_id = 1 + max((int(num.get(_NUM_ID)) for num in self._element.iterchildren(_NUM)), default=0)
+        self._cleanup = self._element.find(_CLEANUP)
+
+    def start_list(self, *, ordered: bool, level: int, start: int = 1) -> int:
+        """A new ``w:num`` for one list at ``level``; returns its numId."""
+        num_id, self._next_id = self._next_id, self._next_id + 1
+        override = (
+            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{int(start)}"/></w:lvlOverride>'
+            if ordered else ""
+        )
+        num = parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{self._abstract[ordered]}"/>'
+            f"{override}</w:num>"
+        )
+        if self._cleanup is not None:
+            self._cleanup.addprevious(num)
+        else:
+            self._element.append(num)
+        return num_id
+
+    def _add_definition(self, *, ordered: bool) -> int:
+        definitions = list(self._element.iterchildren(_ABSTRACT_NUM))
+        abstract_id = 1 + max((int(element.get(_ABSTRACT_NUM_ID)) for element in definitions), default=-1)
+        element = parse_xml(_definition_xml(abstract_id, ordered))
+        if definitions:
+            definitions[-1].addnext(element)
+        else:
+            # abstractNum elements come after any picture bullets and before every w:num
+            pictures = list(self._element.iterchildren(qn("w:numPicBullet")))
+            if pictures:
+                pictures[-1].addnext(element)
+            else:
+                self._element.insert(0, element)
+        return abstract_id
+
+
+def _definition_xml(abstract_id: int, ordered: bool) -> str:
+    levels = []
+    for level in range(LEVELS):
+        if ordered:
+            number_format, text = _ORDERED[level % len(_ORDERED)], f"%{level + 1}."
+        else:
+            number_format, text = "bullet", _BULLETS[level % len(_BULLETS)]
+        levels.append(
+            f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{number_format}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{text_indent(level)}" w:hanging="{_HANGING}"/></w:pPr></w:lvl>'
+        )
+    name = "Dealbook numbered list" if ordered else "Dealbook bullet list"
+    return (
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:nsid w:val="{_NSIDS[ordered]}"/>'
+        f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{name}"/>{"".join(levels)}</w:abstractNum>'
+    )
+
+
+def _numbering_element(document_part):
+    """The document's ``w:numbering`` element, adding a numbering part when there is none."""
+    try:
+        return document_part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        pass
+    # python-docx cannot create a numbering part itself (NumberingPart.new is not implemented).
+    element = parse_xml(f'<w:numbering {nsdecls("w")}/>')
+    part = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, element, document_part.package)
+    document_part.relate_to(part, RT.NUMBERING)
+    return element
+
+
+def task_marker(tokens, index: int) -> str:
+    """``"[ ] "``, ``"[x] "`` or ``"[X] "`` when the list item opened at ``index`` is a task, else ``""``.
+
+    markdown-it-py's CommonMark preset has no task-list rule (that lives in
+    mdit-py-plugins), so a task is recognised here: an item whose first
+    paragraph starts with the GFM marker.
+    """
+    if index + 2 < len(tokens) and tokens[index + 1].type == "paragraph_open":
+        marker = tokens[index + 2].content[:4]
+        if marker in TASK_BOXES:
+            return marker
+    return ""
+
+
+def without_task_marker(children, marker: str):
+    """The item's inline tokens with the ``[ ] `` marker taken off the first text."""
+    first = children[0] if children else None
+    if first is None or first.type != "text" or not first.content.startswith(marker):
+        return children
+    return [first.copy(content=first.content[len(marker):]), *children[1:]]
