@@ -14,11 +14,11 @@ import re
 from functools import cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateNotFound
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..cache import template_bytecode_cache
-from ..errors import DealbookError
+from ..errors import DealbookError, InputFileError, Location
 from .view import PackView
 
 __all__ = ["PARTS", "render_markdown", "escape_inline", "escape_cell", "escape_block"]
@@ -92,11 +92,24 @@ def render_markdown(view: PackView, part: str, *, templates: Path | None = None)
         raise DealbookError(f"templates folder not found: {templates}")
     environment = _environment(Path(templates).resolve() if templates is not None else None)
     try:
-        template = environment.get_template(PARTS[part])
+        text = environment.get_template(PARTS[part]).render(pack=view)
     except TemplateNotFound as missing:
         raise DealbookError(f"template not found: {missing.name}") from None
-    text = template.render(pack=view)
+    except TemplateError as error:
+        raise _located(error) from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _located(error: TemplateError) -> InputFileError:
+    """A template error as ``file:line: message``, from Jinja's rewritten traceback."""
+    file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    traceback = error.__traceback__
+    while traceback is not None:
+        name = traceback.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            file, line = name, traceback.tb_lineno
+        traceback = traceback.tb_next
+    return InputFileError(Location(file or "template", line or 0, 1 if line else 0), f"template error: {error.message or error}")
 
 
 def _heading(level: int, text: str) -> str:

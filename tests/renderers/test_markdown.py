@@ -103,3 +103,13 @@ def test_template_override_by_file_name(itam, tmp_path):
 
 def test_parser_has_raw_html_off():
     assert parser().options["html"] is False
+
+
+def test_a_broken_override_template_is_one_located_error(itam, tmp_path):
+    from dealbook.errors import DealbookError
+
+    (tmp_path / "checklist.md.j2").write_text("# Title\n{% for x in %}\n", encoding="utf-8")
+    view = build_view(hostile_evaluation(itam))
+    with pytest.raises(DealbookError) as raised:
+        render_markdown(view, "checklist", templates=tmp_path)
+    assert str(raised.value).startswith(f"{tmp_path / 'checklist.md.j2'}:2:1: template error:")

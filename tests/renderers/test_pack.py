@@ -40,9 +40,11 @@ def test_a_failed_render_leaves_the_previous_pack_untouched(evaluation, tmp_path
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
     broken = tmp_path / "templates"
     broken.mkdir()
-    (broken / "redlines.md.j2").write_text("{{ pack.no_such_field }}", encoding="utf-8")
-    with pytest.raises(Exception):
+    (broken / "redlines.md.j2").write_text("# Redlines\n\n{{ pack.no_such_field }}\n", encoding="utf-8")
+    with pytest.raises(DealbookError) as raised:
         write_briefing_pack(evaluation, folder, ["md"], templates=broken)
+    assert str(raised.value).startswith(str(broken / "redlines.md.j2") + ":3:1: template error:")
+    assert "no_such_field" in str(raised.value)
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
 

@@ -1,0 +1,106 @@
+"""Where the time of ``dealbook brief`` goes, against pandoc converting the same Markdown.
+
+For each bundled example deal: the whole ``dealbook brief`` command as a new
+process (all three formats, warm cache and cold cache), the in-process steps
+(imports, load and validate, evaluate, render Markdown, write HTML, write
+DOCX), and — when pandoc is installed — ``pandoc -f gfm -t docx`` on the same
+four Markdown documents, with the ratio. Target (issue 4): the whole command
+for the largest example within 1.5x pandoc's time.
+
+Run: ``python bench/bench_brief.py [--runs 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEALS = sorted((REPO / "examples" / "deals").glob("*.yaml"))
+
+
+def timed(command: list[str], env: dict[str, str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def in_process_steps(deal: Path) -> dict[str, float]:
+    """One run of each step inside a fresh interpreter, so imports are counted."""
+    script = f"""
+import time, json
+t = [time.perf_counter()]
+import dealbook
+from dealbook.renderers.markdown import PARTS, render_markdown
+from dealbook.renderers.view import build_view
+t.append(time.perf_counter())
+playbook = dealbook.load_playbook("itam")
+t.append(time.perf_counter())
+evaluation = dealbook.evaluate(playbook, dealbook.load_answers({str(deal)!r}, playbook))
+t.append(time.perf_counter())
+view = build_view(evaluation)
+markdown = {{part: render_markdown(view, part) for part in PARTS}}
+t.append(time.perf_counter())
+from dealbook.renderers.html import markdown_to_html
+for part, text in markdown.items():
+    markdown_to_html(text, title=part)
+t.append(time.perf_counter())
+from dealbook.renderers.docx import markdown_to_docx
+for part, text in markdown.items():
+    markdown_to_docx(text)
+t.append(time.perf_counter())
+names = ["imports", "load + validate", "evaluate", "render Markdown", "write HTML", "write DOCX"]
+print(json.dumps(dict(zip(names, [b - a for a, b in zip(t, t[1:])]))))
+"""
+    output = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    import json
+
+    return json.loads(output)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    options = parser.parse_args()
+    dealbook_command = shutil.which("dealbook") or "dealbook"
+    pandoc = shutil.which("pandoc")
+    with tempfile.TemporaryDirectory() as scratch:
+        warm = {**os.environ, "DEALBOOK_CACHE": str(Path(scratch) / "cache")}
+        cold = {**os.environ, "DEALBOOK_CACHE": "off"}
+        print(f"{'deal':32} {'markdown':>9} {'brief warm':>11} {'brief cold':>11} {'pandoc':>8} {'ratio':>6}")
+        for deal in DEALS:
+            out = Path(scratch) / deal.stem
+            brief = [dealbook_command, "brief", str(deal), "-o", str(out), "--format", "md,docx,html"]
+            subprocess.run(brief, check=True, env=warm, stdout=subprocess.DEVNULL)  # fill the cache
+            warm_time = timed(brief, warm, options.runs)
+            cold_time = timed(brief, cold, 1)
+            markdown = sorted(out.glob("*.md"))
+            size = sum(path.stat().st_size for path in markdown)
+            pandoc_time = None
+            if pandoc:
+                pandoc_time = sum(
+                    timed([pandoc, "-f", "gfm", "-t", "docx", "-o", str(path.with_suffix(".pandoc.docx")), str(path)], warm, options.runs)
+                    for path in markdown
+                )
+            ratio = f"{warm_time / pandoc_time:5.2f}x" if pandoc_time else "   n/a"
+            pandoc_text = f"{pandoc_time:7.2f}s" if pandoc_time else "     n/a"
+            print(f"{deal.stem:32} {size / 1024:7.0f}KB {warm_time:10.2f}s {cold_time:10.2f}s {pandoc_text} {ratio}")
+    largest = max(DEALS, key=lambda deal: deal.stat().st_size)
+    print(f"\nin-process steps for {largest.stem} (fresh interpreter, warm cache):")
+    for name, seconds in in_process_steps(largest).items():
+        print(f"  {name:18} {seconds * 1000:7.0f} ms")
+    print("target: brief (warm) <= 1.5x pandoc on the same Markdown")
+
+
+if __name__ == "__main__":
+    main()
