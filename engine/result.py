@@ -301,7 +301,13 @@ class Evaluation:
 
     def render(self, template: str, location: Location) -> str:
         """Render one playbook template (a summary, clause or flag message) for this deal."""
-        return render_template(template, self.template_context, location)
+        text = render_template(template, self.template_context, location)
+        deal = self.answers.deal
+        for name in (deal.vendor, deal.customer, deal.product):
+            # "Stratus Analytics Corp." ending a sentence must not read "Corp.."
+            if name and name.endswith(".") and name + "." in text:
+                text = text.replace(name + ".", name)
+        return text
 
     def position(self, position: Position) -> RenderedPosition:
         """A position's summary and clause language, rendered for this deal."""

@@ -110,3 +110,9 @@ def test_a_template_reading_an_unanswered_question_fails_with_its_location(mini_
         evaluation.position(hosting.opening)
     assert "'notes' is undefined" in str(raised.value)
     assert "items/1/positions/preferred" in str(raised.value)
+
+
+def test_a_name_ending_in_a_full_stop_does_not_double_it(mini):
+    evaluation = dealbook.evaluate(mini, Answers(Deal("D", "Acme Corp.", currency="EUR"), {**BASE, "personal_data": True, "regimes": ["gdpr"]}))
+    (flag,) = evaluation.flags
+    assert flag.message == "EU personal data hosted by Acme Corp."
