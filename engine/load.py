@@ -10,7 +10,6 @@ across all files and raised together as one
 
 from __future__ import annotations
 
-import weakref
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -36,10 +35,9 @@ from .model import (
 from .schema import check_document
 from .yamlfile import Document, read_document
 
-__all__ = ["load_playbook", "bundled_playbooks", "resolve_playbook_path", "Sources", "sources_of"]
+__all__ = ["load_playbook", "bundled_playbooks", "resolve_playbook_path", "Sources"]
 
 PLAYBOOK_FILE = "playbook.yaml"
-_SOURCES: weakref.WeakKeyDictionary[Playbook, Sources] = weakref.WeakKeyDictionary()
 
 
 def bundled_playbooks() -> list[str]:
@@ -311,13 +309,7 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         digest=key,
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
-    _SOURCES[built] = sources
     return built
-
-
-def sources_of(playbook: Playbook) -> Sources | None:
-    """The documents a playbook was read from, if it was loaded (not cached) in this process."""
-    return _SOURCES.get(playbook)
 
 
 def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any]]:
