@@ -127,6 +127,20 @@ class _List:
     task: str = ""  # the current item's "[ ] " marker, if it is a task
 
 
+def _all_tasks(tokens, index: int) -> bool:
+    """Whether every item of the bullet list opened at ``index`` is a task item."""
+    level, found = tokens[index].level, False
+    for position in range(index + 1, len(tokens)):
+        token = tokens[position]
+        if token.level == level and token.type == "bullet_list_close":
+            return found
+        if token.type == "list_item_open" and token.level == level + 1:
+            if not task_marker(tokens, position):
+                return False
+            found = True
+    return found
+
+
 class _BodyWriter:
     """Walks markdown-it block tokens and writes the body's XML."""
 
@@ -188,9 +202,10 @@ class _BodyWriter:
         self.number_pending_item()
         token = tokens[index]
         ordered = token.type == "ordered_list_open"
+        kind = "ordered" if ordered else "task" if _all_tasks(tokens, index) else "bullet"
         level = min(len(self.lists), LEVELS - 1)
         start = int(token.attrGet("start") or 1) if ordered else 1
-        self.lists.append(_List(self.numbering.start_list(ordered=ordered, level=level, start=start), level))
+        self.lists.append(_List(self.numbering.start_list(kind=kind, level=level, start=start), level))
         return index + 1
 
     def list_close(self, tokens, index: int) -> int:

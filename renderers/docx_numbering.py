@@ -19,7 +19,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
 
-__all__ = ["ListNumbering", "text_indent", "task_marker", "without_task_marker", "LEVELS", "TASK_BOXES"]
+__all__ = ["ListNumbering", "LIST_KINDS", "text_indent", "task_marker", "without_task_marker", "LEVELS", "TASK_BOXES"]
 
 LEVELS = 9
 #: What a task item's Markdown marker becomes at the start of its paragraph: ☐ or ☒.
@@ -29,7 +29,10 @@ _HANGING = 360  # room for the marker
 _BULLETS = ("\u2022", "\u25e6", "\u25aa")  # • ◦ ▪
 _ORDERED = ("decimal", "lowerLetter", "lowerRoman")
 # Fixed ids keep the numbering part byte-identical from one run to the next.
-_NSIDS = {False: "0DEA1B01", True: "0DEA1B02"}
+_NSIDS = {"bullet": "0DEA1B01", "ordered": "0DEA1B02", "task": "0DEA1B03"}
+#: The kinds of list: a bullet list, a numbered list, and a task list whose
+#: items carry their own ☐/☒ box instead of a bullet.
+LIST_KINDS = ("bullet", "ordered", "task")
 _ABSTRACT_NUM, _NUM, _CLEANUP = qn("w:abstractNum"), qn("w:num"), qn("w:numIdMacAtCleanup")
 _ABSTRACT_NUM_ID, _NUM_ID = qn("w:abstractNumId"), qn("w:numId")
 
@@ -44,22 +47,19 @@ class ListNumbering:
 
     def __init__(self, document_part) -> None:
         self._element = _numbering_element(document_part)
-        self._abstract = {
-            False: self._add_definition(ordered=False),
-            True: self._add_definition(ordered=True),
-        }
+        self._abstract = {kind: self._add_definition(kind) for kind in LIST_KINDS}
         self._next_id = 1 + max((int(num.get(_NUM_ID)) for num in self._element.iterchildren(_NUM)), default=0)
         self._cleanup = self._element.find(_CLEANUP)
 
-    def start_list(self, *, ordered: bool, level: int, start: int = 1) -> int:
-        """A new ``w:num`` for one list at ``level``; returns its numId."""
+    def start_list(self, *, kind: str, level: int, start: int = 1) -> int:
+        """A new ``w:num`` for one list (``kind`` from :data:`LIST_KINDS`) at ``level``; returns its numId."""
         num_id, self._next_id = self._next_id, self._next_id + 1
         override = (
             f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{int(start)}"/></w:lvlOverride>'
-            if ordered else ""
+            if kind == "ordered" else ""
         )
         num = parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{self._abstract[ordered]}"/>'
+            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{self._abstract[kind]}"/>'
             f"{override}</w:num>"
         )
         if self._cleanup is not None:
@@ -68,10 +68,10 @@ class ListNumbering:
             self._element.append(num)
         return num_id
 
-    def _add_definition(self, *, ordered: bool) -> int:
+    def _add_definition(self, kind: str) -> int:
         definitions = list(self._element.iterchildren(_ABSTRACT_NUM))
         abstract_id = 1 + max((int(element.get(_ABSTRACT_NUM_ID)) for element in definitions), default=-1)
-        element = parse_xml(_definition_xml(abstract_id, ordered))
+        element = parse_xml(_definition_xml(abstract_id, kind))
         if definitions:
             definitions[-1].addnext(element)
         else:
@@ -84,21 +84,24 @@ class ListNumbering:
         return abstract_id
 
 
-def _definition_xml(abstract_id: int, ordered: bool) -> str:
+def _definition_xml(abstract_id: int, kind: str) -> str:
     levels = []
     for level in range(LEVELS):
-        if ordered:
+        suffix, hanging = "", _HANGING
+        if kind == "ordered":
             number_format, text = _ORDERED[level % len(_ORDERED)], f"%{level + 1}."
+        elif kind == "task":  # the paragraph's own box is the marker: no glyph, no tab
+            number_format, text, suffix, hanging = "none", "", '<w:suff w:val="nothing"/>', 0
         else:
             number_format, text = "bullet", _BULLETS[level % len(_BULLETS)]
         levels.append(
-            f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{number_format}"/>'
+            f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{number_format}"/>{suffix}'
             f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-            f'<w:pPr><w:ind w:left="{text_indent(level)}" w:hanging="{_HANGING}"/></w:pPr></w:lvl>'
+            f'<w:pPr><w:ind w:left="{text_indent(level)}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
         )
-    name = "Dealbook numbered list" if ordered else "Dealbook bullet list"
+    name = {"ordered": "Dealbook numbered list", "task": "Dealbook task list"}.get(kind, "Dealbook bullet list")
     return (
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:nsid w:val="{_NSIDS[ordered]}"/>'
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:nsid w:val="{_NSIDS[kind]}"/>'
         f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{name}"/>{"".join(levels)}</w:abstractNum>'
     )
 

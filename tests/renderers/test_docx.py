@@ -412,3 +412,21 @@ def test_the_engine_does_not_import_the_word_writer():
             "print(sorted(m for m in ('docx', 'dealbook.renderers.docx') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _list_format(document, paragraph) -> str:
+    level, num_id = numbering(paragraph)
+    numbering_xml = document.part.numbering_part.element
+    (abstract,) = numbering_xml.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')
+    (number_format,) = numbering_xml.xpath(f'./w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val')
+    return number_format
+
+
+def test_a_pure_task_list_shows_its_boxes_without_bullets_and_a_mixed_list_keeps_them(pack):
+    document = convert("- [ ] first task\n- [x] second task\n\nText.\n\n- plain\n- [ ] mixed task\n")
+    by_text = {p.text: p for p in document.paragraphs}
+    assert _list_format(document, by_text["\u2610 first task"]) == "none"
+    assert _list_format(document, by_text["\u2612 second task"]) == "none"
+    assert numbering(by_text["\u2610 first task"])[1] == numbering(by_text["\u2612 second task"])[1]
+    assert _list_format(document, by_text["plain"]) == "bullet"
+    assert _list_format(document, by_text["\u2610 mixed task"]) == "bullet"
