@@ -262,14 +262,30 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
 
 
 def _cache_key(manifest_path: Path) -> str | None:
-    """The cache key of a playbook: every file's display name and bytes, or ``None``."""
+    """The cache key of a playbook: every file's display name and bytes, or ``None``.
+
+    An overlay's key covers its own files and, through ``extends``, every
+    layer below it, so an edit anywhere in the stack is a new key.
+    """
     try:
-        content = read_document(manifest_path, _display(manifest_path)).content
-        names = [*content["questionnaire"], *content["modules"]]
-        paths = [manifest_path, *(manifest_path.parent / str(name) for name in names)]
-        return playbook_key([(_display(path), path.read_bytes()) for path in paths])
-    except (DealbookError, OSError, KeyError, TypeError):
+        return playbook_key([(_display(path), path.read_bytes()) for path in _layer_files(manifest_path, ())])
+    except (DealbookError, OSError, KeyError, TypeError, ValueError):
         return None  # the full load reports whatever is wrong
+
+
+def _layer_files(manifest_path: Path, seen: tuple[Path, ...]) -> list[Path]:
+    resolved = manifest_path.resolve()
+    if resolved in seen or len(seen) > 16:
+        raise ValueError("cycle of playbooks extending each other")
+    content = read_document(manifest_path, _display(manifest_path)).content
+    root = manifest_path.parent
+    names = [*content.get("questionnaire", []), *content.get("modules", []), *content.get("overrides", [])]
+    files = [manifest_path, *(root / str(name) for name in names)]
+    if "extends" in content:
+        local = root / str(content["extends"])
+        base = resolve_playbook_path(local if local.exists() else str(content["extends"]))
+        files += _layer_files(base, (*seen, resolved))
+    return files
 
 
 def _validate_and_build(manifest_path: Path, key: str) -> Playbook:

@@ -55,3 +55,19 @@ def test_caching_can_be_switched_off(monkeypatch, tmp_path):
         assert cache.cache_folder() == tmp_path / "c"
     finally:
         cache.cache_folder.cache_clear()
+
+
+def test_an_overlay_is_cached_under_a_key_covering_every_layer(tmp_path):
+    import shutil
+
+    from .conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
+    shutil.copytree(FIXTURES / "mini_overlay", tmp_path / "mini_overlay")
+    overlay = tmp_path / "mini_overlay"
+    first = dealbook.load_playbook(overlay)
+    key = _cache_key(resolve_playbook_path(overlay))
+    assert key is not None and first.digest == key
+    assert cache.load_cached_playbook(key).id == first.id
+    edit(tmp_path / "mini" / "modules/data.yaml", "summary: Personal data.", "summary: Personal data, edited.")
+    assert _cache_key(resolve_playbook_path(overlay)) != key
