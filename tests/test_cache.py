@@ -1,5 +1,7 @@
 import pickle
 
+import pytest
+
 import dealbook
 from dealbook import cache
 from dealbook.answers import Answers, Deal
@@ -38,10 +40,8 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(mini_copy):
 def test_invalid_playbooks_are_never_cached(mini_copy):
     edit(mini_copy / "modules/data.yaml", "owner: legal", "owner: legl")
     key = _cache_key(resolve_playbook_path(mini_copy))
-    try:
+    with pytest.raises(dealbook.ValidationErrors):
         dealbook.load_playbook(mini_copy)
-    except dealbook.ValidationErrors:
-        pass
     assert cache.load_cached_playbook(key) is None
 
 
