@@ -55,6 +55,8 @@ def resolve_playbook_path(playbook: str | Path | None) -> Path:
         playbook = "itam"
     path = Path(playbook)
     if path.is_dir():
+        if not (path / PLAYBOOK_FILE).is_file():
+            raise InputFileError(Location(str(path)), f"no {PLAYBOOK_FILE} in this folder; a playbook folder starts with one")
         return path / PLAYBOOK_FILE
     if path.exists() or path.suffix in (".yaml", ".yml") or "/" in str(playbook):
         return path

@@ -29,6 +29,8 @@ def test_playbook_is_found_by_folder_file_or_bundled_name(mini_copy):
     assert dealbook.load_playbook(mini_copy / "playbook.yaml").id == "mini"
     with pytest.raises(InputFileError, match="no such playbook"):
         dealbook.load_playbook("no-such-playbook")
+    with pytest.raises(InputFileError, match="no playbook.yaml in this folder"):
+        dealbook.load_playbook(mini_copy / "modules")
 
 
 # Each case breaks the fixture playbook in one way and names the message and
