@@ -83,6 +83,8 @@ def test_hostile_deal_metadata_keeps_tables_intact(itam):
                     break
                 cells += token.type in ("td_open", "th_open")
             assert cells in (2, 6), part  # the deal table has 2 columns, the term sheet 6
+        (title,) = [tokens[index + 1] for index, token in enumerate(tokens) if token.tag == "h1" and token.type == "heading_open"]
+        assert title.children[0].content.endswith("Deal | with *stars* and a newline")
         page = markdown_to_html(render_markdown(view, part), title="t")
         assert "<script>" not in page and "<b>" not in page
         assert "Acme | *Evil* &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co_ #1 `x`" in page
