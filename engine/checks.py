@@ -17,7 +17,7 @@ from .clauses import TERM_FIELDS, parse_template, template_references
 from .errors import Location, Problem, did_you_mean
 from .expressions import Comparison, Condition
 from .load import Sources
-from .model import DEAL_FIELDS, Fact, Item, Playbook, Question, Section
+from .model import DEAL_FIELDS, Fact, Playbook, Question, Section
 
 __all__ = ["CHECKS", "run_checks", "resolution_order", "conditions_of", "templates_of"]
 
@@ -297,8 +297,3 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
 def run_checks(playbook: Playbook, sources: Sources) -> list[Problem]:
     """Run every check in :data:`CHECKS` and return all problems found."""
     return [problem for check in CHECKS.values() for problem in check(playbook, sources)]
-
-
-def item_is_conditional(item: Item) -> bool:
-    """Whether an item applies only to some deals (by its own condition)."""
-    return item.applies_when is not None

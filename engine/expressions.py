@@ -16,7 +16,7 @@ false, ``x in None`` is false, and ``None | length`` is 0.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -394,8 +394,3 @@ def compile_steps(steps: tuple[tuple[str, str, Condition], ...]) -> Callable[[di
             lines += ["    try:", f"        v[{name!r}] = {condition.python}", "    except TypeError:", f"        v[{name!r}] = False"]
     lines.append("    return None")
     return _define("\n".join(lines) + "\n", "resolve")
-
-
-def walk_names(condition: Condition) -> Iterator[str]:
-    """The names a condition reads (questions, facts, ``deal.<field>``)."""
-    yield from condition.names

@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT

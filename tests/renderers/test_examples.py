@@ -1,6 +1,5 @@
 """Every bundled example deal renders a pack whose Markdown parses back to the expected structure."""
 
-from pathlib import Path
 
 import pytest
 
