@@ -22,7 +22,7 @@ from .cache import template_bytecode_cache
 from .errors import InputFileError, Location
 from .model import Term, format_number
 
-__all__ = ["TermValue", "DealView", "parse_template", "template_references", "render_template", "TERM_FIELDS"]
+__all__ = ["TermValue", "parse_template", "template_references", "render_template", "TERM_FIELDS"]
 
 #: Attributes a template may read from ``terms.<id>``.
 TERM_FIELDS = ("target", "fallback", "walk_away", "unit", "title")
@@ -82,18 +82,6 @@ class TermValue:
     def __str__(self) -> str:
         return self.term.format(self.target)
 
-
-@dataclass(frozen=True, slots=True)
-class DealView:
-    """Deal metadata as a template sees it (``deal.vendor`` and so on)."""
-
-    name: str | None
-    vendor: str | None
-    customer: str | None
-    product: str | None
-    currency: str | None
-    date: str | None
-    negotiator: str | None
 
 
 def parse_template(source: str) -> nodes.Template:

@@ -23,6 +23,7 @@ from .result import Evaluation
 
 __all__ = ["evaluate", "resolve_values"]
 
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """A playbook compiled for evaluation: batch functions and indexes."""
@@ -63,7 +64,10 @@ def resolve_values(playbook: Playbook, answers: Answers) -> dict[str, Any]:
 
     Answers to questions whose ``when`` does not hold are replaced by ``None``.
     """
-    plan = _plan(playbook)
+    return _resolved(_plan(playbook), answers)
+
+
+def _resolved(plan: _Plan, answers: Answers) -> dict[str, Any]:
     values = {**plan.blank, **answers.given}
     plan.resolve(values)
     return values
@@ -72,7 +76,6 @@ def resolve_values(playbook: Playbook, answers: Answers) -> dict[str, Any]:
 def evaluate(playbook: Playbook, answers: Answers) -> Evaluation:
     """Tailor ``playbook`` to one deal. Pure: no I/O, same inputs give the same result."""
     plan = _plan(playbook)
-    values = {**plan.blank, **answers.given}
-    plan.resolve(values)
+    values = _resolved(plan, answers)
     fired = tuple(index for index, hit in enumerate(plan.fires(values)) if hit)
     return Evaluation(playbook, answers, values, plan.applies(values), fired)

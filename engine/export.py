@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import Location
+from .model import DEAL_FIELDS
 from .result import Decision, Evaluation, ItemResult, TermResult
 
 __all__ = ["evaluation_to_data"]
@@ -74,7 +75,7 @@ def evaluation_to_data(evaluation: Evaluation, *, explain: bool = False) -> dict
     playbook, deal = evaluation.playbook, evaluation.answers.deal
     data: dict[str, Any] = {
         "playbook": {"id": playbook.id, "title": playbook.title, "version": playbook.version},
-        "deal": {name: getattr(deal, name) for name in ("name", "vendor", "customer", "product", "currency", "date", "negotiator")},
+        "deal": {name: getattr(deal, name) for name in DEAL_FIELDS},
         "items": [_item(evaluation, result, explain) for result in evaluation.items],
         "not_applicable": [
             {"id": skipped.item.id, "title": skipped.item.title, "module": skipped.item.module, "reason": _decision(skipped.reason)}

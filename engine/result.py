@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from .answers import Answers
-from .clauses import DealView, TermValue, render_template
+from .clauses import TermValue, render_template
 from .effects import Outcome, apply_effects
 from .errors import Location
 from .expressions import Condition
@@ -291,9 +291,8 @@ class Evaluation:
     @cached_property
     def template_context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
-        deal = self.answers.deal
         context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
-        context["deal"] = DealView(deal.name, deal.vendor, deal.customer, deal.product, deal.currency, deal.date, deal.negotiator)
+        context["deal"] = self.answers.deal
         context["terms"] = {
             term_id: TermValue(result.term, result.target, result.fallback, result.walk_away) for term_id, result in self.terms_by_id.items()
         }

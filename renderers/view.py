@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import PRIORITIES, SEVERITIES, Playbook, Question
+from ..model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Question
 from ..result import Decision, Evaluation, ItemResult, TermResult
 
 __all__ = ["PackView", "build_view"]
@@ -165,7 +165,7 @@ def build_view(evaluation: Evaluation) -> PackView:
     priorities = Counter(result.priority for result in evaluation.items)
     severities = Counter(flag.severity for flag in evaluation.flags)
     return PackView(
-        deal={name: getattr(deal, name) or "" for name in ("name", "vendor", "customer", "product", "currency", "date", "negotiator")},
+        deal={name: getattr(deal, name) or "" for name in DEAL_FIELDS},
         playbook={"id": playbook.id, "title": playbook.title, "version": playbook.version},
         modules=modules,
         terms=tuple(_term_row(playbook, result) for result in evaluation.terms),
