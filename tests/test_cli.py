@@ -73,3 +73,20 @@ def test_brief_writes_the_pack(run, tmp_path):
     assert (tmp_path / "out" / "briefing-pack.html").read_text().startswith("<!DOCTYPE html>")
     bad = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "pdf")
     assert bad.exit_code == 1 and "unknown output format pdf" in bad.output
+
+
+def test_brief_word_output_with_an_organisations_reference_document(run, tmp_path):
+    import docx
+
+    from .conftest import REPO
+
+    reference = tmp_path / "ours.docx"
+    docx.Document().save(reference)  # python-docx's default template: no Clause style
+    result = run("brief", REPO / "examples/deals/eu-saas-crm.yaml", "-o", tmp_path / "out", "--format", "docx", "--reference-docx", reference)
+    assert result.exit_code == 0, result.output
+    document = docx.Document(tmp_path / "out" / "briefing-pack.docx")
+    assert document.core_properties.title == "Negotiation briefing — Customer engagement platform 2027-2029"
+    assert document.core_properties.created.date().isoformat() == "2026-12-01"
+    assert any(paragraph.style.name == "Clause" for paragraph in document.paragraphs)
+    missing = run("brief", REPO / "examples/deals/eu-saas-crm.yaml", "-o", tmp_path / "out", "--format", "docx", "--reference-docx", tmp_path / "nope.docx")
+    assert missing.exit_code == 1 and "reference document not found" in missing.output
