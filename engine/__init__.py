@@ -8,15 +8,15 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from pathlib import Path
 
-from pathlib import Path  # noqa: E402 - the version must exist before submodules import it
+from ._version import __version__
 
-from .answers import Answers, load_answers  # noqa: E402
-from .errors import DealbookError, ValidationErrors  # noqa: E402
-from .evaluate import evaluate  # noqa: E402
-from .load import load_playbook  # noqa: E402
-from .result import Evaluation  # noqa: E402
+from .deal.answers import Answers, load_answers
+from .errors import DealbookError, ValidationErrors
+from .deal.evaluate import evaluate
+from .playbook.load import load_playbook
+from .deal.result import Evaluation
 
 __all__ = [
     "__version__",

@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..cache import template_bytecode_cache
+from ..infra.cache import template_bytecode_cache
 from ..errors import DealbookError, InputFileError, Location
 from .view import PackView
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DealbookError
-from ..files import write_files
-from ..result import Evaluation
+from ..infra.files import write_files
+from ..deal.result import Evaluation
 from .markdown import PARTS, render_markdown
 from .view import PackView, build_view
 
@@ -47,7 +47,7 @@ def _html(markdown: str, part: str, view: PackView, options: PackOptions) -> byt
 
 
 def _docx(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
-    from .docx import DocumentProperties, markdown_to_docx
+    from .docx.writer import DocumentProperties, markdown_to_docx
 
     properties = DocumentProperties(
         title=f"{PART_TITLES[part]} — {view.deal['name']}",

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Question
-from ..result import Decision, Evaluation, ItemResult, TermResult
+from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Question
+from ..deal.result import Decision, Evaluation, ItemResult, TermResult
 
 __all__ = ["PackView", "build_view"]
 

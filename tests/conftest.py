@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import dealbook
-from dealbook.model import Playbook
+from dealbook.playbook.model import Playbook
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent

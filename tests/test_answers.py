@@ -1,7 +1,7 @@
 import pytest
 
 import dealbook
-from dealbook.answers import AnswerError, coerce_answer
+from dealbook.deal.answers import AnswerError, coerce_answer
 from dealbook.errors import ValidationErrors
 
 

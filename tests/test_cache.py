@@ -3,9 +3,9 @@ import pickle
 import pytest
 
 import dealbook
-from dealbook import cache
-from dealbook.answers import Answers, Deal
-from dealbook.load import _cache_key, resolve_playbook_path
+from dealbook.infra import cache
+from dealbook.deal.answers import Answers, Deal
+from dealbook.playbook.load import _cache_key, resolve_playbook_path
 
 from .conftest import edit
 

@@ -1,7 +1,7 @@
 """dealbook diff: element-level changes between two playbook versions, as Markdown."""
 
 import dealbook
-from dealbook.diff import diff_playbooks
+from dealbook.authoring.diff import diff_playbooks
 
 from .conftest import FIXTURES, edit
 

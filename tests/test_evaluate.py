@@ -1,7 +1,7 @@
 import pytest
 
 import dealbook
-from dealbook.answers import Answers, Deal
+from dealbook.deal.answers import Answers, Deal
 
 
 def deal(mini, **answers):
@@ -85,7 +85,7 @@ def test_evaluation_is_deterministic_and_reuses_the_compiled_playbook(mini):
     first, second = deal(mini, **BASE), deal(mini, **BASE)
     assert [r.id for r in first.items] == [r.id for r in second.items]
     assert [str(d) for d in first.trace] == [str(d) for d in second.trace]
-    from dealbook.evaluate import _PLANS
+    from dealbook.deal.evaluate import _PLANS
 
     assert mini in _PLANS
 

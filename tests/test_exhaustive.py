@@ -3,8 +3,8 @@
 import pytest
 
 import dealbook
-from dealbook.answers import Answers, Deal
-from dealbook.exhaustive import AnswerSpace, answer_space, check_exhaustive, report_data, report_text
+from dealbook.deal.answers import Answers, Deal
+from dealbook.authoring.exhaustive import AnswerSpace, answer_space, check_exhaustive, report_data, report_text
 
 from .conftest import FIXTURES
 

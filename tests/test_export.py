@@ -3,9 +3,9 @@ import json
 import jsonschema
 
 import dealbook
-from dealbook.answers import Answers, Deal
-from dealbook.export import evaluation_to_data
-from dealbook.schema import load_schema
+from dealbook.deal.answers import Answers, Deal
+from dealbook.renderers.data import evaluation_to_data
+from dealbook.infra.schema import load_schema
 
 
 def test_json_matches_the_published_schema(mini):

@@ -1,6 +1,6 @@
 import pytest
 
-from dealbook.expressions import Comparison, ExpressionError, compile_condition
+from dealbook.playbook.expressions import Comparison, ExpressionError, compile_condition
 
 
 @pytest.mark.parametrize(

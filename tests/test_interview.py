@@ -7,8 +7,8 @@ from click.testing import CliRunner
 import dealbook
 from dealbook.cli import main
 from dealbook.errors import ValidationErrors
-from dealbook.interview import HELP, SKIP, next_question, offer_pack, run_interview, sort_relevant, summary_lines
-from dealbook.questionnaire import AnswerSheet, load_sheet
+from dealbook.intake.interview import HELP, SKIP, next_question, offer_pack, run_interview, sort_relevant, summary_lines
+from dealbook.intake.questionnaire import AnswerSheet, load_sheet
 
 from .conftest import REPO, edit
 
@@ -307,6 +307,6 @@ def test_a_json_answers_file_stays_json(mini, tmp_path):
     ids=["all-fit", "two-fit", "one-fits", "first-too-long"],
 )
 def test_item_titles_are_cut_to_the_line_with_a_count_of_the_rest(titles, width, expected):
-    from dealbook.interview import _joined
+    from dealbook.intake.interview import _joined
 
     assert _joined(titles, width) == expected and len(expected) <= width

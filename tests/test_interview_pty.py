@@ -6,7 +6,7 @@ import sys
 import pexpect
 import pytest
 
-from dealbook.questionnaire import load_sheet
+from dealbook.intake.questionnaire import load_sheet
 
 from .conftest import FIXTURES
 

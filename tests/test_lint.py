@@ -5,7 +5,7 @@ import json
 import pytest
 
 import dealbook
-from dealbook.lint import LINTS, findings_data, findings_text, lint_playbook, lint_report
+from dealbook.authoring.lint import LINTS, findings_data, findings_text, lint_playbook, lint_report
 
 from .conftest import FIXTURES, edit
 

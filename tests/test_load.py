@@ -4,7 +4,7 @@ import pytest
 
 import dealbook
 from dealbook.errors import InputFileError, ValidationErrors
-from dealbook.report import playbook_summary
+from dealbook.renderers.text import playbook_summary
 
 from .conftest import edit
 

@@ -6,7 +6,7 @@ import pytest
 
 import dealbook
 from dealbook.errors import ValidationErrors
-from dealbook.show import effective_playbook
+from dealbook.authoring.show import effective_playbook
 
 from .conftest import FIXTURES, REPO, edit
 

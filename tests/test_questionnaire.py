@@ -7,7 +7,7 @@ from click.testing import CliRunner
 import dealbook
 from dealbook.cli import main
 from dealbook.errors import ValidationErrors
-from dealbook.questionnaire import AnswerSheet, describe, load_sheet, questionnaire_text, write_questionnaire
+from dealbook.intake.questionnaire import AnswerSheet, describe, load_sheet, questionnaire_text, write_questionnaire
 
 from .conftest import FIXTURES, edit
 
@@ -39,7 +39,7 @@ def test_blank_questionnaire_loads_with_nothing_answered(request, tmp_path, play
     answers = dealbook.load_answers(path, playbook, require_complete=False)
     assert answers.values == {} and answers.parked == {}
     assert (answers.deal.name, answers.deal.vendor, answers.deal.currency) == ("", "", None)
-    assert answers.deal.customer == dealbook.answers.Deal("n", "v").customer  # left empty: the default, not a placeholder
+    assert answers.deal.customer == dealbook.deal.answers.Deal("n", "v").customer  # left empty: the default, not a placeholder
     assert set(answers.unanswered) == {q.id for q in playbook.questions if q.required and q.when is None}
     assert answers.unanswered
 

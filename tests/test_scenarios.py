@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from dealbook.errors import ValidationErrors
-from dealbook.scenarios import Coverage, load_scenarios, run_scenarios, run_text, scenario_files, scenario_report
+from dealbook.authoring.scenarios import Coverage, load_scenarios, run_scenarios, run_text, scenario_files, scenario_report
 
 from .conftest import FIXTURES
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from dealbook.errors import InputFileError
-from dealbook.yamlfile import MAX_FILE_BYTES, read_document
+from dealbook.infra.yamlfile import MAX_FILE_BYTES, read_document
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "\n".join(
     f"{chr(98 + level)}: &{chr(98 + level)} [" + ", ".join([f"*{chr(97 + level)}"] * 10) + "]" for level in range(9)

@@ -1,7 +1,7 @@
 """Build ``reference.docx``, the Word reference document the DOCX writer uses by default.
 
 Run from the repository root after changing a style in
-``renderers/docx_styles.py``::
+``renderers/docx/styles.py``::
 
     python renderers/assets/make_reference.py
 
@@ -24,7 +24,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 
-from dealbook.renderers.docx_styles import package_bytes, resolve_styles
+from dealbook.renderers.docx.styles import package_bytes, resolve_styles
 
 OUTPUT = Path(__file__).with_name("reference.docx")
 

@@ -16,8 +16,8 @@ from docx.oxml.ns import nsdecls, qn
 from markdown_it import MarkdownIt
 
 from dealbook.errors import DealbookError, InputFileError
-from dealbook.renderers.docx import TOC_MARKER, DocumentProperties, markdown_to_docx
-from dealbook.renderers.docx_styles import STYLE_SPECS, TOC_PLACEHOLDER
+from dealbook.renderers.docx.writer import TOC_MARKER, DocumentProperties, markdown_to_docx
+from dealbook.renderers.docx.styles import STYLE_SPECS, TOC_PLACEHOLDER
 
 W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 REFERENCE = Path(__file__).parents[2] / "renderers" / "assets" / "reference.docx"
@@ -409,7 +409,7 @@ def test_the_bundled_reference_is_what_make_reference_builds():
 
 def test_the_engine_does_not_import_the_word_writer():
     code = ("import sys, dealbook, dealbook.renderers; "
-            "print(sorted(m for m in ('docx', 'dealbook.renderers.docx') if m in sys.modules))")
+            "print(sorted(m for m in ('docx', 'dealbook.renderers.docx.writer') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

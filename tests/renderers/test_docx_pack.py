@@ -6,7 +6,7 @@ import docx
 import pytest
 
 import dealbook
-from dealbook.renderers.docx import markdown_to_docx
+from dealbook.renderers.docx.writer import markdown_to_docx
 from dealbook.renderers.markdown import render_markdown
 from dealbook.renderers.tokens import parse
 from dealbook.renderers.view import build_view

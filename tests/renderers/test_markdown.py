@@ -1,7 +1,7 @@
 import pytest
 
 import dealbook
-from dealbook.answers import Answers, Deal
+from dealbook.deal.answers import Answers, Deal
 from dealbook.renderers.html import markdown_to_html
 from dealbook.renderers.markdown import PARTS, escape_block, escape_cell, escape_inline, render_markdown
 from dealbook.renderers.tokens import parse, parser

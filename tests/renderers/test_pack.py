@@ -2,7 +2,7 @@ import pytest
 
 import dealbook
 from dealbook.errors import DealbookError
-from dealbook.files import write_files
+from dealbook.infra.files import write_files
 from dealbook.renderers import render_pack, write_briefing_pack
 from dealbook.renderers.pack import default_folder
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputFileError, Location, Problem, did_you_mean
-from .yamlfile import Document
+from ..errors import InputFileError, Location, Problem, did_you_mean
+from ..infra.yamlfile import Document
 
 __all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
 

@@ -18,8 +18,8 @@ from jinja2 import FunctionLoader, StrictUndefined, TemplateError, nodes, pass_c
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from .cache import template_bytecode_cache
-from .errors import InputFileError, Location
+from ..infra.cache import template_bytecode_cache
+from ..errors import InputFileError, Location
 from .model import Term, format_number
 
 __all__ = ["TermValue", "parse_template", "template_references", "render_template", "TERM_FIELDS"]

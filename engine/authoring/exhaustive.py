@@ -29,13 +29,13 @@ from typing import Any
 import yaml
 from jinja2 import TemplateSyntaxError
 
-from .answers import Answers, Deal
-from .checks import NUMERIC_TYPES, conditions_of
-from .clauses import parse_template, template_references
-from .errors import DealbookError, Location
-from .evaluate import evaluate
-from .expressions import Condition
-from .model import Item, Playbook, Position, Question
+from ..deal.answers import Answers, Deal
+from ..playbook.checks import NUMERIC_TYPES, conditions_of
+from ..playbook.clauses import parse_template, template_references
+from ..errors import DealbookError, Location
+from ..deal.evaluate import evaluate
+from ..playbook.expressions import Condition
+from ..playbook.model import Item, Playbook, Position, Question
 
 __all__ = ["Dimension", "AnswerSpace", "Finding", "Report", "CHECKS", "answer_space", "check_exhaustive", "item_templates", "reaches", "exhaustive_report", "flow_answers"]
 
@@ -489,7 +489,7 @@ def flow_answers(answers: dict[str, Any]) -> str:
 
 def exhaustive_report(playbook: str | Path | None, *, limit: int, samples: int, seed: int, output_format: str = "text") -> tuple[str, bool]:
     """Load a playbook, run the exhaustive check; ``(text, whether anything was found)``."""
-    from .load import load_playbook  # noqa: PLC0415
+    from ..playbook.load import load_playbook  # noqa: PLC0415
 
     loaded = load_playbook(playbook)
     report = check_exhaustive(loaded, limit=limit, samples=samples, seed=seed)

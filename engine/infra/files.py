@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import InputFileError, Location
+from ..errors import InputFileError, Location
 
 __all__ = ["write_atomic", "write_keeping_previous", "backup_path", "write_files"]
 

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 
 from .clauses import TERM_FIELDS, parse_template, template_references
-from .errors import Location, Problem, did_you_mean
+from ..errors import Location, Problem, did_you_mean
 from .expressions import Comparison, Condition
 from .load import Sources
 from .model import DEAL_FIELDS, Fact, Playbook, Question, Section

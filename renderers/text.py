@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import PRIORITIES, SEVERITIES, Playbook
-from .result import Evaluation, ItemResult
+from ..playbook.model import PRIORITIES, SEVERITIES, Playbook
+from ..deal.result import Evaluation, ItemResult
 
 __all__ = ["playbook_summary", "evaluation_text"]
 

@@ -17,10 +17,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, Problem, ValidationErrors, did_you_mean
-from .model import DEAL_FIELDS, Playbook, Question
-from .schema import check_document
-from .yamlfile import Document, read_document
+from ..errors import Location, Problem, ValidationErrors, did_you_mean
+from ..playbook.model import DEAL_FIELDS, Playbook, Question
+from ..infra.schema import check_document
+from ..infra.yamlfile import Document, read_document
 
 __all__ = ["Answers", "Deal", "load_answers", "parse_answers", "coerce_answer", "AnswerError"]
 

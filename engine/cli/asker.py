@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 
 import questionary
 
-from .errors import DealbookError
-from .interview import Pick
+from ..errors import DealbookError
+from ..intake.interview import Pick
 
 __all__ = ["TerminalAsker", "terminal_asker"]
 

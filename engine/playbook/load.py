@@ -14,8 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .cache import load_cached_playbook, playbook_key, store_playbook
-from .errors import DealbookError, InputFileError, Location, Problem, ValidationErrors
+from ..infra.cache import load_cached_playbook, playbook_key, store_playbook
+from ..errors import DealbookError, InputFileError, Location, Problem, ValidationErrors
 from .expressions import Condition, ExpressionError, compile_condition
 from .model import (
     Department,
@@ -32,8 +32,8 @@ from .model import (
     Section,
     Term,
 )
-from .schema import check_document
-from .yamlfile import Document, read_document
+from ..infra.schema import check_document
+from ..infra.yamlfile import Document, read_document
 
 __all__ = ["load_playbook", "bundled_playbooks", "resolve_playbook_path", "Sources"]
 

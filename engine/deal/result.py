@@ -16,11 +16,11 @@ from functools import cached_property
 from typing import Any
 
 from .answers import Answers
-from .clauses import TermValue, render_template
-from .effects import Outcome, apply_effects
-from .errors import Location
-from .expressions import Condition
-from .model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
+from ..playbook.clauses import TermValue, render_template
+from ..playbook.effects import Outcome, apply_effects
+from ..errors import Location
+from ..playbook.expressions import Condition
+from ..playbook.model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
 
 __all__ = [
     "Evaluation",

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from .errors import InputFileError, Location, ValidationErrors, did_you_mean
-from .load import Sources, _display, load_playbook, resolve_playbook_path
-from .overlay import Composition, Element, Layered, compose
-from .yamlfile import read_document
+from ..errors import InputFileError, Location, ValidationErrors, did_you_mean
+from ..playbook.load import Sources, _display, load_playbook, resolve_playbook_path
+from ..playbook.overlay import Composition, Element, Layered, compose
+from ..infra.yamlfile import read_document
 
 __all__ = ["effective_playbook", "schema_kinds", "schema_for"]
 
@@ -96,7 +96,7 @@ def schema_kinds() -> list[str]:
 
 def schema_for(kind: str) -> str:
     """The JSON Schema text for ``kind``; an unknown kind is an error naming the known ones."""
-    from .schema import schema_text  # noqa: PLC0415
+    from ..infra.schema import schema_text  # noqa: PLC0415
 
     kinds = schema_kinds()
     if kind not in kinds:

@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import EXIT_INTERRUPTED, EXIT_INVALID, DealbookError
+from .._version import __version__
+from ..errors import EXIT_INTERRUPTED, EXIT_INVALID, DealbookError
 
 PLAYBOOK_HELP = "Playbook folder, its playbook.yaml, or the name of a bundled playbook (default: itam)."
 
@@ -50,8 +50,8 @@ def validate(playbook: str | None) -> None:
     Problems print as FILE:LINE:COL: MESSAGE [YAML/PATH]; the exit code is 1
     when there are any.
     """
-    from .load import load_playbook
-    from .report import playbook_summary
+    from ..playbook.load import load_playbook
+    from ..renderers.text import playbook_summary
 
     click.echo(playbook_summary(load_playbook(playbook)))
 
@@ -63,9 +63,9 @@ def validate(playbook: str | None) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def evaluate(answers: Path, playbook: str | None, explain: bool, output_format: str) -> None:
     """Evaluate a deal's ANSWERS file: the items, terms, flags and approvers that apply."""
-    from . import evaluate_file
-    from .export import evaluation_to_data
-    from .report import evaluation_text
+    from .. import evaluate_file
+    from ..renderers.data import evaluation_to_data
+    from ..renderers.text import evaluation_text
 
     evaluation = evaluate_file(answers, playbook)
     if output_format == "json":
@@ -86,8 +86,8 @@ def evaluate(answers: Path, playbook: str | None, explain: bool, output_format: 
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), help="Folder of templates overriding the bundled ones by file name.")
 def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: str, reference_docx: Path | None, templates: Path | None) -> None:
     """Write the briefing pack for a deal: checklist, term sheet, redline guidance and the combined pack."""
-    from . import evaluate_file
-    from .renderers import write_briefing_pack
+    from .. import evaluate_file
+    from ..renderers import write_briefing_pack
 
     evaluation = evaluate_file(answers, playbook)
     written = write_briefing_pack(evaluation, outdir, formats.replace(" ", "").split(","), templates=templates, reference_docx=reference_docx)
@@ -106,8 +106,8 @@ def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: str
 @click.option("--format", "output_format", type=click.Choice(["yaml", "json"]), help="yaml (with comments) or json (default: from FILE's name, else yaml).")
 def questionnaire(playbook: str | None, output: Path | None, output_format: str | None) -> None:
     """Write a blank answers file to fill in by hand: every question, with its help, as comments."""
-    from .load import load_playbook
-    from .questionnaire import questionnaire_text, write_questionnaire
+    from ..playbook.load import load_playbook
+    from ..intake.questionnaire import questionnaire_text, write_questionnaire
 
     loaded = load_playbook(playbook)
     if output is None:
@@ -124,7 +124,7 @@ def interview(answers: Path, playbook: str | None, review: bool) -> None:
     """Ask a deal's questions one at a time in the terminal, saving ANSWERS (default: deal.yaml)
     after every answer. Run it again on the same file to carry on where you stopped."""
     from .asker import terminal_asker
-    from .interview import interview_file
+    from ..intake.interview import interview_file
 
     interview_file(answers, playbook, terminal_asker(), review=review)
 
@@ -143,7 +143,7 @@ def lint(playbook: str | None, output_format: str, strict: bool, ignore: tuple[s
     Codes are listed in docs/authoring-tools.md. Exit code 1 when there is an
     error-level finding (or any finding, with --strict).
     """
-    from .lint import lint_report
+    from ..authoring.lint import lint_report
 
     text, failed = lint_report(playbook, output_format=output_format, strict=strict, ignore=ignore)
     click.echo(text)
@@ -160,7 +160,7 @@ def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: fl
     Prints PASS/FAIL per scenario with - expected / + actual lines, and the
     items, rules and condition outcomes the scenarios exercised.
     """
-    from .scenarios import scenario_report
+    from ..authoring.scenarios import scenario_report
 
     text, failed = scenario_report(playbook, files, min_coverage=min_coverage)
     click.echo(text)
@@ -177,7 +177,7 @@ def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: fl
 def check(playbook: str | None, exhaustive: bool, limit: int, samples: int, seed: int, output_format: str) -> None:
     """Find rule conflicts, unreachable items, critical flags without approvers and
     clause templates that fail, each with an example deal. Exit code 1 on findings."""
-    from .exhaustive import exhaustive_report
+    from ..authoring.exhaustive import exhaustive_report
 
     if not exhaustive:
         raise click.UsageError("say which check to run: dealbook check --exhaustive [PLAYBOOK]")
@@ -191,7 +191,7 @@ def check(playbook: str | None, exhaustive: bool, limit: int, samples: int, seed
 @click.option("--effective", is_flag=True, help="Print the merged playbook, each element with the layer and file it came from.")
 def show(playbook: str | None, effective: bool) -> None:
     """Show a playbook as dealbook uses it (for an overlay: all layers merged)."""
-    from .show import effective_playbook
+    from ..authoring.show import effective_playbook
 
     if not effective:
         raise click.UsageError("say what to show: dealbook show --effective [PLAYBOOK]")
@@ -203,7 +203,7 @@ def show(playbook: str | None, effective: bool) -> None:
 def schema(kind: str) -> None:
     """Print the JSON Schema for KIND: playbook (default), module, questions,
     answers, evaluation, overlay or scenarios. Editors use it to complete and check YAML."""
-    from .show import schema_for
+    from ..authoring.show import schema_for
 
     click.echo(schema_for(kind), nl=False)
 
@@ -214,7 +214,7 @@ def schema(kind: str) -> None:
 def diff(old: str, new: str) -> None:
     """Describe what changed from playbook OLD to playbook NEW (folders or bundled names),
     as Markdown for a pull request: questions, facts, terms, items, positions, clauses and rules."""
-    from .diff import diff_report
+    from ..authoring.diff import diff_report
 
     click.echo(diff_report(old, new))
 

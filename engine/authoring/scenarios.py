@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .answers import Answers, parse_answers
-from .errors import DealbookError, Location, Problem, ValidationErrors, did_you_mean
-from .evaluate import evaluate
-from .expressions import Condition
-from .model import Playbook
-from .result import Evaluation
-from .schema import check_document
-from .yamlfile import Document, read_document
+from ..deal.answers import Answers, parse_answers
+from ..errors import DealbookError, Location, Problem, ValidationErrors, did_you_mean
+from ..deal.evaluate import evaluate
+from ..playbook.expressions import Condition
+from ..playbook.model import Playbook
+from ..deal.result import Evaluation
+from ..infra.schema import check_document
+from ..infra.yamlfile import Document, read_document
 
 __all__ = ["Scenario", "Mismatch", "ScenarioResult", "Coverage", "ScenarioRun", "scenario_files", "load_scenarios", "run_scenarios", "run_text", "scenario_report"]
 
@@ -288,7 +288,7 @@ def scenario_report(playbook: str | Path | None, files: Iterable[Path] = (), *, 
     It fails when a scenario fails, when there are no scenarios, or when
     condition coverage is below ``min_coverage`` percent.
     """
-    from .load import load_playbook  # noqa: PLC0415
+    from ..playbook.load import load_playbook  # noqa: PLC0415
 
     loaded = load_playbook(playbook)
     paths = list(files) or scenario_files(loaded)

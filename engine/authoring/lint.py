@@ -25,14 +25,14 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from .checks import conditions_of, templates_of
-from .clauses import parse_template, template_references
-from .errors import InputFileError, Location
-from .expressions import Condition
+from ..playbook.checks import conditions_of, templates_of
+from ..playbook.clauses import parse_template, template_references
+from ..errors import InputFileError, Location
+from ..playbook.expressions import Condition
 from .exhaustive import AnswerSpace, flow_answers, item_templates, render_failures
-from .load import Sources
-from .model import Playbook
-from .yamlfile import read_document
+from ..playbook.load import Sources
+from ..playbook.model import Playbook
+from ..infra.yamlfile import read_document
 
 __all__ = ["Lint", "LintFinding", "LINTS", "lint_playbook", "findings_text", "findings_data", "lint_report"]
 
@@ -257,7 +257,7 @@ def findings_data(findings: list[LintFinding]) -> list[dict[str, Any]]:
 
 def lint_report(playbook: str | Path | None, *, output_format: str = "text", strict: bool = False, ignore: Iterable[str] = ()) -> tuple[str, bool]:
     """Load and lint a playbook: ``(text or JSON, whether it fails)`` — errors fail, warnings with ``strict``."""
-    from .load import load_playbook  # noqa: PLC0415
+    from ..playbook.load import load_playbook  # noqa: PLC0415
 
     findings = lint_playbook(load_playbook(playbook), ignore=ignore)
     failed = any(finding.severity == ERROR or strict for finding in findings)

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .._version import __version__
 from .files import write_atomic
 
 __all__ = ["cache_folder", "playbook_key", "load_cached_playbook", "store_playbook", "template_bytecode_cache"]

@@ -32,10 +32,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from ..errors import DealbookError
-from .docx_numbering import LEVELS, TASK_BOXES, ListNumbering, task_marker, text_indent, without_task_marker
-from .tokens import parse
-from .docx_styles import (NOT_XML, StyleSheet, add_page_numbers, clean_text, clear_body, open_reference,
+from ...errors import DealbookError
+from .numbering import LEVELS, TASK_BOXES, ListNumbering, task_marker, text_indent, without_task_marker
+from ..tokens import parse
+from .styles import (NOT_XML, StyleSheet, add_page_numbers, clean_text, clear_body, open_reference,
                           package_bytes, resolve_styles, set_properties, table_of_contents, text_width)
 
 __all__ = ["DocumentProperties", "markdown_to_docx", "clean_text", "TOC_MARKER"]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .model import Effect, Item, Playbook, Question, Rule, Term, format_number
+from ..playbook.model import Effect, Item, Playbook, Question, Rule, Term, format_number
 
 __all__ = ["diff_playbooks", "diff_report", "SECTIONS"]
 
@@ -152,6 +152,6 @@ def diff_playbooks(old: Playbook, new: Playbook) -> str:
 
 def diff_report(old: str | Path, new: str | Path) -> str:
     """Load and validate two playbooks and describe the changes as Markdown."""
-    from .load import load_playbook  # noqa: PLC0415
+    from ..playbook.load import load_playbook  # noqa: PLC0415
 
     return diff_playbooks(load_playbook(old), load_playbook(new))

@@ -28,7 +28,7 @@ except ImportError:  # PyYAML built without libyaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import InputFileError, Location
+from ..errors import InputFileError, Location
 
 __all__ = ["Document", "read_document", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # jsonschema is imported only when a file is validated (not o
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-from .errors import Problem, did_you_mean
+from ..errors import Problem, did_you_mean
 from .yamlfile import Document
 
 __all__ = ["SCHEMA_KINDS", "schema_text", "load_schema", "check_document"]

@@ -35,11 +35,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
-from ..errors import InputFileError, Location
-from .tokens import NOT_XML
+from ...errors import InputFileError, Location
+from ..tokens import NOT_XML
 
 if TYPE_CHECKING:
-    from .docx import DocumentProperties
+    from .writer import DocumentProperties
 
 __all__ = [
     "StyleSpec", "StyleSheet", "STYLE_SPECS", "resolve_styles", "open_reference", "clear_body", "text_width",
@@ -251,7 +251,7 @@ def clean_text(text: str) -> str:
 
 @cache
 def _bundled_reference() -> bytes:
-    return (resources.files(__package__) / "assets" / "reference.docx").read_bytes()
+    return (resources.files("dealbook.renderers") / "assets" / "reference.docx").read_bytes()
 
 
 def open_reference(reference: Path | None):

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .answers import AnswerError, coerce_answer, missing_required
-from .errors import DealbookError
-from .evaluate import evaluate, resolve_values
-from .files import write_atomic, write_keeping_previous
-from .model import PRIORITIES, SEVERITIES, Playbook, Question
+from ..deal.answers import AnswerError, coerce_answer, missing_required
+from ..errors import DealbookError
+from ..deal.evaluate import evaluate, resolve_values
+from ..infra.files import write_atomic, write_keeping_previous
+from ..playbook.model import PRIORITIES, SEVERITIES, Playbook, Question
 from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text, show_value
-from .result import Evaluation
+from ..deal.result import Evaluation
 
 __all__ = [
     "Asker",
@@ -363,7 +363,7 @@ def summary_lines(evaluation: Evaluation, width: int = 100, max_flags: int = 6) 
 
 def _bundled_pack_writer() -> PackWriter | None:
     try:
-        from .renderers import write_briefing_pack  # noqa: PLC0415 - heavy, and only needed at the very end
+        from ..renderers import write_briefing_pack  # noqa: PLC0415 - heavy, and only needed at the very end
     except ImportError:
         return None
     return write_briefing_pack
@@ -436,6 +436,6 @@ def run_interview(playbook: Playbook, path: str | Path, asker: Asker, *, review:
 
 def interview_file(path: str | Path, playbook: str | Path | None, asker: Asker, *, review: bool = False) -> AnswerSheet:
     """Load a playbook (default: the bundled ``itam``) and run the interview on ``path``."""
-    from .load import load_playbook  # noqa: PLC0415 - keeps `import dealbook.interview` light
+    from ..playbook.load import load_playbook  # noqa: PLC0415 - keeps `import dealbook.interview` light
 
     return run_interview(load_playbook(playbook), path, asker, review=review)

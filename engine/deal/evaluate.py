@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import Answers
-from .expressions import compile_all, compile_steps
-from .model import DEAL_FIELDS, Playbook, Question
+from ..playbook.expressions import compile_all, compile_steps
+from ..playbook.model import DEAL_FIELDS, Playbook, Question
 from .result import Evaluation
 
 __all__ = ["evaluate", "resolve_values"]

@@ -24,10 +24,10 @@ from typing import Any
 
 import yaml
 
-from .answers import Answers, Deal, parse_answers
-from .files import write_keeping_previous
-from .model import DEAL_FIELDS, Playbook, Question, Section, format_number
-from .yamlfile import read_document
+from ..deal.answers import Answers, Deal, parse_answers
+from ..infra.files import write_keeping_previous
+from ..playbook.model import DEAL_FIELDS, Playbook, Question, Section, format_number
+from ..infra.yamlfile import read_document
 
 __all__ = ["AnswerSheet", "FORMATS", "questionnaire_text", "write_questionnaire", "load_sheet", "format_for", "show_value"]
 
