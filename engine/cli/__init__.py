@@ -218,6 +218,10 @@ def diff(old: str, new: str) -> None:
 
     click.echo(diff_report(old, new))
 
+from .paper import review as _review  # noqa: E402 - registered after the group is defined
+
+main.add_command(_review)
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
