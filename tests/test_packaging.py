@@ -4,7 +4,7 @@ import importlib.metadata
 import importlib.resources
 
 import dealbook
-from dealbook.playbook.load import bundled_playbooks
+from dealbook.playbook.sources import bundled_playbooks
 from dealbook.infra.schema import SCHEMA_KINDS, load_schema
 
 

@@ -33,6 +33,7 @@ from ..errors import DealbookError, Location, Problem, ValidationErrors, did_you
 from ..deal.evaluate import evaluate
 from ..playbook.expressions import Condition
 from ..playbook.model import Playbook
+from ..playbook.values import plain_number
 from ..deal.result import Evaluation
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
@@ -206,7 +207,7 @@ def _term_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mis
         actual = evaluation.terms_by_id[term_id]
         for name, value in values.items():
             if getattr(actual, name) != value:
-                yield Mismatch(f"{name} of term {term_id}", _number(value), _number(getattr(actual, name)), scenario.where("terms", term_id))
+                yield Mismatch(f"{name} of term {term_id}", str(plain_number(value)), str(plain_number(getattr(actual, name))), scenario.where("terms", term_id))
 
 
 def _flag_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mismatch]:
@@ -221,9 +222,6 @@ def _flag_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mis
         if rule in raised:
             yield Mismatch(f"rule {rule} must raise no flag", "no flag", ", ".join(raised[rule]), scenario.where("not_flags"))
 
-
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 # --- coverage -----------------------------------------------------------------------

@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from ..errors import InputFileError, Location, ValidationErrors, did_you_mean
-from ..playbook.load import Sources, _display, load_playbook, resolve_playbook_path
+from ..playbook.load import load_playbook
+from ..playbook.sources import Sources, display_name, resolve_playbook_path
 from ..playbook.overlay import Composition, Element, Layered, compose
 from ..infra.yamlfile import read_document
 
@@ -25,7 +26,7 @@ __all__ = ["effective_playbook", "schema_kinds", "schema_for"]
 def _composition(playbook: str | Path | None) -> Composition:
     manifest_path = resolve_playbook_path(playbook)
     problems: list[Any] = []
-    manifest = read_document(manifest_path, _display(manifest_path))
+    manifest = read_document(manifest_path, display_name(manifest_path))
     composition = compose(manifest, manifest_path.parent, Sources(), problems)
     ValidationErrors.raise_if(problems)
     assert composition is not None

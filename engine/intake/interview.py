@@ -28,7 +28,8 @@ from ..errors import DealbookError
 from ..deal.evaluate import evaluate, resolve_values
 from ..infra.files import write_atomic, write_keeping_previous
 from ..playbook.model import PRIORITIES, SEVERITIES, Playbook, Question
-from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text, show_value
+from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text
+from ..playbook.values import show_answer
 from ..deal.result import Evaluation
 
 __all__ = [
@@ -168,7 +169,7 @@ def _ask_typed(asker: Asker, question: Question, shown: Any, currency: str | Non
             return str(error)
         return None
 
-    default = "" if shown is None else (str(shown) if question.type in ("date", "text") else show_value(shown).replace(",", ""))
+    default = "" if shown is None else (str(shown) if question.type in ("date", "text") else show_answer(shown).replace(",", ""))
     hint = f"({_HINTS[question.type]}; ? for help; empty to {'keep my answer' if answered else 'skip'})"
     return asker.text(question.text, default, check, hint).strip()
 
@@ -270,11 +271,11 @@ class _Session:
             condition = question.when.source if question.when else ""
             self.asker.tell(
                 f"Note: '{question.text}' no longer applies (asked only when {condition}). Your answer "
-                f"({show_value(self.sheet.parked[name])}) is parked at the end of {self.path.name}; "
+                f"({show_answer(self.sheet.parked[name])}) is parked at the end of {self.path.name}; "
                 "it comes back if you change the earlier answer back."
             )
         for name in restored:
-            self.asker.tell(f"Note: your earlier answer to '{questions[name].text}' ({show_value(self.sheet.answers[name])}) applies again and is back.")
+            self.asker.tell(f"Note: your earlier answer to '{questions[name].text}' ({show_answer(self.sheet.answers[name])}) applies again and is back.")
         return bool(parked or restored)
 
     def answer(self, question: Question, value: Any) -> None:

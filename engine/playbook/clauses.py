@@ -20,7 +20,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..infra.cache import template_bytecode_cache
 from ..errors import InputFileError, Location
-from .model import Term, format_number
+from .model import Term
+from .values import show_in_clause
 
 __all__ = ["TermValue", "parse_template", "template_references", "render_template", "TERM_FIELDS"]
 
@@ -37,9 +38,6 @@ def _money(context: Context, value: Any) -> str:
     amount = f"{value:,.2f}".removesuffix(".00")
     return f"{currency} {amount}".strip()
 
-
-def _number(value: Any) -> str:
-    return format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
 #: Template sources by name (the SHA-256 of the source), for the loader.
@@ -58,7 +56,7 @@ def _environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     environment.filters["money"] = _money
-    environment.filters["number"] = _number
+    environment.filters["number"] = show_in_clause
     return environment
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import Location
 from .expressions import Condition
+from .values import show_number
 
 __all__ = [
     "PRIORITIES",
@@ -123,7 +124,7 @@ class Term:
 
     def format(self, value: float) -> str:
         """A value as it reads on the term sheet: ``72 hours``, ``3%``."""
-        number = format_number(value)
+        number = show_number(value)
         if self.display:
             return self.display.replace("{value}", number)
         if self.unit.startswith("%"):
@@ -135,13 +136,6 @@ class Term:
         return first <= second if self.better == "lower" else first >= second
 
 
-def format_number(value: float) -> str:
-    """``3.0`` → ``3``, ``99.95`` → ``99.95``, ``1000000`` → ``1,000,000``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and abs(value) >= 10000:
-        return f"{value:,}"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)

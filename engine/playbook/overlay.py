@@ -30,6 +30,7 @@ from typing import Any
 
 from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.yamlfile import Document
+from .sources import display_name, read_checked, read_listed, resolve_playbook_path
 
 __all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
 
@@ -147,11 +148,9 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     Problems are appended to ``problems``; ``None`` means the layers could not be
     read far enough to merge.
     """
-    from .load import _read, _read_all  # noqa: PLC0415 - load calls compose lazily
-
     content, layer = manifest.content, manifest.content["id"]
-    new_sections = [_layered(document, "questions", layer) for document in _read_all(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
-    new_modules = [_layered(document, "module", layer) for document in _read_all(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
+    new_sections = [_layered(document, "questions", layer) for document in read_listed(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
+    new_modules = [_layered(document, "module", layer) for document in read_listed(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
     own_paths = [root / name for name in (*content.get("questionnaire", []), *content.get("modules", []))]
     if "extends" not in content:
         departments = _elements(manifest, "departments", layer)
@@ -160,7 +159,7 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     patches = []
     for index, name in enumerate(content.get("overrides", [])):
         if (root / name).exists():
-            patches.append(_read(root / name, _display(root / name), "overlay", sources, problems))
+            patches.append(read_checked(root / name, display_name(root / name), "overlay", sources, problems))
         else:
             problems.append(Problem(manifest.locate(["overrides", index]), f"file not found: {name}"))
     if base is None or problems:
@@ -177,15 +176,8 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     return base
 
 
-def _display(path: Path) -> str:
-    from .load import _display as display  # noqa: PLC0415
-
-    return display(path)
-
 
 def _base(manifest: Document, root: Path, sources: Any, problems: list[Problem], seen: tuple[Path, ...]) -> Composition | None:
-    from .load import _read, resolve_playbook_path  # noqa: PLC0415
-
     name = manifest.content["extends"]
     here = manifest.locate(["extends"])
     local = root / name
@@ -201,7 +193,7 @@ def _base(manifest: Document, root: Path, sources: Any, problems: list[Problem],
     if not path.exists():
         problems.append(Problem(here, f"extends: no playbook at {name}"))
         return None
-    document = _read(path, _display(path), "playbook", sources, problems)
+    document = read_checked(path, display_name(path), "playbook", sources, problems)
     if document is None:
         return None
     return compose(document, path.parent, sources, problems, (*seen, (root / "playbook.yaml").resolve()))
