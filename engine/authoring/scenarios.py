@@ -137,7 +137,7 @@ def load_scenarios(playbook: Playbook, paths: Iterable[Path]) -> list[Scenario]:
         try:
             document = read_document(Path(path))
         except DealbookError as error:
-            problems.extend(getattr(error, "problems", ()))
+            problems.extend(error.problems)
             continue
         found = check_document(document, "scenarios")
         problems.extend(found)
