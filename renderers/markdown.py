@@ -17,8 +17,8 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..errors import InputFileError, Location, TemplateRenderError
 from ..infra.cache import template_bytecode_cache
-from ..errors import DealbookError, InputFileError, Location, TemplateRenderError
 from .view import PackView
 
 __all__ = ["PARTS", "render_markdown", "escape_inline", "escape_cell", "escape_block"]

@@ -1,10 +1,9 @@
 import pickle
 
-import pytest
-
 import dealbook
-from dealbook.infra import cache
+import pytest
 from dealbook.deal.answers import Answers, Deal
+from dealbook.infra import cache
 from dealbook.playbook.load import cache_key
 from dealbook.playbook.sources import resolve_playbook_path
 

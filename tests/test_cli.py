@@ -2,7 +2,6 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from dealbook import __version__
 from dealbook.cli import main
 
@@ -72,7 +71,7 @@ def test_brief_writes_the_pack(run, tmp_path):
     assert result.output.startswith(f"wrote 8 files to {tmp_path / 'out'}/")
     assert (tmp_path / "out" / "briefing-pack.html").read_text().startswith("<!DOCTYPE html>")
     bad = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "pdf")
-    assert bad.exit_code == 1 and "unknown output format pdf" in bad.output
+    assert bad.exit_code == 2 and "pdf is not a format; choose from md, docx, html" in bad.output  # a usage error
 
 
 def test_brief_word_output_with_an_organisations_reference_document(run, tmp_path):

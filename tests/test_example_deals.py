@@ -6,9 +6,8 @@ items, key term values after the rules, risk flags and required approvers.
 
 from itertools import combinations
 
-import pytest
-
 import dealbook
+import pytest
 
 from .conftest import REPO
 

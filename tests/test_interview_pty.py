@@ -5,7 +5,6 @@ import sys
 
 import pexpect
 import pytest
-
 from dealbook.intake.questionnaire import load_sheet
 
 from .conftest import FIXTURES

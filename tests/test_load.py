@@ -1,8 +1,7 @@
 from pathlib import Path
 
-import pytest
-
 import dealbook
+import pytest
 from dealbook.errors import InputFileError, ValidationErrors
 from dealbook.renderers.text import playbook_summary
 

@@ -2,9 +2,8 @@
 
 import re
 
-import pytest
-
 import dealbook
+import pytest
 
 from .conftest import REPO
 

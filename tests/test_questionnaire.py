@@ -1,10 +1,9 @@
 import json
 
+import dealbook
 import pytest
 import yaml
 from click.testing import CliRunner
-
-import dealbook
 from dealbook.cli import main
 from dealbook.errors import ValidationErrors
 from dealbook.intake.questionnaire import AnswerSheet, describe, load_sheet, questionnaire_text, write_questionnaire

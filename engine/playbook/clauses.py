@@ -8,9 +8,9 @@ empty string — so a clause never silently reads "within  hours".
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-import hashlib
 from functools import cache, lru_cache
 from typing import Any
 
@@ -18,8 +18,8 @@ from jinja2 import FunctionLoader, StrictUndefined, TemplateError, nodes, pass_c
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..errors import Location, TemplateRenderError
 from ..infra.cache import template_bytecode_cache
-from ..errors import InputFileError, Location, TemplateRenderError
 from .model import Term
 from .values import show_in_clause
 

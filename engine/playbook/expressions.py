@@ -34,7 +34,7 @@ __all__ = [
     "TESTS",
 ]
 
-_ENVIRONMENT = Environment()
+_ENVIRONMENT = Environment()  # noqa: S701 - parses conditions only; nothing is ever rendered with it
 
 
 class ExpressionError(ValueError):
