@@ -7,7 +7,7 @@ import pytest
 from dealbook.authoring.lint import LINTS, findings_data, findings_text, lint_playbook
 from dealbook.cli.authoring import lint_report
 
-from .conftest import FIXTURES, edit
+from ..conftest import FIXTURES, edit
 
 
 @pytest.fixture(scope="module")

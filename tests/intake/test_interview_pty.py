@@ -7,7 +7,7 @@ import pexpect
 import pytest
 from dealbook.intake.questionnaire import load_sheet
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 DOWN, CTRL_C, CTRL_U, SPACE = "\x1b[B", "\x03", "\x15", " "
 

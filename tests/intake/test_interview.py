@@ -9,7 +9,7 @@ from dealbook.errors import ValidationErrors
 from dealbook.intake.interview import HELP, SKIP, next_question, offer_pack, run_interview, sort_relevant, summary_lines
 from dealbook.intake.questionnaire import AnswerSheet, load_sheet
 
-from .conftest import REPO, edit
+from ..conftest import REPO, edit
 
 ENTER = object()  # accept what is pre-filled
 INTERRUPT = object()  # Ctrl-C

@@ -6,7 +6,7 @@ from dealbook.authoring.exhaustive import check_exhaustive, report_data, report_
 from dealbook.authoring.space import AnswerSpace, answer_space
 from dealbook.deal.answers import Answers, Deal
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from dealbook.authoring.show import effective_playbook
 from dealbook.errors import ValidationErrors
 
-from .conftest import FIXTURES, REPO, edit
+from ..conftest import FIXTURES, REPO, edit
 
 
 @pytest.fixture(scope="module")

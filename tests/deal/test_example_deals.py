@@ -9,7 +9,7 @@ from itertools import combinations
 import dealbook
 import pytest
 
-from .conftest import REPO
+from ..conftest import REPO
 
 SHAPES = {
     "eu-saas-crm": {  # vendor-hosted SaaS, EU personal data, three years

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 from dealbook import __version__
 from dealbook.cli import main
 
-from .conftest import FIXTURES, edit
+from ..conftest import FIXTURES, edit
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_evaluate_bad_answers_exit_1_without_traceback(run, write_answers):
 
 
 def test_brief_writes_the_pack(run, tmp_path):
-    from .conftest import REPO
+    from ..conftest import REPO
 
     result = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "md,html")
     assert result.exit_code == 0, result.output
@@ -77,7 +77,7 @@ def test_brief_writes_the_pack(run, tmp_path):
 def test_brief_word_output_with_an_organisations_reference_document(run, tmp_path):
     import docx
 
-    from .conftest import REPO
+    from ..conftest import REPO
 
     reference = tmp_path / "ours.docx"
     docx.Document().save(reference)  # python-docx's default template: no Clause style

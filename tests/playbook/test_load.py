@@ -5,7 +5,7 @@ import pytest
 from dealbook.errors import InputFileError, ValidationErrors
 from dealbook.renderers.text import playbook_summary
 
-from .conftest import edit
+from ..conftest import edit
 
 
 def problems_of(path: Path) -> list[str]:

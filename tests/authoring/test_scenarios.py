@@ -6,7 +6,7 @@ from dealbook.authoring.scenarios import Coverage, load_scenarios, run_scenarios
 from dealbook.cli.authoring import scenario_report
 from dealbook.errors import ValidationErrors
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 SAAS_EU = {"deployment": "saas", "annual_value": "EUR 2m", "personal_data": "yes", "regimes": ["gdpr"]}
 

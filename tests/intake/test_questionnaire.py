@@ -8,7 +8,7 @@ from dealbook.cli import main
 from dealbook.errors import ValidationErrors
 from dealbook.intake.questionnaire import AnswerSheet, describe, load_sheet, questionnaire_text, write_questionnaire
 
-from .conftest import FIXTURES, edit
+from ..conftest import FIXTURES, edit
 
 
 def run(*args):

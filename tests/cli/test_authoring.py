@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 from dealbook.cli import main
 
-from .conftest import FIXTURES, REPO
+from ..conftest import FIXTURES, REPO
 
 
 @pytest.fixture
