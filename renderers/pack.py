@@ -47,7 +47,7 @@ def _html(markdown: str, part: str, view: PackView, options: PackOptions) -> byt
 
 
 def _docx(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
-    from .docx.writer import DocumentProperties, markdown_to_docx
+    from .docx import DocumentProperties, markdown_to_docx
 
     properties = DocumentProperties(
         title=f"{PART_TITLES[part]} — {view.deal['name']}",

@@ -3,9 +3,10 @@
 The Markdown the templates produce (CommonMark with GFM tables and task
 lists) is parsed once by markdown-it-py. The writer walks the tokens and
 writes the body's WordprocessingML, stamping style ids resolved once per
-document (:mod:`.docx_styles`) and list numbering from one multi-level
-definition per kind of list (:mod:`.docx_numbering`); python-docx carries the
-package: reference styles, numbering and hyperlink parts, footer, properties.
+document (:mod:`.styles`) and list numbering from one multi-level
+definition per kind of list (:mod:`.numbering`); :mod:`.package` opens the
+reference and saves the result, python-docx carrying the parts: styles,
+numbering and hyperlink relationships, footer, properties.
 
 The body is written as text and parsed once by lxml, which is several times
 faster than building it element by element. Every piece of document text
@@ -23,54 +24,27 @@ imports it only when Word output is asked for.
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from ...errors import DealbookError
+from ..tokens import NOT_XML, parse
 from .numbering import LEVELS, TASK_BOXES, ListNumbering, task_marker, text_indent, without_task_marker
-from ..tokens import parse
-from .styles import (NOT_XML, StyleSheet, add_page_numbers, clean_text, clear_body, open_reference,
-                          package_bytes, resolve_styles, set_properties, table_of_contents, text_width)
+from .package import DocumentProperties, open_reference, package_bytes, set_properties
+from .styles import StyleSheet, add_page_numbers, clear_body, resolve_styles, table_of_contents, text_width
 
-__all__ = ["DocumentProperties", "markdown_to_docx", "clean_text", "TOC_MARKER"]
+__all__ = ["markdown_to_docx", "TOC_MARKER"]
 
 #: A paragraph holding only this text marks where the table of contents goes.
 TOC_MARKER = "[TOC]"
 _MIN_COLUMN = 720  # twips: half an inch
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_QUOTE = {'"': "&quot;"}
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 _RULE = '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentProperties:
-    """What Word shows under File > Info: title, subject, author, keywords and the date.
-
-    ``created`` is an ISO date (``YYYY-MM-DD``), normally the deal date; it is
-    used as both the created and the modified date, so the file does not
-    change from one run to the next.
-    """
-
-    title: str
-    subject: str = ""
-    author: str = ""
-    keywords: str = ""
-    created: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.created is not None:
-            try:
-                if not _DATE.match(self.created):
-                    raise ValueError
-                _dt.date.fromisoformat(self.created)
-            except (TypeError, ValueError):
-                raise DealbookError(f"document date {self.created!r} is not a date like 2026-03-31") from None
 
 
 def markdown_to_docx(markdown: str, *, reference: Path | None = None,
@@ -100,10 +74,7 @@ def markdown_to_docx(markdown: str, *, reference: Path | None = None,
 
 def _escape(text: str) -> str:
     """``text`` made safe as XML character data or a quoted attribute value."""
-    text = NOT_XML.sub("", text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return escape(NOT_XML.sub("", text), _QUOTE)
 
 
 class _LinkTargets:

@@ -16,7 +16,8 @@ from docx.oxml.ns import nsdecls, qn
 from markdown_it import MarkdownIt
 
 from dealbook.errors import DealbookError, InputFileError
-from dealbook.renderers.docx.writer import TOC_MARKER, DocumentProperties, markdown_to_docx
+from dealbook.renderers.docx import DocumentProperties, markdown_to_docx
+from dealbook.renderers.docx.writer import TOC_MARKER
 from dealbook.renderers.docx.styles import STYLE_SPECS, TOC_PLACEHOLDER
 
 W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
