@@ -41,12 +41,14 @@ def _markdown(markdown: str, part: str, view: PackView, options: PackOptions) ->
 
 
 def _html(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
+    # Imported when HTML is asked for: markdown-it-py is start-up time a Markdown-only run never needs.
     from .html import markdown_to_html
 
     return markdown_to_html(markdown, title=f"{PART_TITLES[part]} — {view.deal['name']}").encode("utf-8")
 
 
 def _docx(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
+    # Imported when Word is asked for: python-docx and lxml are the costliest imports of all.
     from .docx import DocumentProperties, markdown_to_docx
 
     properties = DocumentProperties(
