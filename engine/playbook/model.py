@@ -150,6 +150,8 @@ class Position:
     summary: str
     location: Location
     clause: str | None = None
+    #: a fallback we can concede to in exchange for something else
+    tradeable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
