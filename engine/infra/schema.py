@@ -71,10 +71,10 @@ def _inline(node: Any, definitions: dict[str, Any]) -> Any:
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, FormatChecker
 
     schema = load_schema(kind)
-    return Draft202012Validator(_inline(schema, schema.get("$defs", {})))
+    return Draft202012Validator(_inline(schema, schema.get("$defs", {})), format_checker=FormatChecker(formats=("date",)))
 
 
 def check_document(document: Document, kind: str) -> list[Problem]:
@@ -127,6 +127,8 @@ def _problem(document: Document, error: ValidationError) -> Problem:
         message = "must not be empty"
     elif validator == "minItems" and isinstance(value, list) and not value:
         message = "must not be an empty list"
+    elif validator == "format" and expected == "date":
+        message = f"{_short(value)} is not a real calendar date (YYYY-MM-DD)"
     elif validator == "uniqueItems":
         message = "list has duplicate entries"
     else:
