@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ._version import __version__
 
-from .deal.answers import Answers, load_answers
+from .deal.answers import Answers, read_answers
 from .errors import DealbookError, ValidationErrors
-from .deal.evaluate import evaluate
+from .deal.evaluate import evaluate, load_answers
 from .playbook.load import load_playbook
 from .deal.result import Evaluation
 
@@ -34,4 +34,4 @@ __all__ = [
 def evaluate_file(answers: str | Path, playbook: str | Path | None = None) -> Evaluation:
     """Load a playbook (default: the bundled ``itam``) and an answers file, and evaluate."""
     loaded = load_playbook(playbook)
-    return evaluate(loaded, load_answers(answers, loaded))
+    return evaluate(loaded, read_answers(answers, loaded), require_complete=True)

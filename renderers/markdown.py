@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefine
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..infra.cache import template_bytecode_cache
-from ..errors import DealbookError, InputFileError, Location
+from ..errors import DealbookError, InputFileError, Location, TemplateRenderError
 from .view import PackView
 
 __all__ = ["PARTS", "render_markdown", "escape_inline", "escape_cell", "escape_block"]
@@ -89,18 +89,18 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
 def render_markdown(view: PackView, part: str, *, templates: Path | None = None) -> str:
     """One part of the pack (see :data:`PARTS`) as Markdown."""
     if templates is not None and not Path(templates).is_dir():
-        raise DealbookError(f"templates folder not found: {templates}")
+        raise InputFileError(Location(str(templates)), "templates folder not found")
     environment = _environment(Path(templates).resolve() if templates is not None else None)
     try:
         text = environment.get_template(PARTS[part]).render(pack=view)
     except TemplateNotFound as missing:
-        raise DealbookError(f"template not found: {missing.name}") from None
+        raise InputFileError(Location(str(templates or "templates")), f"template not found: {missing.name}") from None
     except TemplateError as error:
         raise _located(error) from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _located(error: TemplateError) -> InputFileError:
+def _located(error: TemplateError) -> TemplateRenderError:
     """A template error as ``file:line: message``, from Jinja's rewritten traceback."""
     file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
     traceback = error.__traceback__
@@ -109,7 +109,7 @@ def _located(error: TemplateError) -> InputFileError:
         if name.endswith(".j2"):
             file, line = name, traceback.tb_lineno
         traceback = traceback.tb_next
-    return InputFileError(Location(file or "template", line or 0, 1 if line else 0), f"template error: {error.message or error}")
+    return TemplateRenderError(Location(file or "template", line or 0, 1 if line else 0), f"template error: {error.message or error}", error)
 
 
 def _heading(level: int, text: str) -> str:

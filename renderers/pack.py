@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DealbookError
+from ..errors import DealbookError, InputFileError, Location
 from ..infra.files import write_files
 from ..deal.result import Evaluation
 from .markdown import PARTS, render_markdown
@@ -80,7 +80,7 @@ def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", 
     if unknown or not formats:
         raise DealbookError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     if options.reference_docx is not None and not Path(options.reference_docx).is_file():
-        raise DealbookError(f"reference document not found: {options.reference_docx}")
+        raise InputFileError(Location(str(options.reference_docx)), "reference document not found")
     view = build_view(evaluation)
     rendered: dict[str, bytes] = {}
     for part in PARTS:

@@ -95,7 +95,7 @@ class PackView:
 def _reading(playbook: Playbook, name: str, value: Any) -> str:
     question = playbook.questions_by_id.get(name)
     if question is not None:
-        return f"{name.replace('_', ' ')}: {show_label(question, value)}"
+        return f"{name.replace('_', ' ')}: {show_label(question.option_labels, value)}"
     fact = playbook.facts_by_id.get(name)
     if fact is not None:
         description = fact.description.rstrip(".")

@@ -307,6 +307,6 @@ def test_a_json_answers_file_stays_json(mini, tmp_path):
     ids=["all-fit", "two-fit", "one-fits", "first-too-long"],
 )
 def test_item_titles_are_cut_to_the_line_with_a_count_of_the_rest(titles, width, expected):
-    from dealbook.intake.interview import _joined
+    from dealbook.intake.interview import fit_titles
 
-    assert _joined(titles, width) == expected and len(expected) <= width
+    assert fit_titles(titles, width) == expected and len(expected) <= width

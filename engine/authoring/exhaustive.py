@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateSyntaxError, UndefinedError
 
 from ..deal.answers import Answers
 from ..playbook.clauses import parse_template, template_references
-from ..errors import DealbookError, Location
+from ..errors import DealbookError, Location, TemplateRenderError
 from ..deal.evaluate import evaluate
 from ..playbook.effects import kind_of
 from ..playbook.expressions import Condition
@@ -232,11 +232,10 @@ def _render_once(space: AnswerSpace, reach: _Reach, templates: list[tuple[Positi
             evaluation = evaluate(space.playbook, Answers(EXAMPLE_DEAL, answers))
         try:
             evaluation.render(source, position.location)
-        except DealbookError as error:
-            problem = getattr(error, "problem", None)
-            message = (problem.message if problem is not None else str(error)).removeprefix("clause template failed: ")
-            if only_undefined and "undefined" not in message:
+        except TemplateRenderError as error:
+            if only_undefined and not isinstance(error.cause, UndefinedError):
                 continue
+            message = error.cause.message or str(error.cause)
             failed.add(number)
             where = Location(position.location.file, position.location.line, position.location.column, f"{position.location.path}/{field_name}")
             yield Finding("template-failure", f"item '{reach.item.id}': {field_name} fails to render: {message}", where,

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..deal.answers import Answers, parse_answers
 from ..errors import DealbookError, Location, Problem, ValidationErrors, did_you_mean
-from ..deal.evaluate import evaluate
+from ..deal.evaluate import check_complete, evaluate
 from ..playbook.expressions import Condition
 from ..playbook.model import Playbook
 from ..playbook.values import plain_number
@@ -125,7 +125,7 @@ def _scenario(document: Document, index: int, raw: dict[str, Any], playbook: Pla
     path = ("scenarios", index)
     deal = raw.get("deal") or {"name": raw["name"], "vendor": _DEFAULT_VENDOR}
     answers_document = _subdocument(document, path, {"deal": deal, "answers": raw["answers"]})
-    answers = parse_answers(answers_document, playbook)
+    answers = check_complete(playbook, parse_answers(answers_document, playbook))
     return Scenario(raw["name"], document.locate([*path, "name"]), answers, raw["expect"], document, path)
 
 
@@ -137,7 +137,7 @@ def load_scenarios(playbook: Playbook, paths: Iterable[Path]) -> list[Scenario]:
         try:
             document = read_document(Path(path))
         except DealbookError as error:
-            problems.extend(getattr(error, "problems", ()))
+            problems.extend(error.problems)
             continue
         found = check_document(document, "scenarios")
         problems.extend(found)

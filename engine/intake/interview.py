@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..deal.answers import AnswerError, coerce_answer, missing_required
+from ..deal.answers import AnswerError, coerce_answer
 from ..errors import DealbookError
-from ..deal.evaluate import evaluate, resolve_values
+from ..deal.evaluate import evaluate, missing_required, resolve_values
 from ..infra.files import write_atomic, write_keeping_previous
 from ..playbook.model import PRIORITIES, SEVERITIES, Playbook, Question
 from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text
@@ -333,7 +333,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _joined(titles: Sequence[str], width: int) -> str:
+def fit_titles(titles: Sequence[str], width: int) -> str:
     """As many titles as fit in ``width`` characters, joined with "; ", and "(+N more)" for the rest."""
     for count in range(len(titles), 0, -1):
         suffix = f" (+{len(titles) - count} more)" if count < len(titles) else ""
@@ -351,7 +351,7 @@ def summary_lines(evaluation: Evaluation, width: int = 100, max_flags: int = 6) 
     by_priority = {level: [result.item.title for result in items if result.priority == level] for level in PRIORITIES}
     counts = ", ".join(f"{len(titles)} {level}" for level, titles in by_priority.items() if titles) or "none"
     lines.append(f"{len(items)} checklist items apply ({counts}); {len(evaluation.skipped)} do not.")
-    lines += [f"  {level.upper():<10}{_joined(titles, width - 12)}" for level, titles in by_priority.items() if titles]
+    lines += [f"  {level.upper():<10}{fit_titles(titles, width - 12)}" for level, titles in by_priority.items() if titles]
     by_severity = [sum(flag.severity == level for flag in flags) for level in SEVERITIES]
     lines.append("Risk flags: " + (", ".join(f"{count} {level}" for count, level in zip(by_severity, SEVERITIES) if count) or "none"))
     lines += [_clip(f"  {flag.severity.upper():<10}{flag.message}", width) for flag in flags[:max_flags]]

@@ -94,7 +94,7 @@ class AnswerSheet:
 def load_sheet(path: str | Path, playbook: Playbook) -> AnswerSheet:
     """Read an answers file as filled in, checking it (every problem at once)."""
     document = read_document(Path(path))
-    answers = parse_answers(document, playbook, require_complete=False)
+    answers = parse_answers(document, playbook)
     deal = {name: value for name, value in document.content["deal"].items() if value is not None}
     return AnswerSheet(deal, dict(answers.values), dict(answers.parked))
 

@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..infra.cache import template_bytecode_cache
-from ..errors import InputFileError, Location
+from ..errors import InputFileError, Location, TemplateRenderError
 from .model import Term
 from .values import show_in_clause
 
@@ -128,4 +128,4 @@ def render_template(source: str, context: Mapping[str, Any], location: Location)
     try:
         return _compiled(source).render(context).strip()
     except TemplateError as error:
-        raise InputFileError(location, f"clause template failed: {error.message or error}") from None
+        raise TemplateRenderError(location, f"clause template failed: {error.message or error}", error) from None

@@ -82,6 +82,11 @@ class Question:
     def option_values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
+    @property
+    def option_labels(self) -> dict[str, str]:
+        """Each option's label by its value."""
+        return {option.value: option.label for option in self.options}
+
 
 @dataclass(frozen=True, slots=True)
 class Section:

@@ -8,10 +8,8 @@ ids, a pack shows option labels, a terminal line is cut to fit).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .model import Question
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = ["plain_number", "show_number", "show_in_clause", "show_raw", "show_answer", "show_label", "show_field"]
 
@@ -60,9 +58,8 @@ def show_answer(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def show_label(question: Question, value: Any) -> str:
-    """An answer in a pack: option labels instead of ids, lists joined with commas."""
-    labels = {option.value: option.label for option in question.options}
+def show_label(labels: Mapping[str, str], value: Any) -> str:
+    """An answer in a pack: option labels (``labels``, by value) instead of ids, lists joined with commas."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
