@@ -24,6 +24,7 @@ __all__ = [
     "InputFileError",
     "TemplateRenderError",
     "did_you_mean",
+    "shorten",
     "EXIT_INVALID",
     "EXIT_INTERRUPTED",
 ]
@@ -137,3 +138,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``(did you mean 'x'?)`` suffix for a misspelt id, or an empty string."""
     match = get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+#: How much of a quoted value a message shows.
+QUOTE_WIDTH = 80
+
+
+def shorten(text: object, width: int = QUOTE_WIDTH) -> str:
+    """``text`` on one line, cut to ``width`` characters with ``…``, so a message stays one screen."""
+    value = " ".join(str(text).split()) if "\n" in str(text) else str(text)
+    return value if len(value) <= width else value[: width - 1] + "…"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, shorten
 from ..infra.yamlfile import Document
 from .effects import parse_effect
 from .expressions import Condition, ExpressionError, compile_condition
@@ -35,7 +35,7 @@ class Builder:
         try:
             return compile_condition(source)
         except ExpressionError as error:
-            self.problems.append(Problem(document.locate(path), f"invalid condition {source!r}: {error}"))
+            self.problems.append(Problem(document.locate(path), f"invalid condition {shorten(source)!r}: {error}"))
             return compile_condition("false")
 
     def section(self, document: Document) -> Section:
