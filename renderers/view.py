@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Question
 from ..deal.result import Decision, Evaluation, ItemResult, TermResult
+from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook
+from ..playbook.values import show_label
 
 __all__ = ["PackView", "build_view"]
 
@@ -90,19 +91,11 @@ class PackView:
     skipped_count: int
 
 
-def _answer_text(question: Question, value: Any) -> str:
-    labels = {option.value: option.label for option in question.options}
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(labels.get(entry, str(entry)) for entry in value) or "none"
-    return labels.get(value, str(value))
-
 
 def _reading(playbook: Playbook, name: str, value: Any) -> str:
     question = playbook.questions_by_id.get(name)
     if question is not None:
-        return f"{name.replace('_', ' ')}: {_answer_text(question, value)}"
+        return f"{name.replace('_', ' ')}: {show_label(question.option_labels, value)}"
     fact = playbook.facts_by_id.get(name)
     if fact is not None:
         description = fact.description.rstrip(".")

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
-PLAYBOOK_HELP = "Playbook folder, its playbook.yaml, or the name of a bundled playbook (default: itam)."
+from .options import playbook_option
+
+__all__ = ["COMMANDS", "review"]
 
 
 @click.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("paper", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-p", "--playbook", help=PLAYBOOK_HELP)
+@playbook_option
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: the paper's folder).")
 @click.option("--audience", type=click.Choice(["internal", "vendor"]), default="internal", show_default=True,
               help="internal: positions, tiers, owners and pattern locations; vendor: our asks and language only, fit to send.")
@@ -37,3 +39,6 @@ def review(answers: Path, paper: Path, playbook: str | None, outdir: Path | None
                f"wrote {len(written)} files to {written[0].parent}/")
     for path in written:
         click.echo(f"  {path.name}")
+
+
+COMMANDS = [review]

@@ -16,7 +16,8 @@ from ..deal.result import Evaluation
 from ..errors import DealbookError
 from ..infra.files import write_files
 from .findings import Finding, Review
-from .reading import Paper, read_paper
+from .formats import read_paper
+from .reading import Paper
 from .scoring import review_paper
 
 __all__ = ["AUDIENCES", "ISSUE_FORMATS", "review_file", "review_paper", "read_paper", "render_review", "write_review", "Review", "Finding", "Paper"]

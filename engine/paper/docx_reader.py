@@ -28,7 +28,7 @@ from .safety import SafeZip
 __all__ = ["W", "read_docx", "body_paragraphs", "accepted_runs", "run_text", "Numbering"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = "{%s}" % W
+_W = f"{{{W}}}"
 _SKIP = {_W + "del", _W + "moveFrom", _W + "txbxContent", _W + "p"}
 _CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"}
 

@@ -86,7 +86,7 @@ def _issue(number: int, finding: Finding, internal: bool) -> list[str]:
     if internal:
         lines.append(f"- **Owner:** {_md(finding.owner)}" + (f" · **Approval to accept as written:** {_md(', '.join(finding.approvers))}" if finding.approvers else ""))
         if finding.fallbacks:
-            lines.append(f"- **Fallbacks:** " + " / ".join(_md(summary) for summary in finding.fallbacks))
+            lines.append("- **Fallbacks:** " + " / ".join(_md(summary) for summary in finding.fallbacks))
         lines.append(f"- **Walk-away:** {_md(finding.walk_away)}")
         if finding.also:
             lines.append(f"- **Also mentioned in:** {_md(', '.join(finding.also))}")

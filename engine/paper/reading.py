@@ -1,6 +1,6 @@
 """A vendor's contract as a clause tree: numbered paragraphs with their labels and headings.
 
-Each file type has a reader in :data:`READERS`; all of them produce the same
+Each file type has a reader (:data:`dealbook.paper.formats.READERS`); all of them produce the same
 :class:`Paper`: paragraphs in document order, each with the clause label the
 document shows (``5.5(b)``, ``K.4``), its own title and the titles of the
 clauses above it. The reviewer matches patterns paragraph by paragraph and
@@ -10,13 +10,9 @@ reports each finding by its label.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from .safety import refuse_format
-
-__all__ = ["Paragraph", "Paper", "READERS", "read_paper", "ClauseChain", "split_title"]
+__all__ = ["Paragraph", "Paper", "ClauseChain", "split_title"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,30 +90,3 @@ def split_title(text: str) -> str:
     if match and len(match.group(1).split()) <= 8 and not match.group(1).rstrip().endswith((" of", " the", " a")):
         return match.group(1).strip()
     return ""
-
-
-Reader = Callable[[Path], Paper]
-
-
-def _docx(path: Path) -> Paper:
-    from .docx_reader import read_docx  # noqa: PLC0415 - lxml only when a Word file is read
-
-    return read_docx(path)
-
-
-def _markdown(path: Path) -> Paper:
-    from .markdown_reader import read_markdown  # noqa: PLC0415
-
-    return read_markdown(path)
-
-
-#: Readers by file extension.
-READERS: dict[str, Reader] = {".docx": _docx, ".md": _markdown, ".markdown": _markdown}
-
-
-def read_paper(path: Path) -> Paper:
-    """Read a vendor's contract with the reader for its extension; other formats get one clear error."""
-    reader = READERS.get(Path(path).suffix.lower())
-    if reader is None:
-        raise refuse_format(Path(path), "Word .docx and Markdown (.md)")
-    return reader(Path(path))

@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import Location
 from .expressions import Condition
 from .patterns import ItemPatterns
+from .values import show_number
 
 __all__ = [
     "PRIORITIES",
@@ -82,6 +83,11 @@ class Question:
     def option_values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
+    @property
+    def option_labels(self) -> dict[str, str]:
+        """Each option's label by its value."""
+        return {option.value: option.label for option in self.options}
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -124,7 +130,7 @@ class Term:
 
     def format(self, value: float) -> str:
         """A value as it reads on the term sheet: ``72 hours``, ``3%``."""
-        number = format_number(value)
+        number = show_number(value)
         if self.display:
             return self.display.replace("{value}", number)
         if self.unit.startswith("%"):
@@ -136,13 +142,6 @@ class Term:
         return first <= second if self.better == "lower" else first >= second
 
 
-def format_number(value: float) -> str:
-    """``3.0`` → ``3``, ``99.95`` → ``99.95``, ``1000000`` → ``1,000,000``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and abs(value) >= 10000:
-        return f"{value:,}"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +151,8 @@ class Position:
     summary: str
     location: Location
     clause: str | None = None
+    #: a fallback we can concede to in exchange for something else
+    tradeable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..infra.yamlfile import Document
-from .patterns import (DEFAULT_WITHIN, Example, FlagPattern, ItemPatterns, Matcher, Near, PatternError, Phrase,
-                       ValuePattern, compile_phrase)
+from .patterns import DEFAULT_WITHIN, Example, FlagPattern, ItemPatterns, Matcher, Near, PatternError, Phrase, ValuePattern, compile_phrase
 
 __all__ = ["build_patterns"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from dealbook.deal.tiers import BEYOND, NOT_FOUND, PREFERRED, WALK_AWAY, Tier, parse_tier, place_value, tier_for_severity, worst
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from dealbook.playbook.patterns import Matcher, Near, ValuePattern, compile_phrase, prepare, quantities
 from dealbook.errors import Location
+from dealbook.playbook.patterns import Matcher, Near, ValuePattern, compile_phrase, prepare, quantities
 
 WHERE = Location("patterns.yaml", 1, 1)
 

@@ -1,12 +1,12 @@
 """The answer space and the exhaustive check: each finding is real, reproducible with its example deal."""
 
-import pytest
-
 import dealbook
+import pytest
+from dealbook.authoring.exhaustive import check_exhaustive, report_data, report_text
+from dealbook.authoring.space import AnswerSpace, answer_space
 from dealbook.deal.answers import Answers, Deal
-from dealbook.authoring.exhaustive import AnswerSpace, answer_space, check_exhaustive, report_data, report_text
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +57,14 @@ def test_enumeration_respects_when_and_counts(flawed):
     space = AnswerSpace(flawed)
     deals = [(values["deployment"], values["hosted_region"]) for values in space.deals(["hosted_region"])]
     assert deals == [("on_prem", None), ("saas", "eu"), ("saas", None)]
-    assert space.combinations == 3 and space.sampled is False
+    assert space.combinations == 3 and space.sampled(["hosted_region"]) is False
 
 
 def test_large_cones_are_sampled_with_seed_and_count(itam):
     first = AnswerSpace(itam, limit=10, samples=50, seed=7)
     drawn = [dict(values) for values in first.deals(["large_deal", "critical_service"])]
     again = [dict(values) for values in AnswerSpace(itam, limit=10, samples=50, seed=7).deals(["large_deal", "critical_service"])]
-    assert first.sampled and len(drawn) == 50 and drawn == again
+    assert first.sampled(["large_deal", "critical_service"]) and len(drawn) == 50 and drawn == again
     other = [dict(values) for values in AnswerSpace(itam, limit=10, samples=50, seed=8).deals(["large_deal", "critical_service"])]
     assert other != drawn
 

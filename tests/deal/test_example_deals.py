@@ -1,4 +1,4 @@
-"""Each bundled example deal gets guidance tailored to its shape (issue 3).
+"""Each bundled example deal gets guidance tailored to its shape.
 
 For every deal: items that must and must not apply, must-win (critical)
 items, key term values after the rules, risk flags and required approvers.
@@ -6,11 +6,10 @@ items, key term values after the rules, risk flags and required approvers.
 
 from itertools import combinations
 
+import dealbook
 import pytest
 
-import dealbook
-
-from .conftest import REPO
+from ..conftest import REPO
 
 SHAPES = {
     "eu-saas-crm": {  # vendor-hosted SaaS, EU personal data, three years

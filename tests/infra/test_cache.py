@@ -1,18 +1,18 @@
 import pickle
 
-import pytest
-
 import dealbook
-from dealbook.infra import cache
+import pytest
 from dealbook.deal.answers import Answers, Deal
-from dealbook.playbook.load import _cache_key, resolve_playbook_path
+from dealbook.infra import cache
+from dealbook.playbook.load import cache_key
+from dealbook.playbook.sources import resolve_playbook_path
 
-from .conftest import edit
+from ..conftest import edit
 
 
 def test_a_valid_playbook_is_cached_and_evaluates_the_same(mini_copy):
     first = dealbook.load_playbook(mini_copy)
-    key = _cache_key(resolve_playbook_path(mini_copy))
+    key = cache_key(resolve_playbook_path(mini_copy))
     assert first.digest == key
     cached = cache.load_cached_playbook(key)
     assert cached is not None and cached is not first
@@ -23,14 +23,14 @@ def test_a_valid_playbook_is_cached_and_evaluates_the_same(mini_copy):
 
 
 def test_any_edit_changes_the_key(mini_copy):
-    before = _cache_key(resolve_playbook_path(mini_copy))
+    before = cache_key(resolve_playbook_path(mini_copy))
     edit(mini_copy / "modules/data.yaml", "summary: Personal data.", "summary: Personal data, edited.")
-    assert _cache_key(resolve_playbook_path(mini_copy)) != before
+    assert cache_key(resolve_playbook_path(mini_copy)) != before
 
 
 def test_a_corrupt_entry_is_ignored_and_rebuilt(mini_copy):
     dealbook.load_playbook(mini_copy)
-    key = _cache_key(resolve_playbook_path(mini_copy))
+    key = cache_key(resolve_playbook_path(mini_copy))
     entry = cache.cache_folder() / "playbooks" / f"{key}.pickle"
     entry.write_bytes(b"not a pickle")
     assert dealbook.load_playbook(mini_copy).id == "mini"
@@ -39,7 +39,7 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(mini_copy):
 
 def test_invalid_playbooks_are_never_cached(mini_copy):
     edit(mini_copy / "modules/data.yaml", "owner: legal", "owner: legl")
-    key = _cache_key(resolve_playbook_path(mini_copy))
+    key = cache_key(resolve_playbook_path(mini_copy))
     with pytest.raises(dealbook.ValidationErrors):
         dealbook.load_playbook(mini_copy)
     assert cache.load_cached_playbook(key) is None
@@ -60,14 +60,14 @@ def test_caching_can_be_switched_off(monkeypatch, tmp_path):
 def test_an_overlay_is_cached_under_a_key_covering_every_layer(tmp_path):
     import shutil
 
-    from .conftest import FIXTURES
+    from ..conftest import FIXTURES
 
     shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
     shutil.copytree(FIXTURES / "mini_overlay", tmp_path / "mini_overlay")
     overlay = tmp_path / "mini_overlay"
     first = dealbook.load_playbook(overlay)
-    key = _cache_key(resolve_playbook_path(overlay))
+    key = cache_key(resolve_playbook_path(overlay))
     assert key is not None and first.digest == key
     assert cache.load_cached_playbook(key).id == first.id
     edit(tmp_path / "mini" / "modules/data.yaml", "summary: Personal data.", "summary: Personal data, edited.")
-    assert _cache_key(resolve_playbook_path(overlay)) != key
+    assert cache_key(resolve_playbook_path(overlay)) != key
