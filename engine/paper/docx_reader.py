@@ -275,18 +275,20 @@ def read_docx(path: Path) -> Paper:
         heading_level = numbering.heading_level(style)
         own_title = split_title(text)
         kind = "table" if in_table else "clause"
+        body = text
         if numbered is not None:
             label, level = numbered
         elif not in_table and (found := typed.read(text, chain)) is not None:
             label, level, length = found
-            own_title = split_title(text[length:])
+            body = text[length:]
+            own_title = split_title(body)
         elif heading_level is not None and not in_table:
             label, level, kind = "", heading_level, "heading"
         else:
             paragraphs.append(Paragraph(index, chain.label(), "", chain.path(), text, kind))
             continue
-        if heading_level is not None and len(text.split()) <= 8 and not own_title:
-            own_title, kind = text.strip().rstrip("."), "heading"
+        if not own_title and len(body.split()) <= 8 and (heading_level is not None or not body.rstrip().endswith((".", ";", ":", ","))):
+            own_title, kind = body.strip().rstrip("."), "heading"
         if not title and kind == "heading":
             title = own_title
         heading = chain.enter(level, label, own_title)

@@ -24,10 +24,18 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 from lxml import etree
 
-from ..renderers.docx.styles import clean_text, clear_body, open_reference, package_bytes
+from ..renderers.docx.package import open_reference, package_bytes
+from ..renderers.docx.styles import clear_body
 from .docx_reader import accepted_runs, body_paragraphs, run_text
 from .findings import Anchor, Finding, Review
 from .safety import SafeZip
+
+_NOT_XML = __import__("re").compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
 
 __all__ = ["MarkupOptions", "marked_up_docx", "comment_text"]
 

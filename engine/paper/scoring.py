@@ -136,7 +136,9 @@ def _finding(result: ItemResult, patterns: ItemPatterns, hits: list[_Hit], evalu
     if not hits:
         return Finding(tier=NOT_FOUND, approvers=_approvers(result, NOT_FOUND, evaluation), section=_section(patterns, paper), **common)
     scored = [hit for hit in hits if hit.tier.scored]
-    chosen = max(scored, key=lambda hit: hit.tier.rank) if scored else hits[0]
+    # the clause that falls furthest short; among equals, a numbered clause before a cover-page cell
+    chosen = max(scored, key=lambda hit: (hit.tier.rank, bool(hit.paragraph.label))) if scored else \
+        next((hit for hit in hits if hit.paragraph.label), hits[0])
     text = chosen.paragraph.text
     others = tuple(dict.fromkeys(hit.paragraph.reference for hit in hits if hit.paragraph.reference != chosen.paragraph.reference))
     return Finding(
