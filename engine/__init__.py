@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._version import __version__
-
 from .deal.answers import Answers, read_answers
-from .errors import DealbookError, ValidationErrors
 from .deal.evaluate import evaluate, load_answers
-from .playbook.load import load_playbook
 from .deal.result import Evaluation
+from .errors import DealbookError, ValidationErrors
+from .playbook.load import load_playbook
 
 __all__ = [
     "__version__",

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, TemplateError, TemplateNotFound
 
+from ..errors import InputFileError, Location, TemplateRenderError
 from ..infra.sandbox import DOCUMENT, BoundedEnvironment, render_bounded, sandboxed_environment
-from ..errors import DealbookError, InputFileError, Location, TemplateRenderError
 from .view import PackView
 
 __all__ = ["PARTS", "render_markdown", "escape_inline", "escape_cell", "escape_block"]

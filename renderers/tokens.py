@@ -25,7 +25,7 @@ _UNUSED_RULES = ["html_block", "html_inline", "reference", "lheading"]
 @lru_cache(maxsize=1)
 def parser() -> Any:
     """The shared ``MarkdownIt`` instance: CommonMark, GFM tables, no raw HTML."""
-    from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt  # noqa: PLC0415 - loaded only when a document is parsed
 
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").disable(_UNUSED_RULES)
 

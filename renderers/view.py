@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Question
-from ..playbook.values import show_label
 from ..deal.result import Decision, Evaluation, ItemResult, TermResult
+from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook
+from ..playbook.values import show_label
 
 __all__ = ["PackView", "build_view"]
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from ..playbook.effects import kind_of
 from ..playbook.model import Item, Playbook, Question, Rule, Term
 from ..playbook.values import show_field
 
-__all__ = ["diff_playbooks", "diff_report", "SECTIONS"]
+__all__ = ["diff_playbooks", "SECTIONS"]
 
 
 def _question(question: Question) -> dict[str, Any]:
@@ -53,7 +52,7 @@ def _item(item: Item) -> dict[str, Any]:
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
-    return {"when": rule.when.source, "because": rule.because, "module": rule.module, "effects": "\n".join((kind_of(effect).describe(effect) for effect in rule.effects))}
+    return {"when": rule.when.source, "because": rule.because, "module": rule.module, "effects": "\n".join(kind_of(effect).describe(effect) for effect in rule.effects)}
 
 
 #: What is compared, in report order: heading -> (elements of a playbook, fields of one element).
@@ -130,10 +129,3 @@ def diff_playbooks(old: Playbook, new: Playbook) -> str:
     counts = {title: sum(line.startswith("- **") for line in _section(title, old, new)) for title in SECTIONS}
     summary = ", ".join(f"{count} {title.lower()}" for title, count in counts.items() if count)
     return "\n".join([heading, "", f"Changed: {summary}.", "", *body])
-
-
-def diff_report(old: str | Path, new: str | Path) -> str:
-    """Load and validate two playbooks and describe the changes as Markdown."""
-    from ..playbook.load import load_playbook  # noqa: PLC0415
-
-    return diff_playbooks(load_playbook(old), load_playbook(new))

@@ -18,27 +18,24 @@ example deal.
 from __future__ import annotations
 
 import itertools
-import json
-import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import TemplateSyntaxError, UndefinedError
 
 from ..deal.answers import Answers
-from ..playbook.clauses import parse_template, template_references
-from ..errors import DealbookError, Location, TemplateRenderError
 from ..deal.evaluate import evaluate
+from ..errors import Location, TemplateRenderError
+from ..playbook.clauses import parse_template, template_references
 from ..playbook.effects import kind_of
 from ..playbook.expressions import Condition
 from ..playbook.model import Item, Playbook, Position
 from .space import EXAMPLE_DEAL, AnswerSpace
 
-__all__ = ["Finding", "Report", "CHECKS", "check_exhaustive", "item_templates", "reaches", "exhaustive_report", "flow_answers"]
+__all__ = ["Finding", "Report", "CHECKS", "check_exhaustive", "item_templates", "reaches", "flow_answers"]
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -294,14 +291,3 @@ def report_data(report: Report, playbook: Playbook) -> dict[str, Any]:
 def flow_answers(answers: dict[str, Any]) -> str:
     """Answers on one line, as YAML: ``{deployment: saas, annual_value: 0}``."""
     return yaml.safe_dump(answers, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10_000).strip()
-
-
-def exhaustive_report(playbook: str | Path | None, *, limit: int, samples: int, seed: int, output_format: str = "text") -> tuple[str, bool]:
-    """Load a playbook, run the exhaustive check; ``(text, whether anything was found)``."""
-    from ..playbook.load import load_playbook  # noqa: PLC0415
-
-    loaded = load_playbook(playbook)
-    report = check_exhaustive(loaded, limit=limit, samples=samples, seed=seed)
-    if output_format == "json":
-        return json.dumps(report_data(report, loaded), indent=2, ensure_ascii=False), bool(report.findings)
-    return report_text(report, loaded), bool(report.findings)

@@ -15,7 +15,6 @@ of answers", not a guess from the text.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -25,18 +24,18 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from ..playbook.checks import conditions_of, templates_of, term_settings
-from ..playbook.effects import kind_of
-from ..playbook.clauses import parse_template, template_references
 from ..errors import InputFileError, Location
+from ..infra.yamlfile import read_document
+from ..playbook.checks import conditions_of, templates_of, term_settings
+from ..playbook.clauses import parse_template, template_references
+from ..playbook.effects import kind_of
 from ..playbook.expressions import Condition
+from ..playbook.model import Playbook
+from ..playbook.sources import Sources
 from .exhaustive import flow_answers, item_templates, render_failures
 from .space import AnswerSpace
-from ..playbook.sources import Sources
-from ..playbook.model import Playbook
-from ..infra.yamlfile import read_document
 
-__all__ = ["Lint", "LintFinding", "LINTS", "lint_playbook", "findings_text", "findings_data", "lint_report"]
+__all__ = ["Lint", "LintFinding", "LINTS", "lint_playbook", "findings_text", "findings_data"]
 
 ERROR, WARNING = "error", "warning"
 _PLACEHOLDER = re.compile(r"^\s*(tbd|tbc|todo|n/?a|none|-+|\.\.\.|xxx|to be (decided|confirmed))\.?\s*$", re.IGNORECASE)
@@ -258,13 +257,3 @@ def findings_data(findings: list[LintFinding]) -> list[dict[str, Any]]:
          "file": f.location.file, "line": f.location.line, "column": f.location.column, "path": f.location.path}
         for f in findings
     ]
-
-
-def lint_report(playbook: str | Path | None, *, output_format: str = "text", strict: bool = False, ignore: Iterable[str] = ()) -> tuple[str, bool]:
-    """Load and lint a playbook: ``(text or JSON, whether it fails)`` — errors fail, warnings with ``strict``."""
-    from ..playbook.load import load_playbook  # noqa: PLC0415
-
-    findings = lint_playbook(load_playbook(playbook), ignore=ignore)
-    failed = any(finding.severity == ERROR or strict for finding in findings)
-    text = json.dumps(findings_data(findings), indent=2, ensure_ascii=False) if output_format == "json" else findings_text(findings)
-    return text, failed

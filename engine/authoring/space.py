@@ -162,7 +162,7 @@ class AnswerSpace:
         values = {**self._baseline}
         if self._cone_size(steps) > self.limit:
             self.sampled_checks += 1
-            generator = random.Random(f"{self.seed}:{','.join(sorted(closure))}")
+            generator = random.Random(f"{self.seed}:{','.join(sorted(closure))}")  # noqa: S311 - repeatable sampling, not secrecy
             for _ in range(self.samples):
                 _sample(steps, values, generator)
                 self.combinations += 1

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ValidationErrors, did_you_mean
-from ..playbook.model import DEAL_FIELDS, Playbook, Question
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
+from ..playbook.model import DEAL_FIELDS, Playbook, Question
 
 __all__ = ["Answers", "Deal", "read_answers", "parse_answers", "coerce_answer", "AnswerError"]
 

@@ -11,18 +11,17 @@ terms, flags, approvers, the decision trace and clause text — when first read.
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import dataclasses
-from pathlib import Path
-
 from ..errors import Location, Problem, ValidationErrors
-from .answers import Answers, read_answers
 from ..playbook.expressions import compile_all, compile_steps
 from ..playbook.model import DEAL_FIELDS, Playbook, Question
+from .answers import Answers, read_answers
 from .result import Evaluation
 
 __all__ = ["compiled_plan", "evaluate", "resolve_values", "missing_required", "check_complete", "load_answers"]

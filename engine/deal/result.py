@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .answers import Answers
+from ..errors import Location
 from ..playbook.clauses import TermValue, render_template
 from ..playbook.effects import Outcome, apply_effects
-from ..errors import Location
 from ..playbook.expressions import Condition
-from ..playbook.values import show_raw
 from ..playbook.model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
+from ..playbook.values import show_raw
+from .answers import Answers
 
 __all__ = [
     "Evaluation",

@@ -12,15 +12,13 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jsonschema is imported only when a file is validated (not on a cache hit)
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - slow to import; a cached playbook never needs it
     from jsonschema.exceptions import ValidationError
 
-from ..errors import Problem, did_you_mean, shorten
+from ..errors import InputFileError, Location, Problem, did_you_mean, shorten
 from .yamlfile import Document
 
 __all__ = ["SCHEMA_KINDS", "schema_text", "load_schema", "check_document"]
@@ -40,7 +38,9 @@ _JSON_TYPES = {
 
 
 def schema_text(kind: str) -> str:
-    """The JSON text of the schema for ``kind`` (see :data:`SCHEMA_KINDS`)."""
+    """The JSON text of the schema for ``kind`` (see :data:`SCHEMA_KINDS`); an unknown kind names the known ones."""
+    if kind not in SCHEMA_KINDS:
+        raise InputFileError(Location(kind), f"no schema for '{kind}'{did_you_mean(kind, SCHEMA_KINDS)} (schemas: {', '.join(SCHEMA_KINDS)})")
     return (files("dealbook.schemas") / f"{kind}.schema.json").read_text(encoding="utf-8")
 
 
@@ -71,7 +71,7 @@ def _inline(node: Any, definitions: dict[str, Any]) -> Any:
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import Draft202012Validator, FormatChecker  # noqa: PLC0415 - slow to import; a cached playbook never needs it
 
     schema = load_schema(kind)
     return Draft202012Validator(_inline(schema, schema.get("$defs", {})), format_checker=FormatChecker(formats=("date",)))

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..deal.answers import AnswerError, coerce_answer
-from ..errors import DealbookError
 from ..deal.evaluate import evaluate, missing_required, resolve_values
+from ..deal.result import Evaluation
+from ..errors import DealbookError
 from ..infra.files import write_atomic, write_keeping_previous
 from ..playbook.model import PRIORITIES, SEVERITIES, Playbook, Question
-from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text
 from ..playbook.values import show_answer
-from ..deal.result import Evaluation
+from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text
 
 __all__ = [
     "Asker",
@@ -42,7 +42,6 @@ __all__ = [
     "sort_relevant",
     "next_question",
     "run_interview",
-    "interview_file",
     "summary_lines",
 ]
 
@@ -353,7 +352,7 @@ def summary_lines(evaluation: Evaluation, width: int = 100, max_flags: int = 6) 
     lines.append(f"{len(items)} checklist items apply ({counts}); {len(evaluation.skipped)} do not.")
     lines += [f"  {level.upper():<10}{fit_titles(titles, width - 12)}" for level, titles in by_priority.items() if titles]
     by_severity = [sum(flag.severity == level for flag in flags) for level in SEVERITIES]
-    lines.append("Risk flags: " + (", ".join(f"{count} {level}" for count, level in zip(by_severity, SEVERITIES) if count) or "none"))
+    lines.append("Risk flags: " + (", ".join(f"{count} {level}" for count, level in zip(by_severity, SEVERITIES, strict=True) if count) or "none"))
     lines += [_clip(f"  {flag.severity.upper():<10}{flag.message}", width) for flag in flags[:max_flags]]
     if len(flags) > max_flags:
         lines.append(f"  (+{len(flags) - max_flags} more)")
@@ -433,10 +432,3 @@ def run_interview(playbook: Playbook, path: str | Path, asker: Asker, *, review:
         raise KeyboardInterrupt from None
     _finish(session, pack_writer)
     return session.sheet
-
-
-def interview_file(path: str | Path, playbook: str | Path | None, asker: Asker, *, review: bool = False) -> AnswerSheet:
-    """Load a playbook (default: the bundled ``itam``) and run the interview on ``path``."""
-    from ..playbook.load import load_playbook  # noqa: PLC0415 - keeps `import dealbook.interview` light
-
-    return run_interview(load_playbook(playbook), path, asker, review=review)

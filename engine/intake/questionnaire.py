@@ -26,14 +26,11 @@ import yaml
 
 from ..deal.answers import Answers, Deal, parse_answers
 from ..infra.files import write_keeping_previous
+from ..infra.yamlfile import read_document
 from ..playbook.model import DEAL_FIELDS, Playbook, Question, Section
 from ..playbook.values import NOT_PRINTABLE, show_number
-from ..infra.yamlfile import read_document
 
-__all__ = ["AnswerSheet", "FORMATS", "questionnaire_text", "write_questionnaire", "load_sheet", "format_for"]
-
-#: The file formats a questionnaire can be written in.
-FORMATS: tuple[str, ...] = ("yaml", "json")
+__all__ = ["AnswerSheet", "questionnaire_text", "write_questionnaire", "load_sheet", "format_for"]
 
 WIDTH = 88
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from .clauses import TERM_FIELDS, parse_template, template_references
 from ..errors import Location, Problem, did_you_mean
-from .expressions import Comparison, Condition
+from .clauses import TERM_FIELDS, parse_template, template_references
 from .effects import kind_of
-from .sources import Sources
+from .expressions import Comparison, Condition
 from .model import DEAL_FIELDS, Effect, Playbook, Question
+from .sources import Sources
 
 __all__ = ["CHECKS", "run_checks", "conditions_of", "templates_of", "term_settings"]
 

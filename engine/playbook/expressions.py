@@ -37,7 +37,7 @@ __all__ = [
     "TESTS",
 ]
 
-_ENVIRONMENT = Environment()
+_ENVIRONMENT = Environment()  # noqa: S701 - parses conditions only; nothing is ever rendered with it
 
 #: How deeply a condition may nest (``not``, brackets, ``and``/``or`` chains).
 MAX_NESTING = 50

@@ -110,7 +110,6 @@ class Composition:
     departments: list[Element]
     sections: list[Layered]
     modules: list[Layered]
-    paths: list[Path]  # every file read, for the playbook's digest
 
     def merged_manifest(self) -> MergedDocument:
         content = {key: self.manifest.content[key] for key in ("id", "title", "version", "description")}
@@ -151,10 +150,9 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     content, layer = manifest.content, manifest.content["id"]
     new_sections = [_layered(document, "questions", layer) for document in read_listed(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
     new_modules = [_layered(document, "module", layer) for document in read_listed(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
-    own_paths = [root / name for name in (*content.get("questionnaire", []), *content.get("modules", []))]
     if "extends" not in content:
         departments = _elements(manifest, "departments", layer)
-        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m], [root / "playbook.yaml", *own_paths])
+        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m])
     base = _base(manifest, root, sources, problems, seen)
     patches = []
     for index, name in enumerate(content.get("overrides", [])):
@@ -166,7 +164,6 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
         return None
     base.manifest = manifest
     base.layers.append(layer)
-    base.paths += [root / "playbook.yaml", *own_paths, *(root / name for name in content.get("overrides", []))]
     _merge_departments(base, manifest, layer)
     base.sections += [s for s in new_sections if s]
     base.modules += [m for m in new_modules if m]

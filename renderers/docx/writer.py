@@ -27,16 +27,28 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from ...errors import DealbookError
-from .numbering import LEVELS, TASK_BOXES, ListNumbering, task_marker, text_indent, without_task_marker
 from ..tokens import parse
-from .styles import (NOT_XML, StyleSheet, add_page_numbers, clean_text, clear_body, open_reference,
-                          package_bytes, resolve_styles, set_properties, table_of_contents, text_width)
+from .numbering import LEVELS, TASK_BOXES, ListNumbering, task_marker, text_indent, without_task_marker
+from .styles import (
+    NOT_XML,
+    StyleSheet,
+    add_page_numbers,
+    clean_text,
+    clear_body,
+    open_reference,
+    package_bytes,
+    resolve_styles,
+    set_properties,
+    table_of_contents,
+    text_width,
+)
 
 __all__ = ["DocumentProperties", "markdown_to_docx", "clean_text", "TOC_MARKER"]
 
@@ -419,7 +431,7 @@ def _text(text: str) -> str:
     return f"<w:t>{_escape(text)}</w:t>"
 
 
-def _table_rows(tokens, index: int):
+def _table_rows(tokens: list[Any], index: int) -> tuple[list[tuple[bool, list[tuple[str, Any]]]], int]:
     """The rows of the table starting at ``index``: ``[(is_header, [(align, inline children)])]``."""
     rows, row, header = [], [], False
     index += 1

@@ -3,11 +3,10 @@
 import resource
 
 import pytest
-from jinja2 import TemplateError, TemplateSyntaxError
-
 from dealbook.errors import Location, TemplateRenderError
 from dealbook.infra.sandbox import CLAUSE, DOCUMENT, TemplateFault, TemplateLimitError, render_bounded, sandboxed_environment
 from dealbook.playbook.clauses import parse_template, render_template, template_references
+from jinja2 import TemplateError, TemplateSyntaxError
 
 HERE = Location("modules/x.yaml", 3, 5, "items/0/positions/preferred/clause")
 

@@ -1,8 +1,8 @@
 """Clause templates that would fail or blow up are problems `validate` reports, located in the module file."""
 
+import dealbook
 import pytest
 
-import dealbook
 from tests.conftest import edit
 
 CLAUSES = {

@@ -1,7 +1,6 @@
 """Hostile conditions fail with an ExpressionError (a located problem at load), never a crash."""
 
 import pytest
-
 from dealbook.playbook.expressions import MAX_NESTING, ExpressionError, compile_condition
 
 HOSTILE = {
@@ -36,6 +35,7 @@ CUT = {
 @pytest.mark.parametrize(("condition", "expected"), CUT.values(), ids=CUT.keys())
 def test_a_long_condition_is_quoted_shortened_in_the_problem(mini_copy, condition, expected):
     import dealbook
+
     from tests.conftest import edit
 
     edit(mini_copy / "modules/data.yaml", "applies_when: personal_data", "applies_when: " + condition)

@@ -1,7 +1,6 @@
 """Override templates (--templates) run in the same bounded sandbox as clauses, with document-sized limits."""
 
 import pytest
-
 from dealbook.errors import DealbookError
 from dealbook.renderers.markdown import render_markdown
 from dealbook.renderers.view import build_view

@@ -2,12 +2,12 @@
 
 import json
 
-import pytest
-
 import dealbook
-from dealbook.authoring.lint import LINTS, findings_data, findings_text, lint_playbook, lint_report
+import pytest
+from dealbook.authoring.lint import LINTS, findings_data, findings_text, lint_playbook
+from dealbook.cli.authoring import lint_report
 
-from .conftest import FIXTURES, edit
+from ..conftest import FIXTURES, edit
 
 
 @pytest.fixture(scope="module")

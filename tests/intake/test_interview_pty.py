@@ -5,10 +5,9 @@ import sys
 
 import pexpect
 import pytest
-
 from dealbook.intake.questionnaire import load_sheet
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 DOWN, CTRL_C, CTRL_U, SPACE = "\x1b[B", "\x03", "\x15", " "
 

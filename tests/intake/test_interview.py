@@ -1,16 +1,15 @@
 import json
 from pathlib import Path
 
+import dealbook
 import pytest
 from click.testing import CliRunner
-
-import dealbook
 from dealbook.cli import main
 from dealbook.errors import ValidationErrors
 from dealbook.intake.interview import HELP, SKIP, next_question, offer_pack, run_interview, sort_relevant, summary_lines
 from dealbook.intake.questionnaire import AnswerSheet, load_sheet
 
-from .conftest import REPO, edit
+from ..conftest import REPO, edit
 
 ENTER = object()  # accept what is pre-filled
 INTERRUPT = object()  # Ctrl-C
@@ -134,7 +133,7 @@ def test_help_is_shown_on_request_and_the_question_asked_again(mini, deal):
 
 def test_every_answer_is_saved_before_the_next_question(mini, deal):
     asker = interview(mini, deal, *DEAL, "saas", "EUR 2m", "yes", ["hipaa"], "", "", False, watch=deal)
-    seen = dict(zip(asker.asked, asker.seen))
+    seen = dict(zip(asker.asked, asker.seen, strict=True))
     assert seen["What do we call this deal? (e.g. CRM renewal 2027)"] is None
     assert 'name: "Test deal"' in seen["What is the vendor's name, as the contract should say it?"]
     assert "deployment: saas" not in seen["Where does it run?"]

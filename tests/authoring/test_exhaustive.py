@@ -1,13 +1,12 @@
 """The answer space and the exhaustive check: each finding is real, reproducible with its example deal."""
 
-import pytest
-
 import dealbook
-from dealbook.deal.answers import Answers, Deal
+import pytest
 from dealbook.authoring.exhaustive import check_exhaustive, report_data, report_text
 from dealbook.authoring.space import AnswerSpace, answer_space
+from dealbook.deal.answers import Answers, Deal
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 
 import shutil
 
-import pytest
-
 import dealbook
-from dealbook.errors import ValidationErrors
+import pytest
 from dealbook.authoring.show import effective_playbook
+from dealbook.errors import ValidationErrors
 
-from .conftest import FIXTURES, REPO, edit
+from ..conftest import FIXTURES, REPO, edit
 
 
 @pytest.fixture(scope="module")

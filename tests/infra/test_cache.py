@@ -1,14 +1,13 @@
 import pickle
 
-import pytest
-
 import dealbook
-from dealbook.infra import cache
+import pytest
 from dealbook.deal.answers import Answers, Deal
+from dealbook.infra import cache
 from dealbook.playbook.load import cache_key
 from dealbook.playbook.sources import resolve_playbook_path
 
-from .conftest import edit
+from ..conftest import edit
 
 
 def test_a_valid_playbook_is_cached_and_evaluates_the_same(mini_copy):
@@ -61,7 +60,7 @@ def test_caching_can_be_switched_off(monkeypatch, tmp_path):
 def test_an_overlay_is_cached_under_a_key_covering_every_layer(tmp_path):
     import shutil
 
-    from .conftest import FIXTURES
+    from ..conftest import FIXTURES
 
     shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
     shutil.copytree(FIXTURES / "mini_overlay", tmp_path / "mini_overlay")

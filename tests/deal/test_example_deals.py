@@ -6,11 +6,10 @@ items, key term values after the rules, risk flags and required approvers.
 
 from itertools import combinations
 
+import dealbook
 import pytest
 
-import dealbook
-
-from .conftest import REPO
+from ..conftest import REPO
 
 SHAPES = {
     "eu-saas-crm": {  # vendor-hosted SaaS, EU personal data, three years

@@ -1,11 +1,10 @@
 import json
 
-import jsonschema
-
 import dealbook
+import jsonschema
 from dealbook.deal.answers import Answers, Deal
-from dealbook.renderers.data import evaluation_to_data
 from dealbook.infra.schema import load_schema
+from dealbook.renderers.data import evaluation_to_data
 
 
 def test_json_matches_the_published_schema(mini):

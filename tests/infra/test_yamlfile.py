@@ -2,7 +2,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from dealbook.errors import InputFileError
 from dealbook.infra.yamlfile import MAX_FILE_BYTES, read_document
 

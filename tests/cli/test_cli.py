@@ -2,11 +2,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from dealbook import __version__
 from dealbook.cli import main
 
-from .conftest import FIXTURES, edit
+from ..conftest import FIXTURES, edit
 
 
 @pytest.fixture
@@ -65,20 +64,20 @@ def test_evaluate_bad_answers_exit_1_without_traceback(run, write_answers):
 
 
 def test_brief_writes_the_pack(run, tmp_path):
-    from .conftest import REPO
+    from ..conftest import REPO
 
     result = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "md,html")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"wrote 8 files to {tmp_path / 'out'}/")
     assert (tmp_path / "out" / "briefing-pack.html").read_text().startswith("<!DOCTYPE html>")
     bad = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "pdf")
-    assert bad.exit_code == 1 and "unknown output format pdf" in bad.output
+    assert bad.exit_code == 2 and "pdf is not a format; choose from md, docx, html" in bad.output  # a usage error
 
 
 def test_brief_word_output_with_an_organisations_reference_document(run, tmp_path):
     import docx
 
-    from .conftest import REPO
+    from ..conftest import REPO
 
     reference = tmp_path / "ours.docx"
     docx.Document().save(reference)  # python-docx's default template: no Clause style

@@ -1,12 +1,11 @@
 from pathlib import Path
 
-import pytest
-
 import dealbook
+import pytest
 from dealbook.errors import InputFileError, ValidationErrors
 from dealbook.renderers.text import playbook_summary
 
-from .conftest import edit
+from ..conftest import edit
 
 
 def problems_of(path: Path) -> list[str]:

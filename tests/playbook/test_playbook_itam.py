@@ -2,11 +2,10 @@
 
 import re
 
+import dealbook
 import pytest
 
-import dealbook
-
-from .conftest import REPO
+from ..conftest import REPO
 
 SEED_BULLETS = {1: 6, 2: 6, 3: 6, 4: 6, 5: 6, 6: 6, 7: 6, 8: 6}
 DEALS = sorted((REPO / "examples" / "deals").glob("*.yaml"))

@@ -3,7 +3,7 @@
 import dealbook
 from dealbook.authoring.diff import diff_playbooks
 
-from .conftest import FIXTURES, edit
+from ..conftest import FIXTURES, edit
 
 
 def test_identical_playbooks_have_no_changes(mini):

@@ -1,5 +1,4 @@
 import pytest
-
 from dealbook.playbook.expressions import Comparison, ExpressionError, compile_condition
 
 

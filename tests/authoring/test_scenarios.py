@@ -2,11 +2,11 @@
 
 import pytest
 import yaml
-
+from dealbook.authoring.scenarios import Coverage, load_scenarios, run_scenarios, run_text, scenario_files
+from dealbook.cli.authoring import scenario_report
 from dealbook.errors import ValidationErrors
-from dealbook.authoring.scenarios import Coverage, load_scenarios, run_scenarios, run_text, scenario_files, scenario_report
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 SAAS_EU = {"deployment": "saas", "annual_value": "EUR 2m", "personal_data": "yes", "regimes": ["gdpr"]}
 

@@ -1,6 +1,5 @@
-import pytest
-
 import dealbook
+import pytest
 from dealbook.deal.answers import Answers, Deal
 
 
@@ -100,6 +99,7 @@ def test_clause_text_uses_deal_and_adjusted_terms_as_data(mini):
 
 def test_a_template_reading_an_unanswered_question_fails_with_its_location(mini_copy):
     from dealbook.errors import InputFileError
+
     from tests.conftest import edit
 
     edit(mini_copy / "modules/data.yaml", "summary: Review.", "summary: 'Review {{ notes }}.'")

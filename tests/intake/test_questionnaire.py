@@ -1,15 +1,14 @@
 import json
 
+import dealbook
 import pytest
 import yaml
 from click.testing import CliRunner
-
-import dealbook
 from dealbook.cli import main
 from dealbook.errors import ValidationErrors
 from dealbook.intake.questionnaire import AnswerSheet, describe, load_sheet, questionnaire_text, write_questionnaire
 
-from .conftest import FIXTURES, edit
+from ..conftest import FIXTURES, edit
 
 
 def run(*args):

@@ -1,6 +1,5 @@
-import pytest
-
 import dealbook
+import pytest
 from dealbook.deal.answers import AnswerError, coerce_answer
 from dealbook.errors import ValidationErrors
 
