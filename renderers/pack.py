@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..deal.result import Evaluation
-from ..errors import DealbookError, InputFileError, Location
+from ..errors import DealbookError
 from ..infra.folders import WrittenFolder, folder_name, write_folder
 from .markdown import PARTS, render_markdown
 from .view import PackView, build_view
