@@ -42,6 +42,8 @@ class Location:
     line: int = 0
     column: int = 0
     path: str = ""
+    #: the element the path points into, named for the author (``rule 'x', effect 1``); empty when the path says it
+    element: str = ""
 
     def __str__(self) -> str:
         where = self.file
@@ -78,7 +80,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        suffix = f" [{self.location.path}]" if self.location.path else ""
+        where = self.location.element or self.location.path
+        suffix = f" [{where}]" if where else ""
         return f"{self.location}: {self.message}{suffix}"
 
 

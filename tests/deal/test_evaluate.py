@@ -109,7 +109,8 @@ def test_a_template_reading_an_unanswered_question_fails_with_its_location(mini_
     with pytest.raises(InputFileError) as raised:
         evaluation.position(hosting.opening)
     assert "'notes' is undefined" in str(raised.value)
-    assert "items/1/positions/preferred" in str(raised.value)
+    assert raised.value.problem.location.path == "items/1/positions/preferred"
+    assert str(raised.value).endswith("[item 'hosting_review', positions/preferred]")
 
 
 def test_a_name_ending_in_a_full_stop_does_not_double_it(mini):

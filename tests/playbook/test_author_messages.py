@@ -1,0 +1,38 @@
+"""The exact wording and location of the messages authors meet most, one case each."""
+
+from pathlib import Path
+
+import dealbook
+import pytest
+from dealbook.errors import ValidationErrors
+
+from ..conftest import edit
+
+
+def reported(root: Path) -> list[str]:
+    """Every problem of the playbook at ``root`` as printed, with file names relative to ``root``."""
+    with pytest.raises(ValidationErrors) as raised:
+        dealbook.load_playbook(root, use_cache=False)
+    return [str(problem).replace(f"{root}/", "") for problem in raised.value.problems]
+
+
+MESSAGES = [
+    ("modules/commercial.yaml", "applies_when: big", "applies_when: big && annual_value > 5",
+     "modules/commercial.yaml:37:19: invalid condition 'big && annual_value > 5': write 'and' instead of '&&' (conditions use and, or, not and ==) [item 'exec_signoff', applies_when]"),
+    ("modules/commercial.yaml", "when: annual_value < 50000", "when: annual_value = 50000",
+     "modules/commercial.yaml:55:11: invalid condition 'annual_value = 50000': write '==' instead of '=' (conditions use and, or, not and ==) [rule 'small_deal', when]"),
+    ("modules/commercial.yaml", "when: annual_value < 50000", "when: big || personal_data",
+     "modules/commercial.yaml:55:11: invalid condition 'big || personal_data': write 'or' instead of '||' (conditions use and, or, not and ==) [rule 'small_deal', when]"),
+    ("modules/commercial.yaml", "when: annual_value < 50000", "when: '!big'",
+     "modules/commercial.yaml:55:11: invalid condition '!big': write 'not' instead of '!' (conditions use and, or, not and ==) [rule 'small_deal', when]"),
+    ("modules/commercial.yaml", "when: annual_value < 50000", "when: annual_value | attr('x')",
+     "modules/commercial.yaml:55:11: invalid condition \"annual_value | attr('x')\": filter 'attr' not allowed in conditions (allowed: abs, float, int, length, lower, round, upper) [rule 'small_deal', when]"),
+    ("modules/commercial.yaml", "      - open_at: {items: [price_protection], tier: 1}", "      - open_at: {items: [price_protektion], tier: 1}",
+     "modules/commercial.yaml:58:9: unknown item 'price_protektion' (did you mean 'price_protection'?) [rule 'small_deal', effect 1]"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "line"), MESSAGES, ids=[case[3].split(": ", 1)[1][:50] for case in MESSAGES])
+def test_message_wording_and_location(mini_copy, file, old, new, line):
+    edit(mini_copy / file, old, new)
+    assert line in reported(mini_copy)
