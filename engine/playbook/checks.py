@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from ..errors import Location, Problem, did_you_mean
+from ..errors import Location, Problem, did_you_mean, did_you_mean_or_list
 from .clauses import TERM_FIELDS, parse_template, template_references
 from .effects import kind_of
 from .expressions import Comparison, Condition
@@ -69,17 +69,27 @@ def check_unique_ids(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     ]
     for kind, entries in groups:
         counts = Counter(name for name, _ in entries)
-        seen: set[str] = set()
+        first: dict[str, Location] = {}
         for name, location in entries:
             if counts[name] > 1:
-                if name in seen:
-                    yield Problem(sources.locate(location, "id"), f"duplicate {kind} id '{name}'")
-                seen.add(name)
+                here = sources.locate(location, "id")
+                if name in first:
+                    yield Problem(here, f"duplicate {kind} id '{name}' ({_where_first(first[name], here)})")
+                else:
+                    first[name] = here
     for question in playbook.questions:
         values = Counter(question.option_values)
         for value, count in values.items():
             if count > 1:
                 yield Problem(sources.locate(question.location, "options"), f"option '{value}' listed {count} times")
+
+
+def _where_first(first: Location, here: Location) -> str:
+    if not first.line:
+        return f"first defined in {first.file}"
+    if first.file == here.file:
+        return f"first defined on line {first.line}"
+    return f"first defined at {first.file}:{first.line}"
 
 
 def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -91,13 +101,20 @@ def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Prob
                 if name in playbook.terms_by_id:
                     yield Problem(here, f"term '{name}' cannot be used in a condition (rules set terms; conditions read answers and facts)")
                 else:
-                    kind = "deal field" if name.startswith("deal.") else "question or fact"
-                    yield Problem(here, f"unknown {kind} '{name}'{did_you_mean(name, known)}")
+                    if name.startswith("deal."):
+                        yield Problem(here, f"unknown deal field '{name}'{_deal_fields_hint(name.removeprefix('deal.'))}")
+                    else:
+                        yield Problem(here, f"unknown question or fact '{name}'{did_you_mean(name, known)}")
         for comparison in condition.comparisons:
             question = playbook.questions_by_id.get(comparison.name)
             if question is not None:
                 for message in _comparison_problems(question, comparison):
                     yield Problem(here, message)
+
+
+def _deal_fields_hint(field: str) -> str:
+    close = did_you_mean(field, DEAL_FIELDS)
+    return close or f"; the deal fields are {', '.join(f'deal.{name}' for name in DEAL_FIELDS)}"
 
 
 def _comparison_problems(question: Question, comparison: Comparison) -> Iterator[str]:
@@ -127,21 +144,22 @@ def check_references(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     departments = playbook.departments_by_id
     for item in playbook.items:
         if item.owner not in departments:
-            yield Problem(sources.locate(item.location, "owner"), f"unknown department '{item.owner}'{did_you_mean(item.owner, departments)}")
+            yield Problem(sources.locate(item.location, "owner"), f"unknown department '{item.owner}'{did_you_mean_or_list(item.owner, departments, 'departments')}")
         for index, term in enumerate(item.terms):
             if term not in playbook.terms_by_id:
                 yield Problem(sources.locate(item.location, "terms", index), f"unknown term '{term}'{did_you_mean(term, playbook.terms_by_id)}")
     for term in playbook.terms:
         if term.owner not in departments:
-            yield Problem(sources.locate(term.location, "owner"), f"unknown department '{term.owner}'{did_you_mean(term.owner, departments)}")
+            yield Problem(sources.locate(term.location, "owner"), f"unknown department '{term.owner}'{did_you_mean_or_list(term.owner, departments, 'departments')}")
     known = {"item": playbook.items_by_id, "term": playbook.terms_by_id, "department": departments}
     for rule in playbook.rules:
         for effect in rule.effects:
             kind = kind_of(effect)
             for reference in kind.references(effect):
                 if reference.id not in known[reference.kind]:
-                    yield Problem(sources.locate(effect.location, *reference.path),
-                                  f"unknown {reference.kind} '{reference.id}'{did_you_mean(reference.id, known[reference.kind])}")
+                    choices = known[reference.kind]
+                    hint = did_you_mean_or_list(reference.id, choices, "departments") if reference.kind == "department" else did_you_mean(reference.id, choices)
+                    yield Problem(sources.locate(effect.location, *reference.path), f"unknown {reference.kind} '{reference.id}'{hint}")
             for message in kind.problems(effect, playbook):
                 yield Problem(sources.locate(effect.location), message)
 
@@ -195,7 +213,7 @@ def check_templates(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
             if name not in names:
                 yield Problem(here, f"unknown name '{name}' in template{did_you_mean(name, names)}{suffix}")
             elif name == "deal" and attribute is not None and attribute not in DEAL_FIELDS:
-                yield Problem(here, f"unknown deal field 'deal.{attribute}'{did_you_mean(attribute, DEAL_FIELDS)}{suffix}")
+                yield Problem(here, f"unknown deal field 'deal.{attribute}'{_deal_fields_hint(attribute)}{suffix}")
             elif name == "terms" and attribute is not None:
                 term_id, _, field = attribute.partition(".")
                 if term_id not in playbook.terms_by_id:
