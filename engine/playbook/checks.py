@@ -7,6 +7,7 @@ problems are reported together.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 
 from ..errors import Location, Problem, did_you_mean, did_you_mean_or_list
-from .clauses import TERM_FIELDS, parse_template, template_references
+from .clauses import CLAUSE_FILTERS, TERM_FIELDS, parse_template, template_filters, template_references
 from .effects import kind_of
 from .expressions import Comparison, Condition
 from .model import DEAL_FIELDS, Effect, Playbook, Question
@@ -23,6 +24,7 @@ from .sources import Sources
 __all__ = ["CHECKS", "run_checks", "conditions_of", "templates_of", "term_settings"]
 
 NUMERIC_TYPES = ("integer", "number", "money", "percent")
+_NO_FILTER = re.compile(r"^No filter named '(?P<name>[^']+)'")
 _TEMPLATE_GLOBALS = {"loop", "range", "namespace", "cycler", "joiner", "dict"}
 
 
@@ -206,7 +208,7 @@ def check_templates(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
         try:
             tree = parse_template(source)
         except TemplateSyntaxError as error:
-            yield Problem(here, f"template syntax error on line {error.lineno} of the template: {error.message}")
+            yield Problem(here, _template_syntax(error))
             continue
         for name, attribute, line in template_references(tree):
             suffix = f" (line {line} of the template)" if line > 1 else ""
@@ -220,6 +222,37 @@ def check_templates(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
                     yield Problem(here, f"unknown term 'terms.{term_id}'{did_you_mean(term_id, playbook.terms_by_id)}{suffix}")
                 elif field:
                     yield Problem(here, f"terms.{term_id} has no field '{field}' (fields: {', '.join(TERM_FIELDS)}){suffix}")
+
+
+def _template_syntax(error: TemplateSyntaxError) -> str:
+    unknown = _NO_FILTER.match(error.message or "")
+    if unknown:
+        name = unknown["name"]
+        return (f"unknown filter '{name}' in template{did_you_mean(name, template_filters())}; dealbook's own filters are "
+                f"{', '.join(CLAUSE_FILTERS)}, and Jinja's built-in ones (upper, join, default, ...) work too")
+    return f"template syntax error on line {error.lineno} of the template: {error.message}"
+
+
+#: Fields printed as written: ``{{ … }}`` in them would reach the pack literally.
+PLAIN_TEXT_FIELDS = {
+    "item": ("title", "objective", "rationale", "red_flags", "talking_points"),
+    "rule": ("because",),
+    "term": ("title", "description"),
+}
+
+
+def check_plain_text(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    """Template syntax in a field that is not a template, with the fields that are."""
+    elements = [("item", item) for item in playbook.items] + [("rule", rule) for rule in playbook.rules] + [("term", term) for term in playbook.terms]
+    for kind, element in elements:
+        for name in PLAIN_TEXT_FIELDS[kind]:
+            value = getattr(element, name)
+            entries = value if isinstance(value, tuple) else (value,)
+            for index, text in enumerate(entries):
+                if isinstance(text, str) and ("{{" in text or "{%" in text):
+                    where = sources.locate(element.location, name, index) if isinstance(value, tuple) else sources.locate(element.location, name)
+                    yield Problem(where, f"'{name}' is printed as written, so '{{{{ … }}}}' would appear literally in the pack; "
+                                         "only position summaries, clauses and flag messages are templates")
 
 
 def check_questions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -288,6 +321,7 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "references": check_references,
     "term-order": check_term_order,
     "templates": check_templates,
+    "plain-text": check_plain_text,
     "questions": check_questions,
     "patterns": check_patterns,
 }

@@ -37,6 +37,10 @@ MESSAGES = [
      "modules/data.yaml:33:9: duplicate item id 'price_protection' (first defined at modules/commercial.yaml:16) [item 'price_protection', id]"),
     ("playbook.yaml", "  - modules/data.yaml", "  - modules/dat.yaml",
      "playbook.yaml:15:5: file not found: modules/dat.yaml (did you mean 'modules/data.yaml'?) [modules/1]"),
+    ("modules/commercial.yaml", "rationale: Accountability.", "rationale: Accountability for {{ deal.vendor }}.",
+     "modules/commercial.yaml:45:16: 'rationale' is printed as written, so '{{ … }}' would appear literally in the pack; only position summaries, clauses and flag messages are templates [item 'exec_signoff', rationale]"),
+    ("modules/commercial.yaml", "summary: Cap at {{ terms.price_cap }}.", "summary: Cap at {{ terms.price_cap | currency }}.",
+     "modules/commercial.yaml:25:18: unknown filter 'currency' in template; dealbook's own filters are money, number, label, and Jinja's built-in ones (upper, join, default, ...) work too [item 'price_protection', positions/preferred/summary]"),
     ("modules/commercial.yaml", "      - open_at: {items: [price_protection], tier: 1}", "      - open_at: {items: [price_protektion], tier: 1}",
      "modules/commercial.yaml:58:9: unknown item 'price_protektion' (did you mean 'price_protection'?) [rule 'small_deal', effect 1]"),
 ]
