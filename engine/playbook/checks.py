@@ -255,6 +255,18 @@ def check_plain_text(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
                                          "only position summaries, clauses and flag messages are templates")
 
 
+def check_covers(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    """With an outline, every item covers at least one of its topics and names only real ones."""
+    if not playbook.outline:
+        return
+    for item in playbook.items:
+        if not item.covers:
+            yield Problem(sources.locate(item.location), f"item '{item.id}' names no outline topic; add 'covers:' with the codes it addresses, e.g. [{playbook.outline[0]}]")
+        for index, code in enumerate(item.covers):
+            if code not in playbook.outline:
+                yield Problem(sources.locate(item.location, "covers", index), f"'{code}' is not a topic of this playbook's outline{did_you_mean(code, playbook.outline)}")
+
+
 def check_questions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     for question in playbook.questions:
         default = question.default
@@ -322,6 +334,7 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "term-order": check_term_order,
     "templates": check_templates,
     "plain-text": check_plain_text,
+    "covers": check_covers,
     "questions": check_questions,
     "patterns": check_patterns,
 }

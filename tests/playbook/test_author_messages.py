@@ -50,3 +50,28 @@ MESSAGES = [
 def test_message_wording_and_location(mini_copy, file, old, new, line):
     edit(mini_copy / file, old, new)
     assert line in reported(mini_copy)
+
+
+@pytest.fixture
+def itam_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from ..conftest import REPO
+
+    shutil.copytree(REPO / "playbooks" / "itam", tmp_path / "itam")
+    return tmp_path / "itam"
+
+
+def test_covers_is_checked_against_the_outline_of_a_playbook_that_has_one(itam_copy):
+    edit(itam_copy / "modules/01-scope.yaml", "    covers: [M1.1]\n", "    covers: [M1.7]\n")
+    edit(itam_copy / "modules/01-scope.yaml", "    covers: [M1.1]\n", "")
+    assert reported(itam_copy) == [
+        "modules/01-scope.yaml:122:14: 'M1.7' is not a topic of this playbook's outline (did you mean 'M1.6'?) [item 'signoff_authority', covers/0]",
+        "modules/01-scope.yaml:200:5: item 'dispute_escalation' names no outline topic; add 'covers:' with the codes it addresses, e.g. [M1.1] [item 'dispute_escalation']",
+    ]
+
+
+def test_covers_is_optional_for_a_playbook_without_an_outline(mini_copy):
+    edit(mini_copy / "modules/commercial.yaml", "    covers: [M3.2]\n", "")
+    edit(mini_copy / "modules/commercial.yaml", "    covers: [M1.1]\n", "    covers: [pricing]\n")
+    assert [item.covers for item in dealbook.load_playbook(mini_copy, use_cache=False).items][:2] == [(), ("pricing",)]
