@@ -32,6 +32,7 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import InputFileError, Location, shorten
+from .elements import element_name
 
 __all__ = ["Document", "read_document", "read_stream", "STDIN", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
 
@@ -68,12 +69,12 @@ class Document:
         path = tuple(path)
         if key and path in self.keys:
             line, column = self.keys[path]
-            return Location(self.file, line, column, yaml_path(path))
+            return Location(self.file, line, column, yaml_path(path), element_name(self.content, path))
         probe = path
         while probe not in self.values and probe:
             probe = probe[:-1]
         line, column = self.values.get(probe, (0, 0))
-        return Location(self.file, line, column, yaml_path(path))
+        return Location(self.file, line, column, yaml_path(path), element_name(self.content, path))
 
 
 # --- scalar resolution: the YAML 1.2 core schema ---------------------------

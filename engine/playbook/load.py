@@ -140,6 +140,7 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         resolution_order=order,
         digest=key,
         patterns=patterns,
+        outline=tuple(content.get("outline", [])),
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built

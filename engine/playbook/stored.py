@@ -55,7 +55,7 @@ class _Encoder:
         if kind is dict:
             return ["d", *([key, self.value(item)] for key, item in value.items())]
         if kind is Location:
-            return ["L", self.file(value.file), value.line, value.column, value.path]
+            return ["L", self.file(value.file), value.line, value.column, value.path, value.element]
         if kind is Condition:
             return ["C", value.source]
         if kind is Phrase:
@@ -104,8 +104,8 @@ class _Decoder:
         if tag == "d":
             return {str(key): self.value(item) for key, item in rest}
         if tag == "L":
-            file, line, column, path = rest
-            return Location(self.file(file), int(line), int(column), str(path))
+            file, line, column, path, element = rest
+            return Location(self.file(file), int(line), int(column), str(path), str(element))
         if tag == "C":
             (source,) = rest
             return self.condition(str(source))
