@@ -26,7 +26,7 @@ from .overlay import compose, merged_documents, redirects
 from .pattern_files import build_patterns
 from .patterns import ItemPatterns
 from .sources import Sources, display_name, read_checked, read_listed, resolve_playbook_path
-from .stored import StoredFormError, from_plain, to_plain
+from .stored import STORED_FORM, StoredFormError, from_plain, to_plain
 
 __all__ = ["load_playbook"]
 
@@ -45,7 +45,7 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
     if layers is not None:
         paths, contents = layers
         names = [display_name(path) for path in paths]
-        key = content_key("playbook", contents)
+        key = content_key(f"playbook {STORED_FORM}", contents)
         entry = load_entry(key)
         if entry is not None:
             try:

@@ -15,6 +15,7 @@ the same entry serves a playbook opened from any working directory.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import fields
 from typing import Any
 
@@ -23,7 +24,7 @@ from .expressions import Condition, compile_condition
 from .model import Department, Effect, Fact, Item, Module, Option, Playbook, Position, Positions, Question, Rule, Section, Term
 from .patterns import Example, FlagPattern, ItemPatterns, Matcher, Near, Phrase, ValuePattern, compile_phrase
 
-__all__ = ["to_plain", "from_plain", "StoredFormError"]
+__all__ = ["to_plain", "from_plain", "StoredFormError", "STORED_FORM"]
 
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module,
@@ -31,6 +32,12 @@ _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
 )}
 _FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(field.name for field in fields(cls)) for cls in (*_CLASSES.values(), Playbook)}
 _FILE_FIELDS = {"file"}
+
+#: The shape of the stored form: every stored class with its fields. It is part of the cache key, so a
+#: change to the model makes earlier entries unreachable instead of half-readable.
+STORED_FORM = hashlib.sha256(repr(sorted(
+    (cls.__name__, names) for cls, names in {**_FIELDS, Location: tuple(field.name for field in fields(Location))}.items()
+)).encode()).hexdigest()[:16]
 
 
 class StoredFormError(ValueError):
