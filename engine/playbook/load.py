@@ -73,7 +73,7 @@ def cache_key(manifest_path: Path) -> str | None:
     and the working directory are not part of it.
     """
     layers = _cacheable_files(manifest_path)
-    return None if layers is None else content_key("playbook", layers[1])
+    return None if layers is None else content_key(f"playbook {STORED_FORM}", layers[1])
 
 
 def _cacheable_files(manifest_path: Path) -> tuple[list[Path], list[bytes]] | None:
