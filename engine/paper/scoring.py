@@ -33,6 +33,8 @@ def _counts(paragraph: Paragraph) -> bool:
     """Whether a paragraph can state a clause: not a survival list, a definition or a bare heading."""
     if paragraph.kind == "heading" and len(paragraph.text.split()) <= 10:
         return False
+    if paragraph.title and paragraph.text.strip().rstrip(".:").strip() == paragraph.title:
+        return False  # a numbered title with nothing under it ("3. Remedies"): the clauses below state the terms
     if _SURVIVAL.search(paragraph.title) or (_SURVIVAL.search(paragraph.text) and paragraph.text.count("Section") >= 2):
         return False
     return not _DEFINITION.match(paragraph.text)
