@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..deal.result import Evaluation
-from ..errors import DealbookError, InputFileError, Location
+from ..errors import DealbookError
 from ..infra.folders import WrittenFolder, folder_name, write_folder
 from .markdown import PARTS, render_markdown
 from .view import PackView, build_view
@@ -40,13 +40,15 @@ def _markdown(markdown: str, part: str, view: PackView, options: PackOptions) ->
 
 
 def _html(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
-    from .html import markdown_to_html  # noqa: PLC0415 - loaded only when HTML is asked for
+    # Imported when HTML is asked for: markdown-it-py is start-up time a Markdown-only run never needs.
+    from .html import markdown_to_html  # noqa: PLC0415
 
     return markdown_to_html(markdown, title=f"{PART_TITLES[part]} — {view.deal['name']}").encode("utf-8")
 
 
 def _docx(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
-    from .docx.writer import DocumentProperties, markdown_to_docx  # noqa: PLC0415 - python-docx loads only for Word output
+    # Imported when Word is asked for: python-docx and lxml are the costliest imports of all.
+    from .docx import DocumentProperties, markdown_to_docx  # noqa: PLC0415
 
     properties = DocumentProperties(
         title=f"{PART_TITLES[part]} — {view.deal['name']}",
@@ -78,7 +80,7 @@ def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", 
     if unknown or not formats:
         raise DealbookError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     if options.reference_docx is not None and not Path(options.reference_docx).is_file():
-        raise InputFileError(Location(str(options.reference_docx)), "reference document not found")
+        raise DealbookError(f"reference document not found: {options.reference_docx}")
     view = build_view(evaluation)
     rendered: dict[str, bytes] = {}
     for part in PARTS:

@@ -95,7 +95,7 @@ class Builder:
         )
 
     def position(self, document: Document, path: list[str | int], raw: dict[str, Any]) -> Position:
-        return Position(raw["summary"], document.locate(path), raw.get("clause"))
+        return Position(raw["summary"], document.locate(path), raw.get("clause"), raw.get("tradeable", False))
 
     def item(self, document: Document, index: int, raw: dict[str, Any], module: str) -> Item:
         path: list[str | int] = ["items", index]

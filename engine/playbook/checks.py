@@ -241,6 +241,28 @@ def _default_problem(question: Question, default: Any) -> str:
     return ""
 
 
+def check_patterns(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    """Pattern files name real items and terms, once each, and read values only in units they can."""
+    from .patterns import unit_family  # noqa: PLC0415
+
+    seen: set[str] = set()
+    for patterns in playbook.patterns:
+        item = playbook.items_by_id.get(patterns.item)
+        if item is None:
+            yield Problem(sources.locate(patterns.location, "item"), f"unknown item '{patterns.item}'{did_you_mean(patterns.item, playbook.items_by_id)}")
+        elif patterns.item in seen:
+            yield Problem(sources.locate(patterns.location, "item"), f"item '{patterns.item}' already has patterns; keep one entry per item")
+        seen.add(patterns.item)
+        for value in patterns.values:
+            term = playbook.terms_by_id.get(value.term)
+            if term is None:
+                yield Problem(sources.locate(value.location, "term"), f"unknown term '{value.term}'{did_you_mean(value.term, playbook.terms_by_id)}")
+            elif unit_family(term.unit) is None:
+                yield Problem(sources.locate(value.location, "term"), f"term '{term.id}' is counted in '{term.unit}'; values can be read only in days, business days, months, hours, minutes, % or times annual fees")
+            elif item is not None and value.term not in item.terms:
+                yield Problem(sources.locate(value.location, "term"), f"term '{value.term}' is not one of item '{item.id}''s terms ({', '.join(item.terms) or 'none'})")
+
+
 #: The semantic checks, run in this order; each yields problems.
 CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "unique-ids": check_unique_ids,
@@ -249,6 +271,7 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "term-order": check_term_order,
     "templates": check_templates,
     "questions": check_questions,
+    "patterns": check_patterns,
 }
 
 

@@ -23,6 +23,8 @@ from .checks import run_checks, templates_of
 from .clauses import adopt_compiled, compiled_code
 from .model import Department, Playbook
 from .overlay import compose, merged_documents, redirects
+from .pattern_files import build_patterns
+from .patterns import ItemPatterns
 from .sources import Sources, display_name, read_checked, read_listed, resolve_playbook_path
 from .stored import StoredFormError, from_plain, to_plain
 
@@ -91,7 +93,7 @@ def _layer_files(manifest_path: Path, seen: tuple[Path, ...]) -> list[Path]:
     if not isinstance(content, dict):
         raise ValueError("not a playbook manifest")
     root = manifest_path.parent
-    listed = [content.get(key, []) for key in ("questionnaire", "modules", "overrides")]
+    listed = [content.get(key, []) for key in ("questionnaire", "modules", "overrides", "patterns")]
     if not all(isinstance(names, list) for names in listed):
         raise ValueError("not a playbook manifest")
     files = [manifest_path, *(root / str(name) for names in listed for name in names)]
@@ -124,6 +126,8 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         Department(raw["id"], raw["name"], raw.get("description", "")) for raw in content["departments"]
     )
     order, order_problems = resolution_order(sections)
+    patterns = _patterns(manifest_path, sources, problems, ())
+    ValidationErrors.raise_if(problems)
     built = Playbook(
         id=content["id"],
         title=content["title"],
@@ -135,9 +139,28 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         modules=modules,
         resolution_order=order,
         digest=key,
+        patterns=patterns,
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built
+
+
+def _patterns(manifest_path: Path, sources: Sources, problems: list[Problem], seen: tuple[Path, ...]) -> tuple[ItemPatterns, ...]:
+    """Every layer's pattern files, base first, compiled (see :mod:`.pattern_files`)."""
+
+
+    resolved = manifest_path.resolve()
+    if resolved in seen or len(seen) > 16:
+        return ()  # the overlay loader reports the cycle
+    document = sources.documents.get(display_name(manifest_path)) or read_document(manifest_path, display_name(manifest_path))
+    content, root = document.content, manifest_path.parent
+    inherited: tuple[ItemPatterns, ...] = ()
+    if "extends" in content:
+        local = root / str(content["extends"])
+        base = resolve_playbook_path(local if local.exists() else str(content["extends"]))
+        inherited = _patterns(base, sources, problems, (*seen, resolved))
+    documents = [document for document in read_listed(root, document, "patterns", "patterns", sources, problems) if document] if "patterns" in content else []
+    return (*inherited, *build_patterns(documents, problems))
 
 
 def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any]]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import Location
 from .expressions import Condition
+from .patterns import ItemPatterns
 from .values import show_number
 
 __all__ = [
@@ -150,6 +151,8 @@ class Position:
     summary: str
     location: Location
     clause: str | None = None
+    #: a fallback we can concede to in exchange for something else
+    tradeable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +251,8 @@ class Playbook:
     #: what comes before it.
     resolution_order: tuple[Question | Fact, ...] = field(repr=False)
     digest: str = ""
+    #: how to find items in a vendor's paper (optional pattern files), in file order
+    patterns: tuple[ItemPatterns, ...] = field(default=(), repr=False)
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -292,6 +297,10 @@ class Playbook:
     @cached_property
     def departments_by_id(self) -> dict[str, Department]:
         return {department.id: department for department in self.departments}
+
+    @cached_property
+    def patterns_by_item(self) -> dict[str, ItemPatterns]:
+        return {patterns.item: patterns for patterns in self.patterns}
 
     @cached_property
     def item_index(self) -> dict[str, int]:

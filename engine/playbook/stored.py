@@ -2,9 +2,10 @@
 
 The stored form holds only JSON values: strings, numbers, booleans, null and
 lists. Reading it back can only call the constructors of the model's own
-frozen dataclasses, chosen from a fixed table by name, and
+frozen dataclasses, chosen from a fixed table by name,
 :func:`~dealbook.playbook.expressions.compile_condition` on each condition's
-source text — which checks the expression against the allow-list again. So
+source text — which checks the expression against the allow-list again —
+and :func:`~dealbook.playbook.patterns.compile_phrase` on each phrase. So
 a stored playbook, even one written by someone else, can at worst be a wrong
 playbook; it can never run code.
 
@@ -20,11 +21,13 @@ from typing import Any
 from ..errors import Location
 from .expressions import Condition, compile_condition
 from .model import Department, Effect, Fact, Item, Module, Option, Playbook, Position, Positions, Question, Rule, Section, Term
+from .patterns import Example, FlagPattern, ItemPatterns, Matcher, Near, Phrase, ValuePattern, compile_phrase
 
 __all__ = ["to_plain", "from_plain", "StoredFormError"]
 
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module,
+    ItemPatterns, Matcher, Near, FlagPattern, ValuePattern, Example,
 )}
 _FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(field.name for field in fields(cls)) for cls in (*_CLASSES.values(), Playbook)}
 _FILE_FIELDS = {"file"}
@@ -55,6 +58,8 @@ class _Encoder:
             return ["L", self.file(value.file), value.line, value.column, value.path]
         if kind is Condition:
             return ["C", value.source]
+        if kind is Phrase:
+            return ["P", value.source]
         if kind in _FIELDS:
             return [f"@{kind.__name__}", *(
                 self.file(getattr(value, name)) if name in _FILE_FIELDS else self.value(getattr(value, name))
@@ -104,6 +109,9 @@ class _Decoder:
         if tag == "C":
             (source,) = rest
             return self.condition(str(source))
+        if tag == "P":
+            (source,) = rest
+            return compile_phrase(str(source))
         cls = _CLASSES.get(tag[1:]) if type(tag) is str and tag.startswith("@") else None
         names = _FIELDS.get(cls) if cls is not None else None
         if names is None or len(names) != len(rest):

@@ -1,4 +1,4 @@
-"""Each bundled example deal gets guidance tailored to its shape (issue 3).
+"""Each bundled example deal gets guidance tailored to its shape.
 
 For every deal: items that must and must not apply, must-win (critical)
 items, key term values after the rules, risk flags and required approvers.
