@@ -16,6 +16,7 @@ from jinja2 import TemplateSyntaxError
 from .clauses import TERM_FIELDS, parse_template, template_references
 from ..errors import Location, Problem, did_you_mean
 from .expressions import Comparison, Condition
+from .glossary import mentions, plain_text, undefined_candidates
 from .load import Sources
 from .model import DEAL_FIELDS, Fact, Playbook, Question, Section
 
@@ -254,6 +255,12 @@ def check_questions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
             yield Problem(sources.locate(question.location, "minimum"), "minimum is greater than maximum")
         if question.type not in NUMERIC_TYPES and (question.minimum is not None or question.maximum is not None):
             yield Problem(sources.locate(question.location), f"minimum/maximum only apply to numeric questions, not {question.type}")
+        if question.required and default is not None:
+            yield Problem(
+                sources.locate(question.location, "required"),
+                f"question '{question.id}' is required and has a default: keep required (no default, it must be answered) "
+                "or the default (assumed while unanswered, and shown as assumed)",
+            )
         if default is None:
             continue
         message = _default_problem(question, default)
@@ -283,6 +290,69 @@ def _default_problem(question: Question, default: Any) -> str:
     return ""
 
 
+def check_tradeable(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    for item in playbook.items:
+        marked = [position.tradeable for position in item.positions.fallbacks]
+        for tier, position in enumerate((item.positions.preferred, item.positions.walk_away)):
+            if position.tradeable:
+                name = "preferred" if tier == 0 else "walk_away"
+                yield Problem(sources.locate(position.location, "tradeable"), f"only fallbacks can be tradeable, not the {name} position")
+        if any(marked) and item.priority == "critical":
+            yield Problem(sources.locate(item.location, "priority"), f"item '{item.id}' is critical (a must-win) and cannot have tradeable fallbacks")
+        for number, position in enumerate(item.positions.fallbacks, 1):
+            if position.tradeable and not all(marked[: number - 1]):
+                yield Problem(
+                    sources.locate(position.location, "tradeable"),
+                    f"fallback {number} of item '{item.id}' is tradeable but an earlier fallback is not; we concede in order, so mark the earlier ones too",
+                )
+
+
+def _item_texts(playbook: Playbook) -> Iterator[tuple[str, str, Location]]:
+    """Every summary and clause of every item: ``(item id, literal text, location)``."""
+    for item in playbook.items:
+        for position in (*item.positions.tiers, item.positions.walk_away):
+            yield item.id, plain_text(position.summary), _sub(position.location, "summary")
+            if position.clause:
+                yield item.id, plain_text(position.clause), _sub(position.location, "clause")
+
+
+def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    glossary = playbook.glossary
+    if glossary is None:
+        return
+    registry = playbook.definitions_by_term
+    seen: set[str] = set()
+    for definition in glossary.definitions:
+        if definition.term in seen:
+            yield Problem(sources.locate(definition.location, "term"), f"term '{definition.term}' is defined more than once")
+        seen.add(definition.term)
+    known = {*registry, *glossary.names}
+    used: dict[str, set[str]] = {term: set() for term in registry}
+    reported: set[tuple[str, str]] = set()
+    for item_id, text, location in _item_texts(playbook):
+        for term in registry:
+            if mentions(text, term):
+                used[term].add(item_id)
+        for phrase in undefined_candidates(text, known):
+            if (item_id, phrase) not in reported:
+                reported.add((item_id, phrase))
+                yield Problem(
+                    sources.locate(location),
+                    f"'{phrase}' reads as a defined term but is not in the registry ({glossary.file}); "
+                    "define it there, or list it under names if it is a proper name",
+                )
+    for definition in glossary.definitions:
+        listed = set(definition.items)
+        for index, item_id in enumerate(definition.items):
+            if item_id not in playbook.items_by_id:
+                yield Problem(sources.locate(definition.location, "items", index), f"unknown item '{item_id}'{did_you_mean(item_id, playbook.items_by_id)}")
+            elif item_id not in used[definition.term]:
+                yield Problem(sources.locate(definition.location, "items", index), f"item '{item_id}' does not use '{definition.term}' in its summaries or clauses")
+        missing = sorted(used[definition.term] - listed, key=playbook.item_index.__getitem__)
+        if missing:
+            yield Problem(sources.locate(definition.location, "items"), f"'{definition.term}' is also used by {', '.join(missing)}; list every item that uses it")
+
+
 #: The semantic checks, run in this order; each yields problems.
 CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "unique-ids": check_unique_ids,
@@ -291,6 +361,8 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "term-order": check_term_order,
     "templates": check_templates,
     "questions": check_questions,
+    "tradeable": check_tradeable,
+    "definitions": check_definitions,
 }
 
 

@@ -18,8 +18,10 @@ from ..infra.cache import load_cached_playbook, playbook_key, store_playbook
 from ..errors import DealbookError, InputFileError, Location, Problem, ValidationErrors
 from .expressions import Condition, ExpressionError, compile_condition
 from .model import (
+    Definition,
     Department,
     Effect,
+    Glossary,
     Fact,
     Item,
     Module,
@@ -113,7 +115,7 @@ class _Builder:
         )
         facts = tuple(
             Fact(raw["id"], raw["description"], self.condition(document, ["facts", index, "expr"], raw["expr"]),
-                 document.locate(["facts", index]))
+                 document.locate(["facts", index]), raw.get("reason", ""), raw.get("reason_if_not", ""))
             for index, raw in enumerate(content.get("facts", []))
         )
         return Section(content["id"], content["title"], content.get("description", ""), document.file, questions, facts)
@@ -128,12 +130,16 @@ class _Builder:
             type=raw["type"],
             section=section,
             location=document.locate(path),
-            options=tuple(Option(option["value"], option["label"], option.get("help", "")) for option in raw.get("options", [])),
+            options=tuple(
+                Option(option["value"], option["label"], option.get("help", ""), option.get("reason", "")) for option in raw.get("options", [])
+            ),
             default=raw.get("default"),
             required=raw.get("required", False),
             minimum=raw.get("minimum"),
             maximum=raw.get("maximum"),
             when=None if when is None else self.condition(document, [*path, "when"], when),
+            reason=raw.get("reason", ""),
+            reason_if_not=raw.get("reason_if_not", ""),
         )
 
     def module(self, document: Document, number: int) -> Module:
@@ -163,7 +169,7 @@ class _Builder:
         )
 
     def position(self, document: Document, path: list[str | int], raw: dict[str, Any]) -> Position:
-        return Position(raw["summary"], document.locate(path), raw.get("clause"))
+        return Position(raw["summary"], document.locate(path), raw.get("clause"), raw.get("tradeable", False))
 
     def item(self, document: Document, index: int, raw: dict[str, Any], module: str) -> Item:
         path: list[str | int] = ["items", index]
@@ -191,6 +197,7 @@ class _Builder:
             terms=tuple(raw.get("terms", [])),
             red_flags=tuple(raw.get("red_flags", [])),
             talking_points=tuple(raw.get("talking_points", [])),
+            because=raw.get("because", ""),
         )
 
     def rule(self, document: Document, index: int, raw: dict[str, Any], module: str) -> Rule:
@@ -282,6 +289,8 @@ def _layer_files(manifest_path: Path, seen: tuple[Path, ...]) -> list[Path]:
     content = read_document(manifest_path, _display(manifest_path)).content
     root = manifest_path.parent
     names = [*content.get("questionnaire", []), *content.get("modules", []), *content.get("overrides", [])]
+    if "definitions" in content:
+        names.append(content["definitions"])
     files = [manifest_path, *(root / str(name) for name in names)]
     if "extends" in content:
         local = root / str(content["extends"])
@@ -300,10 +309,11 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
     ValidationErrors.raise_if(problems)
     assert manifest is not None
     if "extends" in manifest.content:
-        manifest, section_documents, module_documents = _overlay(manifest, root, sources, problems)
+        manifest, section_documents, module_documents, glossary_document = _overlay(manifest, root, sources, problems)
     else:
         section_documents = _read_all(root, manifest, "questionnaire", "questions", sources, problems)
         module_documents = _read_all(root, manifest, "modules", "module", sources, problems)
+        glossary_document = read_glossary(root, manifest, sources, problems)
     ValidationErrors.raise_if(problems)
     content = manifest.content
 
@@ -325,12 +335,34 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         modules=modules,
         resolution_order=order,
         digest=key,
+        glossary=None if glossary_document is None else _glossary(glossary_document),
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built
 
 
-def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any]]:
+def read_glossary(root: Path, manifest: Document, sources: Sources, problems: list[Problem]) -> Document | None:
+    """The defined-terms registry a manifest names under ``definitions``, if any."""
+    name = manifest.content.get("definitions")
+    if name is None:
+        return None
+    path = root / name
+    if not path.exists():
+        problems.append(Problem(manifest.locate(["definitions"]), f"file not found: {name}"))
+        return None
+    return _read(path, _display(path), "definitions", sources, problems)
+
+
+def _glossary(document: Document) -> Glossary:
+    content = document.content
+    definitions = tuple(
+        Definition(raw["term"], raw["definition"], tuple(raw["items"]), document.locate(["definitions", index]))
+        for index, raw in enumerate(content["definitions"])
+    )
+    return Glossary(document.file, definitions, tuple(content.get("names", [])))
+
+
+def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any], Any]:
     """Merge an overlay (``extends:``) with its base; see :mod:`dealbook.overlay`."""
     from .overlay import compose, merged_documents, redirects  # noqa: PLC0415 - only overlays need it
 
@@ -341,7 +373,7 @@ def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Pr
     problems.extend(problem for document in sections for problem in check_document(document, "questions"))  # type: ignore[arg-type]
     problems.extend(problem for document in modules for problem in check_document(document, "module"))  # type: ignore[arg-type]
     sources.redirects.update(redirects(composition))
-    return merged, sections, modules
+    return merged, sections, modules, composition.glossary
 
 
 def _read_all(root: Path, manifest: Document, key: str, kind: str, sources: Sources, problems: list[Problem]) -> list[Document | None]:

@@ -110,6 +110,7 @@ class Composition:
     sections: list[Layered]
     modules: list[Layered]
     paths: list[Path]  # every file read, for the playbook's digest
+    glossary: Document | None = None  # the defined-terms registry of the top-most layer that has one
 
     def merged_manifest(self) -> MergedDocument:
         content = {key: self.manifest.content[key] for key in ("id", "title", "version", "description")}
@@ -147,15 +148,18 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     Problems are appended to ``problems``; ``None`` means the layers could not be
     read far enough to merge.
     """
-    from .load import _read, _read_all  # noqa: PLC0415 - load calls compose lazily
+    from .load import _read, _read_all, read_glossary  # noqa: PLC0415 - load calls compose lazily
 
     content, layer = manifest.content, manifest.content["id"]
     new_sections = [_layered(document, "questions", layer) for document in _read_all(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
     new_modules = [_layered(document, "module", layer) for document in _read_all(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
     own_paths = [root / name for name in (*content.get("questionnaire", []), *content.get("modules", []))]
+    glossary = read_glossary(root, manifest, sources, problems)
+    if "definitions" in content:
+        own_paths.append(root / content["definitions"])
     if "extends" not in content:
         departments = _elements(manifest, "departments", layer)
-        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m], [root / "playbook.yaml", *own_paths])
+        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m], [root / "playbook.yaml", *own_paths], glossary)
     base = _base(manifest, root, sources, problems, seen)
     patches = []
     for index, name in enumerate(content.get("overrides", [])):
@@ -167,6 +171,7 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
         return None
     base.manifest = manifest
     base.layers.append(layer)
+    base.glossary = glossary or base.glossary
     base.paths += [root / "playbook.yaml", *own_paths, *(root / name for name in content.get("overrides", []))]
     _merge_departments(base, manifest, layer)
     base.sections += [s for s in new_sections if s]
