@@ -94,12 +94,15 @@ def conditions_of(playbook: Playbook) -> Iterator[tuple[Condition, Location]]:
 
 
 def templates_of(playbook: Playbook) -> Iterator[tuple[str, Location]]:
-    """Every template (position summaries, clauses, flag messages) with its location."""
+    """Every template (position summaries, clauses, rationales, talking points, flag messages) with its location."""
     for item in playbook.items:
         for position in (*item.positions.tiers, item.positions.walk_away):
             yield position.summary, _sub(position.location, "summary")
             if position.clause:
                 yield position.clause, _sub(position.location, "clause")
+        yield item.rationale, _sub(item.location, "rationale")
+        for index, point in enumerate(item.talking_points):
+            yield point, _sub(item.location, "talking_points", str(index))
     for rule in playbook.rules:
         for effect in rule.effects:
             if effect.kind == "flag":
