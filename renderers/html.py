@@ -17,9 +17,6 @@ from .tokens import parse, parser
 
 __all__ = ["markdown_to_html"]
 
-_TASK_OPEN = '<li class="task"><span class="box" aria-hidden="true">☐</span> '
-_TASK_DONE = '<li class="task done"><span class="box" aria-hidden="true">☒</span> '
-
 
 @cache
 def _page():  # noqa: ANN202
@@ -32,7 +29,5 @@ def markdown_to_html(markdown: str, *, title: str, lang: str = "en") -> str:
     """A complete HTML page for one pack document."""
     markdown_parser = parser()
     body = markdown_parser.renderer.render(list(parse(markdown)), markdown_parser.options, {})
-    body = body.replace("<li>[ ] ", _TASK_OPEN).replace("<li>[x] ", _TASK_DONE)
-    body = body.replace("<li>\n<p>[ ] ", _TASK_OPEN + "<p>").replace("<li>\n<p>[x] ", _TASK_DONE + "<p>")
     page, css = _page()
     return page.render(title=title, css=css, body=body, lang=lang)

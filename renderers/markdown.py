@@ -14,11 +14,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, TemplateNotFound
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, TemplateError, TemplateNotFound
 
-from ..infra.cache import template_bytecode_cache
-from ..errors import DealbookError, InputFileError, Location
+from ..errors import InputFileError, Location, TemplateRenderError
+from ..infra.sandbox import DOCUMENT, BoundedEnvironment, render_bounded, sandboxed_environment
 from .view import PackView
 
 __all__ = ["PARTS", "render_markdown", "escape_inline", "escape_cell", "escape_block"]
@@ -68,20 +67,13 @@ def escape_block(value: object, prefix: str = "> ") -> str:
 
 
 @cache
-def _environment(templates: Path | None) -> SandboxedEnvironment:
+def _environment(templates: Path | None) -> BoundedEnvironment:
     loaders = [PackageLoader("dealbook.renderers", "templates")]
     if templates is not None:
         loaders.insert(0, FileSystemLoader(str(templates)))
-    environment = SandboxedEnvironment(
-        loader=ChoiceLoader(loaders),
-        bytecode_cache=template_bytecode_cache(),
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+    environment = sandboxed_environment(
+        ChoiceLoader(loaders), filters={"md": escape_inline, "cell": escape_cell, "quote": escape_block}, keep_trailing_newline=True
     )
-    environment.filters.update(md=escape_inline, cell=escape_cell, quote=escape_block)
     environment.globals["heading"] = _heading
     return environment
 
@@ -89,27 +81,29 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
 def render_markdown(view: PackView, part: str, *, templates: Path | None = None) -> str:
     """One part of the pack (see :data:`PARTS`) as Markdown."""
     if templates is not None and not Path(templates).is_dir():
-        raise DealbookError(f"templates folder not found: {templates}")
+        raise InputFileError(Location(str(templates)), "templates folder not found")
     environment = _environment(Path(templates).resolve() if templates is not None else None)
+    template = None
     try:
-        text = environment.get_template(PARTS[part]).render(pack=view)
+        template = environment.get_template(PARTS[part])
+        text = render_bounded(template, {"pack": view}, DOCUMENT)
     except TemplateNotFound as missing:
-        raise DealbookError(f"template not found: {missing.name}") from None
+        raise InputFileError(Location(str(templates or "templates")), f"template not found: {missing.name}") from None
     except TemplateError as error:
-        raise _located(error) from None
+        raise _located(error, template.filename if template is not None else None) from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _located(error: TemplateError) -> InputFileError:
+def _located(error: TemplateError, template_file: str | None = None) -> TemplateRenderError:
     """A template error as ``file:line: message``, from Jinja's rewritten traceback."""
-    file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
-    traceback = error.__traceback__
+    file, line = getattr(error, "filename", None) or template_file, getattr(error, "lineno", None)
+    traceback = (error.__cause__ or error).__traceback__
     while traceback is not None:
         name = traceback.tb_frame.f_code.co_filename
         if name.endswith(".j2"):
             file, line = name, traceback.tb_lineno
         traceback = traceback.tb_next
-    return InputFileError(Location(file or "template", line or 0, 1 if line else 0), f"template error: {error.message or error}")
+    return TemplateRenderError(Location(file or "template", line or 0, 1 if line else 0), f"template error: {error.message or error}", error)
 
 
 def _heading(level: int, text: str) -> str:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..deal.result import Evaluation
 from ..errors import DealbookError
 from ..infra.files import write_files
-from ..deal.result import Evaluation
 from .markdown import PARTS, render_markdown
 from .view import PackView, build_view
 
@@ -41,13 +41,15 @@ def _markdown(markdown: str, part: str, view: PackView, options: PackOptions) ->
 
 
 def _html(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
-    from .html import markdown_to_html
+    # Imported when HTML is asked for: markdown-it-py is start-up time a Markdown-only run never needs.
+    from .html import markdown_to_html  # noqa: PLC0415
 
     return markdown_to_html(markdown, title=f"{PART_TITLES[part]} — {view.deal['name']}").encode("utf-8")
 
 
 def _docx(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
-    from .docx.writer import DocumentProperties, markdown_to_docx
+    # Imported when Word is asked for: python-docx and lxml are the costliest imports of all.
+    from .docx import DocumentProperties, markdown_to_docx  # noqa: PLC0415
 
     properties = DocumentProperties(
         title=f"{PART_TITLES[part]} — {view.deal['name']}",

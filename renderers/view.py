@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook
 from ..deal.reasons import EVERY_DEAL
 from ..deal.result import Evaluation, ItemResult, TermResult
+from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook
 
 __all__ = ["PackView", "build_view"]
 

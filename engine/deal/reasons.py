@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..playbook.expressions import Comparison, Condition
-from ..playbook.model import Item, Playbook, Question, format_number
+from ..playbook.model import Item, Playbook, Question
+from ..playbook.values import show_label, show_number
 from .answers import Answers
 
 __all__ = ["because_lines", "answer_words", "reading", "EVERY_DEAL"]
@@ -45,17 +46,12 @@ def _holds(comparison: Comparison, value: Any) -> bool:
 
 def answer_words(question: Question, value: Any, currency: str | None = None) -> str:
     """An answer as a negotiator reads it: option labels, ``yes``/``no``, formatted numbers."""
-    labels = {option.value: option.label for option in question.options}
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(labels.get(entry, str(entry)) for entry in value) or "none"
-    if isinstance(value, (int, float)):
-        number = format_number(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = show_number(value)
         if question.type == "money" and currency:
             return f"{currency} {number}"
         return f"{number}%" if question.type == "percent" else number
-    return labels.get(value, str(value))
+    return show_label(question.option_labels, value)
 
 
 def _question_sentence(question: Question, value: Any, picked: tuple[str, ...], currency: str | None) -> str:

@@ -91,7 +91,7 @@ def template_bytecode_cache() -> Any | None:
     folder = cache_folder()
     if folder is None:
         return None
-    from jinja2 import FileSystemBytecodeCache
+    from jinja2 import FileSystemBytecodeCache  # noqa: PLC0415 - only when templates are compiled
 
     templates = folder / "templates"
     try:

@@ -14,6 +14,8 @@ from typing import Any
 
 from ..errors import Location
 from .expressions import Condition
+from .patterns import ItemPatterns
+from .values import show_number
 
 __all__ = [
     "PRIORITIES",
@@ -89,6 +91,11 @@ class Question:
     def option_values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
+    @property
+    def option_labels(self) -> dict[str, str]:
+        """Each option's label by its value."""
+        return {option.value: option.label for option in self.options}
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -134,7 +141,7 @@ class Term:
 
     def format(self, value: float) -> str:
         """A value as it reads on the term sheet: ``72 hours``, ``3%``."""
-        number = format_number(value)
+        number = show_number(value)
         if self.display:
             return self.display.replace("{value}", number)
         if self.unit.startswith("%"):
@@ -146,13 +153,6 @@ class Term:
         return first <= second if self.better == "lower" else first >= second
 
 
-def format_number(value: float) -> str:
-    """``3.0`` → ``3``, ``99.95`` → ``99.95``, ``1000000`` → ``1,000,000``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and abs(value) >= 10000:
-        return f"{value:,}"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +285,8 @@ class Playbook:
     digest: str = ""
     #: the defined-terms registry, when the playbook has one
     glossary: Glossary | None = None
+    #: how to find items in a vendor's paper (optional pattern files), in file order
+    patterns: tuple[ItemPatterns, ...] = field(default=(), repr=False)
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -333,6 +335,10 @@ class Playbook:
     @cached_property
     def definitions_by_term(self) -> dict[str, Definition]:
         return {definition.term: definition for definition in self.glossary.definitions} if self.glossary else {}
+
+    @cached_property
+    def patterns_by_item(self) -> dict[str, ItemPatterns]:
+        return {patterns.item: patterns for patterns in self.patterns}
 
     @cached_property
     def item_index(self) -> dict[str, int]:

@@ -12,6 +12,8 @@ document is opened in either program.
 
 from __future__ import annotations
 
+from typing import Any
+
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -19,11 +21,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
 
-__all__ = ["ListNumbering", "LIST_KINDS", "text_indent", "task_marker", "without_task_marker", "LEVELS", "TASK_BOXES"]
+__all__ = ["LEVELS", "LIST_KINDS", "ListNumbering", "text_indent"]
 
 LEVELS = 9
-#: What a task item's Markdown marker becomes at the start of its paragraph: ☐ or ☒.
-TASK_BOXES = {"[ ] ": "\u2610 ", "[x] ": "\u2612 ", "[X] ": "\u2612 "}
 _STEP = 360  # twips between levels
 _HANGING = 360  # room for the marker
 _BULLETS = ("\u2022", "\u25e6", "\u25aa")  # • ◦ ▪
@@ -106,7 +106,7 @@ def _definition_xml(abstract_id: int, kind: str) -> str:
     )
 
 
-def _numbering_element(document_part):
+def _numbering_element(document_part: Any) -> Any:
     """The document's ``w:numbering`` element, adding a numbering part when there is none."""
     try:
         return document_part.part_related_by(RT.NUMBERING).element
@@ -117,25 +117,3 @@ def _numbering_element(document_part):
     part = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, element, document_part.package)
     document_part.relate_to(part, RT.NUMBERING)
     return element
-
-
-def task_marker(tokens, index: int) -> str:
-    """``"[ ] "``, ``"[x] "`` or ``"[X] "`` when the list item opened at ``index`` is a task, else ``""``.
-
-    markdown-it-py's CommonMark preset has no task-list rule (that lives in
-    mdit-py-plugins), so a task is recognised here: an item whose first
-    paragraph starts with the GFM marker.
-    """
-    if index + 2 < len(tokens) and tokens[index + 1].type == "paragraph_open":
-        marker = tokens[index + 2].content[:4]
-        if marker in TASK_BOXES:
-            return marker
-    return ""
-
-
-def without_task_marker(children, marker: str):
-    """The item's inline tokens with the ``[ ] `` marker taken off the first text."""
-    first = children[0] if children else None
-    if first is None or first.type != "text" or not first.content.startswith(marker):
-        return children
-    return [first.copy(content=first.content[len(marker):]), *children[1:]]

@@ -13,41 +13,22 @@ writer then stamps ids on paragraphs and runs without looking anything up.
 
 The reference also gives the page size, margins, header and footer (its body
 is discarded); the table of contents and the page numbers are drawn here in
-the resolved styles, and the finished package is zipped here with fixed
-timestamps, so the same input always gives the same bytes.
+the resolved styles. Opening the reference and saving the finished package
+is :mod:`.package`'s work.
 """
 
 from __future__ import annotations
 
-import datetime
-import io
-import re
-import zipfile
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import TYPE_CHECKING
+from xml.sax.saxutils import quoteattr
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from lxml import etree
-
-from ...errors import InputFileError, Location
-from ..tokens import NOT_XML
-
-if TYPE_CHECKING:
-    from .writer import DocumentProperties
 
 __all__ = [
-    "StyleSpec", "StyleSheet", "STYLE_SPECS", "resolve_styles", "open_reference", "clear_body", "text_width",
-    "table_of_contents", "add_page_numbers", "set_properties", "package_bytes", "clean_text", "NOT_XML",
-    "TOC_PLACEHOLDER", "DEFAULT_TEXT_WIDTH",
+    "StyleSpec", "StyleSheet", "STYLE_SPECS", "resolve_styles", "clear_body", "text_width",
+    "table_of_contents", "add_page_numbers", "TOC_PLACEHOLDER", "DEFAULT_TEXT_WIDTH",
 ]
-
-# XML 1.0 cannot hold most C0 controls, lone surrogates or U+FFFE/U+FFFF; lxml refuses them.
 
 TOC_PLACEHOLDER = "Right-click here and choose Update Field to build the table of contents."
 DEFAULT_TEXT_WIDTH = 9026  # twips: A4 with 1-inch margins
@@ -224,11 +205,11 @@ def _free_id(wanted: str, used: set[str]) -> str:
 def _style_xml(spec: StyleSpec, style_id: str, based_on_id: str | None) -> str:
     custom = ' w:customStyle="1"' if spec.custom else ""
     parts = [
-        f'<w:style {nsdecls("w")} w:type="{spec.kind}"{custom} w:styleId="{_attr(style_id)}">'
-        f'<w:name w:val="{_attr(spec.name)}"/>'
+        f'<w:style {nsdecls("w")} w:type="{spec.kind}"{custom} w:styleId={quoteattr(style_id)}>'
+        f'<w:name w:val={quoteattr(spec.name)}/>'
     ]
     if based_on_id:
-        parts.append(f'<w:basedOn w:val="{_attr(based_on_id)}"/>')
+        parts.append(f'<w:basedOn w:val={quoteattr(based_on_id)}/>')
     parts.append(f'<w:uiPriority w:val="{spec.priority}"/>')
     if spec.kind != "table":
         parts.append("<w:qFormat/>")
@@ -237,36 +218,7 @@ def _style_xml(spec: StyleSpec, style_id: str, based_on_id: str | None) -> str:
     return "".join(parts)
 
 
-def _attr(value: str) -> str:
-    return re.sub(r'[&<>"]', lambda match: f"&#{ord(match.group())};", value)
-
-
 # --- the reference document and the furniture drawn in its styles ------------------
-
-
-def clean_text(text: str) -> str:
-    """``text`` without the control characters an XML document cannot hold."""
-    return NOT_XML.sub("", text)
-
-
-@cache
-def _bundled_reference() -> bytes:
-    return (resources.files("dealbook.renderers") / "assets" / "reference.docx").read_bytes()
-
-
-def open_reference(reference: Path | None):
-    """The reference document as a python-docx Document (the bundled one when ``reference`` is None)."""
-    if reference is None:
-        return docx.Document(io.BytesIO(_bundled_reference()))
-    try:
-        return docx.Document(str(reference))
-    except PackageNotFoundError:
-        problem = "not found" if not Path(reference).exists() else "not a Word document (.docx)"
-    except (ValueError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
-        problem = f"not a usable Word document (.docx): {str(error).splitlines()[0][:200]}"
-    except OSError as error:
-        problem = f"cannot read: {error.strerror}"
-    raise InputFileError(Location(str(reference)), f"reference document {problem}")
 
 
 def clear_body(body):
@@ -333,62 +285,3 @@ def _field(instruction: str) -> str:
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     )
-
-
-# --- document properties and the saved package ------------------------------------
-
-
-def set_properties(document, properties: DocumentProperties) -> None:
-    """Title, subject, author, keywords, date and revision 1 — and nothing else of the reference's."""
-    core = document.core_properties
-    # Start from nothing, so none of the reference's own metadata
-    # (its author, description, dates, revision count) leaks into the pack.
-    core._element.clear()  # noqa: SLF001 - python-docx has no public way to unset a property
-    core.title = _property(properties.title)
-    core.subject = _property(properties.subject)
-    core.author = core.last_modified_by = _property(properties.author)
-    core.keywords = _property(properties.keywords)
-    core.revision = 1
-    if properties.created:
-        core.created = core.modified = datetime.datetime.fromisoformat(properties.created)
-
-
-def _property(value: str | None) -> str:
-    return clean_text(value or "")[:255]
-
-
-def package_bytes(document, created: str | None) -> bytes:
-    """The .docx bytes: python-docx's parts, zipped once, with fixed timestamps.
-
-    ``Document.save`` stamps every zip entry with the current time; writing
-    the same parts here makes the file depend on its input alone.
-    """
-    stamp = (*(int(part) for part in created.split("-")), 0, 0, 0) if created else (1980, 1, 1, 0, 0, 0)
-    stamp = max(stamp, (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
-    package = document.part.package
-    parts = list(package.iter_parts())
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-
-        def add(name: str, blob: bytes) -> None:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            archive.writestr(entry, blob)
-
-        add("[Content_Types].xml", _content_types(parts))
-        add("_rels/.rels", package.rels.xml)
-        for part in parts:
-            part.before_marshal()
-            add(part.partname.membername, part.blob)
-            if len(part.rels):
-                add(part.partname.rels_uri.membername, part.rels.xml)
-    return output.getvalue()
-
-
-def _content_types(parts) -> bytes:
-    overrides = "".join(f'<Override PartName="{_attr(str(part.partname))}" '
-                        f'ContentType="{_attr(part.content_type)}"/>' for part in parts)
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            f'<Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>').encode("utf-8")

@@ -3,9 +3,10 @@
 The Markdown the templates produce (CommonMark with GFM tables and task
 lists) is parsed once by markdown-it-py. The writer walks the tokens and
 writes the body's WordprocessingML, stamping style ids resolved once per
-document (:mod:`.docx_styles`) and list numbering from one multi-level
-definition per kind of list (:mod:`.docx_numbering`); python-docx carries the
-package: reference styles, numbering and hyperlink parts, footer, properties.
+document (:mod:`.styles`) and list numbering from one multi-level
+definition per kind of list (:mod:`.numbering`); :mod:`.package` opens the
+reference and saves the result, python-docx carrying the parts: styles,
+numbering and hyperlink relationships, footer, properties.
 
 The body is written as text and parsed once by lxml, which is several times
 faster than building it element by element. Every piece of document text
@@ -23,54 +24,30 @@ imports it only when Word output is asked for.
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from ...errors import DealbookError
-from .numbering import LEVELS, TASK_BOXES, ListNumbering, task_marker, text_indent, without_task_marker
-from ..tokens import parse
-from .styles import (NOT_XML, StyleSheet, add_page_numbers, clean_text, clear_body, open_reference,
-                          package_bytes, resolve_styles, set_properties, table_of_contents, text_width)
+from ..tokens import NOT_XML, parse
+from .numbering import LEVELS, ListNumbering, text_indent
+from .package import DocumentProperties, open_reference, package_bytes, set_properties
+from .styles import StyleSheet, add_page_numbers, clear_body, resolve_styles, table_of_contents, text_width
 
-__all__ = ["DocumentProperties", "markdown_to_docx", "clean_text", "TOC_MARKER"]
+__all__ = ["markdown_to_docx", "TOC_MARKER"]
 
 #: A paragraph holding only this text marks where the table of contents goes.
 TOC_MARKER = "[TOC]"
 _MIN_COLUMN = 720  # twips: half an inch
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_QUOTE = {'"': "&quot;"}
+#: A task item's box at the start of its paragraph: ☐ open, ☒ ticked.
+_TASK_BOXES = {False: "\u2610 ", True: "\u2612 "}
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 _RULE = '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentProperties:
-    """What Word shows under File > Info: title, subject, author, keywords and the date.
-
-    ``created`` is an ISO date (``YYYY-MM-DD``), normally the deal date; it is
-    used as both the created and the modified date, so the file does not
-    change from one run to the next.
-    """
-
-    title: str
-    subject: str = ""
-    author: str = ""
-    keywords: str = ""
-    created: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.created is not None:
-            try:
-                if not _DATE.match(self.created):
-                    raise ValueError
-                _dt.date.fromisoformat(self.created)
-            except (TypeError, ValueError):
-                raise DealbookError(f"document date {self.created!r} is not a date like 2026-03-31") from None
 
 
 def markdown_to_docx(markdown: str, *, reference: Path | None = None,
@@ -100,10 +77,7 @@ def markdown_to_docx(markdown: str, *, reference: Path | None = None,
 
 def _escape(text: str) -> str:
     """``text`` made safe as XML character data or a quoted attribute value."""
-    text = NOT_XML.sub("", text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return escape(NOT_XML.sub("", text), _QUOTE)
 
 
 class _LinkTargets:
@@ -123,7 +97,6 @@ class _List:
     num_id: int
     level: int
     pending: bool = False  # the current item's first paragraph still has to carry the number
-    task: str = ""  # the current item's "[ ] " marker, if it is a task
 
 
 def _all_tasks(tokens, index: int) -> bool:
@@ -134,7 +107,7 @@ def _all_tasks(tokens, index: int) -> bool:
         if token.level == level and token.type == "bullet_list_close":
             return found
         if token.type == "list_item_open" and token.level == level + 1:
-            if not task_marker(tokens, position):
+            if "task" not in token.meta:
                 return False
             found = True
     return found
@@ -181,20 +154,17 @@ class _BodyWriter:
 
     def text_paragraph(self, tokens, index: int) -> int:
         inline = tokens[index + 1]
-        children, prefix, extra = inline.children or [], "", ""
+        children, extra = inline.children or [], ""
         if inline.content.strip() == TOC_MARKER and not self.lists and not self.contents_marked:
             self.contents_at, self.contents_marked = len(self.out), True
             return index + 3
         if self.lists and self.lists[-1].pending:
-            item = self.lists[-1]
-            style, extra = self.styles.list_item, self.number(item)
-            if item.task:
-                children, prefix = without_task_marker(children, item.task), TASK_BOXES[item.task]
+            style, extra = self.styles.list_item, self.number(self.lists[-1])
         elif self.lists:
             style, extra = self.styles.list_item, f'<w:ind w:left="{text_indent(self.lists[-1].level)}"/>'
         else:
             style = self.styles.clause if self.quotes else self.styles.body
-        self.paragraph(style, children, extra, prefix)
+        self.paragraph(style, children, extra)
         return index + 3
 
     def list_open(self, tokens, index: int) -> int:
@@ -212,8 +182,7 @@ class _BodyWriter:
         return index + 1
 
     def item_open(self, tokens, index: int) -> int:
-        item = self.lists[-1]
-        item.pending, item.task = True, task_marker(tokens, index)
+        self.lists[-1].pending = True
         return index + 1
 
     def item_close(self, tokens, index: int) -> int:
@@ -249,10 +218,10 @@ class _BodyWriter:
 
     # --- building blocks --------------------------------------------------
 
-    def paragraph(self, style_id: str, children, properties: str = "", prefix: str = "") -> None:
+    def paragraph(self, style_id: str, children, properties: str = "") -> None:
         """A paragraph in ``style_id`` holding the inline tokens ``children``."""
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{properties}</w:pPr>')
-        _Inline(self, self.out).write(children, prefix)
+        _Inline(self, self.out).write(children)
         self.out.append("</w:p>")
 
     def number(self, item: _List) -> str:
@@ -322,9 +291,7 @@ class _Inline:
     pending: list[str] = field(default_factory=list)
     pending_format: tuple = ()
 
-    def write(self, children, prefix: str = "") -> None:
-        if prefix:
-            self.add(prefix)
+    def write(self, children) -> None:
         for token in children:
             handler = _INLINE.get(token.type)
             if handler:
@@ -355,6 +322,9 @@ class _Inline:
     def image(self, token) -> None:
         # Images are never fetched: the alternative text stands in for them.
         self.add("".join(child.content for child in token.children or []) or token.content)
+
+    def task_box(self, token) -> None:
+        self.add(_TASK_BOXES[token.meta["checked"]])
 
     def soft_break(self, token) -> None:
         self.add(" ")
@@ -387,6 +357,7 @@ _INLINE = {
     "text": _Inline.text,
     "code_inline": _Inline.code,
     "image": _Inline.image,
+    "task_box": _Inline.task_box,
     "softbreak": _Inline.soft_break,
     "hardbreak": _Inline.hard_break,
     "strong_open": _Inline.emphasis,
@@ -419,7 +390,7 @@ def _text(text: str) -> str:
     return f"<w:t>{_escape(text)}</w:t>"
 
 
-def _table_rows(tokens, index: int):
+def _table_rows(tokens: list[Any], index: int) -> tuple[list[tuple[bool, list[tuple[str, Any]]]], int]:
     """The rows of the table starting at ``index``: ``[(is_header, [(align, inline children)])]``."""
     rows, row, header = [], [], False
     index += 1

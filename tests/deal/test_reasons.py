@@ -3,9 +3,8 @@
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 import dealbook
+import pytest
 from dealbook.deal.reasons import EVERY_DEAL, answer_words
 
 from ..conftest import edit

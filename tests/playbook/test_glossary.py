@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-import pytest
-
 import dealbook
+import pytest
 from dealbook.errors import ValidationErrors
 from dealbook.playbook.glossary import mentions, undefined_candidates
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import docx
 import pytest
+from dealbook.errors import DealbookError, InputFileError
+from dealbook.renderers.docx import DocumentProperties, markdown_to_docx
+from dealbook.renderers.docx.styles import STYLE_SPECS, TOC_PLACEHOLDER
+from dealbook.renderers.docx.writer import TOC_MARKER
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from markdown_it import MarkdownIt
-
-from dealbook.errors import DealbookError, InputFileError
-from dealbook.renderers.docx.writer import TOC_MARKER, DocumentProperties, markdown_to_docx
-from dealbook.renderers.docx.styles import STYLE_SPECS, TOC_PLACEHOLDER
 
 W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 REFERENCE = Path(__file__).parents[2] / "renderers" / "assets" / "reference.docx"

@@ -2,10 +2,9 @@
 
 import io
 
+import dealbook
 import docx
 import pytest
-
-import dealbook
 from dealbook.renderers.docx.writer import markdown_to_docx
 from dealbook.renderers.markdown import render_markdown
 from dealbook.renderers.tokens import parse

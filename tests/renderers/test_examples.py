@@ -1,9 +1,8 @@
 """Every bundled example deal renders a pack whose Markdown parses back to the expected structure."""
 
 
-import pytest
-
 import dealbook
+import pytest
 from dealbook.renderers.html import markdown_to_html
 from dealbook.renderers.markdown import PARTS, render_markdown
 from dealbook.renderers.tokens import parse
