@@ -27,10 +27,14 @@ def validate(playbook: str | None) -> None:
     Problems print as FILE:LINE:COL: MESSAGE [YAML/PATH]; the exit code is 1
     when there are any.
     """
+    from ..authoring.unlisted import unlisted_files
     from ..playbook.load import load_playbook
     from ..renderers.text import playbook_summary
 
-    click.echo(playbook_summary(load_playbook(playbook)))
+    loaded = load_playbook(playbook)
+    for warning in unlisted_files(loaded):
+        click.echo(str(warning), err=True)
+    click.echo(playbook_summary(loaded))
 
 
 def lint_report(playbook: str | Path | None, *, output_format: str = "text", strict: bool = False, ignore: Iterable[str] = ()) -> tuple[str, bool]:

@@ -16,10 +16,11 @@ import json
 import json.decoder
 import json.scanner
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -31,11 +32,14 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import InputFileError, Location, shorten
+from .elements import element_name
 
-__all__ = ["Document", "read_document", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
+__all__ = ["Document", "read_document", "read_stream", "STDIN", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+#: How standard input is named in messages (``dealbook brief -``).
+STDIN = "<stdin>"
 #: Longest integer read (Python's own limit for converting text to int).
 MAX_INTEGER_DIGITS = 4300
 
@@ -65,12 +69,12 @@ class Document:
         path = tuple(path)
         if key and path in self.keys:
             line, column = self.keys[path]
-            return Location(self.file, line, column, yaml_path(path))
+            return Location(self.file, line, column, yaml_path(path), element_name(self.content, path))
         probe = path
         while probe not in self.values and probe:
             probe = probe[:-1]
         line, column = self.values.get(probe, (0, 0))
-        return Location(self.file, line, column, yaml_path(path))
+        return Location(self.file, line, column, yaml_path(path), element_name(self.content, path))
 
 
 # --- scalar resolution: the YAML 1.2 core schema ---------------------------
@@ -379,6 +383,8 @@ def read_document(path: Path, display: str | None = None, *, max_bytes: int = MA
     """
     file = display or str(path)
     here = Location(file)
+    if str(path) == "-":
+        return read_stream(sys.stdin.buffer, STDIN, max_bytes=max_bytes)
     if path.is_dir():
         raise InputFileError(here, "is a directory, expected a file")
     try:
@@ -388,12 +394,29 @@ def read_document(path: Path, display: str | None = None, *, max_bytes: int = MA
         raise InputFileError(here, "file not found") from None
     except OSError as error:
         raise InputFileError(here, f"cannot read file: {error.strerror}") from None
+    return _document(raw, file, json_text=path.suffix.lower() == ".json", max_bytes=max_bytes)
+
+
+def read_stream(stream: BinaryIO, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """Read a YAML or JSON document from an open binary stream (standard input for ``-``).
+
+    JSON is recognised by its opening ``{``.
+    """
+    try:
+        raw = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise InputFileError(Location(display), f"cannot read: {error.strerror}") from None
+    return _document(raw, display, json_text=raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"), max_bytes=max_bytes)
+
+
+def _document(raw: bytes, file: str, *, json_text: bool, max_bytes: int) -> Document:
+    here = Location(file)
     if len(raw) > max_bytes:
         raise InputFileError(here, f"file is larger than {max_bytes // 1024} KiB; refusing to read it")
     text = _decode(raw, file)
     if not text.strip():
         raise InputFileError(here, "file is empty")
-    if path.suffix.lower() == ".json":
+    if json_text:
         return _JsonBuilder(text, file).document()
     node = _compose(text, file)
     if node is None:

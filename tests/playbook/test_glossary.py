@@ -79,7 +79,7 @@ def test_registry_problems_are_located(mini_copy):
     ]
     (undefined,) = [problem for problem in problems if "modules/data.yaml:" in problem]
     assert "'Correct Invoice' reads as a defined term but is not in the registry" in undefined
-    assert undefined.endswith("[items/0/positions/fallbacks/0/clause]")
+    assert undefined.endswith("[item 'dpa', fallback 1, clause]")
 
 
 def test_every_item_using_a_term_must_be_listed(mini_copy):
@@ -120,7 +120,7 @@ def test_definitions_pull_in_the_terms_they_use(mini_copy, write_answers):
 def test_required_with_a_default_is_rejected_where_it_is_written(mini_copy):
     edit(mini_copy / "questions.yaml", "    type: bool\n    default: false\n", "    type: bool\n    default: false\n    required: true\n")
     (problem,) = _problems(mini_copy)
-    assert "questions.yaml:" in problem and "[questions/2/required]" in problem
+    assert "questions.yaml:24:15:" in problem and problem.endswith("[question 'personal_data', required]")
     assert "question 'personal_data' is required and has a default" in problem
 
 
