@@ -416,7 +416,7 @@ CASES = [
     Case("playbook: not a mapping", lambda folder: [dealbook(folder, "validate", write(folder, "p/playbook.yaml", "- a\n").parent)]),
     Case("playbook: extends /etc/passwd", lambda folder: [dealbook(folder, "validate", write(folder, "p/playbook.yaml", "id: x\nextends: /etc/passwd\n").parent)]),
     Case("playbook: extends itself", lambda folder: [dealbook(folder, "validate", write(folder, "p/playbook.yaml", "id: x\nextends: .\n").parent)]),
-    *(Case(f"Ctrl-C {int(delay * 1000)} ms into start-up", startup_interrupt(delay)) for delay in (0.01, 0.03, 0.06, 0.1, 0.2)),
+    *(Case(f"Ctrl-C {int(delay * 1000)} ms into start-up", startup_interrupt(delay)) for delay in (0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.2)),
 ]
 
 
@@ -427,7 +427,8 @@ def clean(case: Case, folder: Path, runs: list[Run]) -> tuple[str, str]:
         if run.code is None or run.code not in (0, 1, 2, 130, -signal.SIGINT):
             return "traceback", f"exit {run.code}: {run.err.strip()[-300:]}"
         if "Traceback" in run.err or "Traceback" in run.out:
-            return "traceback", run.err.strip()[-600:]
+            ours = any(marker in run.err for marker in ("/dealbook/", "/engine/", "/renderers/", "dealbook/__main__"))
+            return "traceback", ("" if ours else "(in Python's own start-up, before dealbook's first line) ") + run.err.strip()[-600:]
     found = case.check(folder, runs) or long_messages(folder, runs)
     if found.startswith("exec"):
         return "exec", found
@@ -442,6 +443,7 @@ def main() -> None:
     parser.add_argument("-v", action="store_true", help="print every case with its outcome")
     options = parser.parse_args()
     counts = {"clean": 0, "traceback": 0, "data-loss": 0, "exec": 0}
+    startup = 0
     cases = [case for case in CASES if options.k in case.name]
     for case in cases:
         with tempfile.TemporaryDirectory(prefix="dealbook-hostile-") as scratch:
@@ -453,11 +455,13 @@ def main() -> None:
                 category, why = "traceback", f"the case itself failed: {type(error).__name__}: {error}"
                 runs = []
             counts[category] += 1
+            startup += why.startswith("(in Python's own start-up")
             if category != "clean" or options.v:
                 codes = ",".join(str(run.code) for run in runs)
                 print(f"{category:9} {case.name} (exit {codes}) {why}".rstrip(), flush=True)
+    outside = f" ({startup} of the tracebacks in Python's own start-up, before dealbook's first line)" if startup else ""
     print(f"{len(cases)} cases, {counts['clean']} handled cleanly, {counts['traceback']} tracebacks, "
-          f"{counts['data-loss']} data-loss, {counts['exec']} code execution")
+          f"{counts['data-loss']} data-loss, {counts['exec']} code execution{outside}")
 
 
 if __name__ == "__main__":

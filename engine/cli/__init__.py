@@ -20,7 +20,7 @@ import click
 
 from .._version import __version__
 from ..errors import EXIT_INTERRUPTED, DealbookError
-from . import authoring, deal, intake
+from . import authoring, deal, intake, paper
 
 __all__ = ["main", "DealbookGroup"]
 
@@ -56,9 +56,10 @@ def main() -> None:
     """dealbook turns a negotiation playbook into guidance for one deal."""
 
 
-for _module in (deal, intake, authoring):
+for _module in (deal, intake, authoring, paper):
     for _command in _module.COMMANDS:
         main.add_command(_command)
+
 
 
 if __name__ == "__main__":  # pragma: no cover

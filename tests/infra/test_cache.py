@@ -4,12 +4,14 @@ import os
 import pickle
 import shutil
 import stat
+from dataclasses import fields
 
 import dealbook
 import pytest
 from dealbook.deal.answers import Answers, Deal
 from dealbook.infra import cache
 from dealbook.playbook.load import cache_key
+from dealbook.playbook.model import Playbook
 from dealbook.playbook.sources import display_name, resolve_playbook_path
 
 from ..conftest import FIXTURES, edit
@@ -40,6 +42,15 @@ def test_a_valid_playbook_is_cached_in_one_file_and_evaluates_the_same(private_c
     fresh, cached = dealbook.evaluate(first, answers), dealbook.evaluate(again, answers)
     assert [str(decision) for decision in fresh.trace] == [str(decision) for decision in cached.trace]
     assert [cached.position(result.opening) for result in cached.items] == [fresh.position(result.opening) for result in fresh.items]
+
+
+def test_every_part_of_the_bundled_playbook_survives_the_cache(private_cache):
+    first = dealbook.load_playbook("itam")
+    assert len(entries(private_cache)) == 1, "the bundled playbook must be storable"
+    again = dealbook.load_playbook("itam")
+    assert again is not first and first.patterns
+    for field in fields(Playbook):
+        assert getattr(again, field.name) == getattr(first, field.name), field.name
 
 
 def test_the_key_does_not_depend_on_the_working_directory(private_cache, mini_copy, monkeypatch):
