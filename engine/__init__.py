@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._version import __version__
-from .deal.answers import Answers, read_answers
+from .deal.answers import Answers
 from .deal.evaluate import evaluate, load_answers
 from .deal.result import Evaluation
 from .errors import DealbookError, ValidationErrors
@@ -33,4 +33,4 @@ __all__ = [
 def evaluate_file(answers: str | Path, playbook: str | Path | None = None) -> Evaluation:
     """Load a playbook (default: the bundled ``itam``) and an answers file, and evaluate."""
     loaded = load_playbook(playbook)
-    return evaluate(loaded, read_answers(answers, loaded), require_complete=True)
+    return evaluate(loaded, load_answers(answers, loaded), require_complete=True)
