@@ -104,7 +104,7 @@ def display_name(path: Path) -> str:
     """A path as problems show it: relative to the working directory when below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):  # not below it, or the working directory is gone
         return os.path.normpath(path)
 
 
