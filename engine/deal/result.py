@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import TermValue, render_template
+from ..playbook.clauses import OptionValue, TermValue, render_template
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.expressions import Condition
 from ..playbook.model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
@@ -284,6 +284,12 @@ class Evaluation:
     def template_context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
         context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
+        for name, value in context.items():
+            question = self.playbook.questions_by_id.get(name)
+            if question is not None and question.options:
+                labels = {option.value: option.label for option in question.options}
+                entries = [OptionValue(entry, labels.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
+                context[name] = entries if isinstance(value, list) else entries[0]
         context["deal"] = self.answers.deal
         context["terms"] = {
             term_id: TermValue(result.term, result.target, result.fallback, result.walk_away) for term_id, result in self.terms_by_id.items()

@@ -117,7 +117,7 @@ class Builder:
                 self.position(document, [*path, "positions", "walk_away"], positions["walk_away"]),
             ),
             rationale=raw["rationale"],
-            covers=tuple(raw["covers"]),
+            covers=tuple(raw.get("covers", [])),
             location=document.locate(path),
             applies_when=None if applies_when is None else self.condition(document, [*path, "applies_when"], applies_when),
             terms=tuple(raw.get("terms", [])),

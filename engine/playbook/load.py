@@ -15,16 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DealbookError, Problem, ValidationErrors
-from ..infra.cache import load_cached_playbook, playbook_key, store_playbook
+from ..infra.cache import cache_folder, content_key, load_entry, store_entry
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 from .build import Builder, resolution_order
-from .checks import run_checks
+from .checks import run_checks, templates_of
+from .clauses import adopt_compiled, compiled_code
 from .model import Department, Playbook
 from .overlay import compose, merged_documents, redirects
 from .pattern_files import build_patterns
 from .patterns import ItemPatterns
 from .sources import Sources, display_name, read_checked, read_listed, resolve_playbook_path
+from .stored import STORED_FORM, StoredFormError, from_plain, to_plain
 
 __all__ = ["load_playbook"]
 
@@ -35,29 +37,51 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
     Raises :class:`~dealbook.errors.ValidationErrors` with every problem found,
     each located by file, line, column and YAML path. A playbook that was
     validated before with exactly the same files comes from the cache
-    (:mod:`dealbook.cache`).
+    (:mod:`dealbook.infra.cache`), with its clause templates compiled.
     """
     manifest_path = resolve_playbook_path(playbook)
-    key = cache_key(manifest_path) if use_cache else None
-    if key is not None:
-        cached = load_cached_playbook(key)
-        if isinstance(cached, Playbook):
-            return cached
-    built = _validate_and_build(manifest_path, key or "")
-    if key is not None:
-        store_playbook(key, built)
+    layers = _cacheable_files(manifest_path) if use_cache and cache_folder() is not None else None
+    key = ""
+    if layers is not None:
+        paths, contents = layers
+        names = [display_name(path) for path in paths]
+        key = content_key(f"playbook {STORED_FORM}", contents)
+        entry = load_entry(key)
+        if entry is not None:
+            try:
+                cached = from_plain(entry[0], names, str(manifest_path.parent), key)
+            except StoredFormError:
+                cached = None
+            if cached is not None:
+                adopt_compiled(entry[1])
+                return cached
+    built = _validate_and_build(manifest_path, key)
+    if layers is not None:
+        try:
+            plain = to_plain(built, names)
+        except StoredFormError:
+            return built
+        store_entry(key, plain, compiled_code(source for source, _ in templates_of(built)))
     return built
 
 
 def cache_key(manifest_path: Path) -> str | None:
-    """The cache key of a playbook: every file's display name and bytes, or ``None``.
+    """The cache key of a playbook: the bytes of every file it is read from, or ``None``.
 
     An overlay's key covers its own files and, through ``extends``, every
-    layer below it, so an edit anywhere in the stack is a new key.
+    layer below it, so an edit anywhere in the stack is a new key. File names
+    and the working directory are not part of it.
     """
+    layers = _cacheable_files(manifest_path)
+    return None if layers is None else content_key(f"playbook {STORED_FORM}", layers[1])
+
+
+def _cacheable_files(manifest_path: Path) -> tuple[list[Path], list[bytes]] | None:
+    """Every file of the playbook, in a fixed order, with its bytes; ``None`` if any is unreadable or odd."""
     try:
-        return playbook_key([(display_name(path), path.read_bytes()) for path in _layer_files(manifest_path, ())])
-    except (DealbookError, OSError, KeyError, TypeError, ValueError):
+        paths = _layer_files(manifest_path, ())
+        return paths, [path.read_bytes() for path in paths]
+    except (DealbookError, OSError, KeyError, TypeError, ValueError, AttributeError, RecursionError):
         return None  # the full load reports whatever is wrong
 
 
@@ -66,9 +90,13 @@ def _layer_files(manifest_path: Path, seen: tuple[Path, ...]) -> list[Path]:
     if resolved in seen or len(seen) > 16:
         raise ValueError("cycle of playbooks extending each other")
     content = read_document(manifest_path, display_name(manifest_path)).content
+    if not isinstance(content, dict):
+        raise ValueError("not a playbook manifest")
     root = manifest_path.parent
-    names = [*content.get("questionnaire", []), *content.get("modules", []), *content.get("overrides", []), *content.get("patterns", [])]
-    files = [manifest_path, *(root / str(name) for name in names)]
+    listed = [content.get(key, []) for key in ("questionnaire", "modules", "overrides", "patterns")]
+    if not all(isinstance(names, list) for names in listed):
+        raise ValueError("not a playbook manifest")
+    files = [manifest_path, *(root / str(name) for names in listed for name in names)]
     if "extends" in content:
         local = root / str(content["extends"])
         base = resolve_playbook_path(local if local.exists() else str(content["extends"]))
@@ -112,6 +140,7 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         resolution_order=order,
         digest=key,
         patterns=patterns,
+        outline=tuple(content.get("outline", [])),
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built

@@ -253,6 +253,8 @@ class Playbook:
     digest: str = ""
     #: how to find items in a vendor's paper (optional pattern files), in file order
     patterns: tuple[ItemPatterns, ...] = field(default=(), repr=False)
+    #: the outline's topic codes items cover (``playbook.yaml`` ``outline``); empty when the playbook follows none
+    outline: tuple[str, ...] = ()
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
