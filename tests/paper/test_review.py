@@ -57,6 +57,13 @@ def _rejected_texts(data: bytes, author: str) -> list[str]:
     for paragraph in list(root.iter(f"{W}p")):
         mark = paragraph.find(f"{W}pPr/{W}rPr/{W}ins")
         if mark is not None and mark.get(f"{W}author") == author:
+            # an inserted paragraph mark goes: the paragraph runs on into the next one, as Word rejects it
+            # (the last paragraph before the section properties has nothing to run into: it just goes)
+            following = paragraph.getnext()
+            if following is not None and following.tag == f"{W}p":
+                properties = following.find(f"{W}pPr")
+                for offset, child in enumerate(child for child in list(paragraph) if child.tag != f"{W}pPr"):
+                    following.insert(offset + (properties is not None), child)
             paragraph.getparent().remove(paragraph)
     for deletion in list(root.iter(f"{W}del")):
         if deletion.get(f"{W}author") == author:
