@@ -42,10 +42,6 @@ def seconds(command: list[str], env: dict[str, str], before=None) -> float:  # n
     return time.perf_counter() - started
 
 
-def median(command: list[str], env: dict[str, str], runs: int, before=None) -> float:  # noqa: ANN001
-    return statistics.median(seconds(command, env, before) for _ in range(runs))
-
-
 _LOAD = """
 import gc, json, sys, time
 gc.set_threshold(20_000, 50, 100)  # as the dealbook command sets it
@@ -75,21 +71,30 @@ def main() -> None:
         off = {**os.environ, "DEALBOOK_CACHE": "off"}
         cache = scratch_path / "cache"
         cached = {**os.environ, "DEALBOOK_CACHE": str(cache)}
+        markdown_folder = scratch_path / "markdown"
+        subprocess.run([dealbook, "brief", str(DEAL), "-o", str(markdown_folder), "--format", "md"], check=True, env=off,
+                       stdout=subprocess.DEVNULL)
+        markdown = sorted(markdown_folder.glob("*.md"))
+        pandoc_commands = [[pandoc, "-f", "gfm", "-t", "docx", "-o", str(scratch_path / f"{path.stem}.docx"), str(path)]
+                           for path in markdown] if pandoc else []
         seconds(brief, off)  # warm the file system
-        off_time = median(brief, off, runs)
-        empty_time = median(brief, cached, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
         seconds(brief, cached)
-        warm_time = median(brief, cached, runs)
-        print(f"dealbook brief {DEAL.name} (md, docx, html), median of {runs} whole-process runs:")
+        times: dict[str, list[float]] = {"off": [], "empty": [], "warm": [], "pandoc": []}
+        for _ in range(runs):  # interleaved, so a busy machine slows every variant alike
+            times["off"].append(seconds(brief, off))
+            times["empty"].append(seconds(brief, cached, before=lambda: shutil.rmtree(cache, ignore_errors=True)))
+            times["warm"].append(seconds(brief, cached))
+            if pandoc_commands:
+                times["pandoc"].append(sum(seconds(command, off) for command in pandoc_commands))
+        off_time, empty_time, warm_time = (statistics.median(times[name]) for name in ("off", "empty", "warm"))
+        print(f"dealbook brief {DEAL.name} (md, docx, html), median of {runs} whole-process runs, interleaved:")
         print(f"  cache off     {off_time:6.2f} s")
         print(f"  empty cache   {empty_time:6.2f} s   ({empty_time / off_time:4.2f}x cache off; target <= 1.00x)")
         print(f"  warm cache    {warm_time:6.2f} s   ({warm_time / off_time:4.2f}x cache off)")
         entries = list((cache / "playbooks").glob("*.entry"))
         print(f"  cache entry   {len(entries)} file, {sum(path.stat().st_size for path in entries) / 1024:.0f} KB")
-        if pandoc:
-            markdown = sorted(out.glob("*.md"))
-            pandoc_time = sum(median([pandoc, "-f", "gfm", "-t", "docx", "-o", str(scratch_path / f"{path.stem}.docx"), str(path)], off, runs)
-                              for path in markdown)
+        if pandoc_commands:
+            pandoc_time = statistics.median(times["pandoc"])
             print(f"  pandoc -f gfm -t docx on the pack's {len(markdown)} Markdown files: {pandoc_time:.2f} s")
             print(f"  cache off / pandoc = {off_time / pandoc_time:4.2f}x (target <= 1.00x)")
         else:
