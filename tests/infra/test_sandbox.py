@@ -122,3 +122,10 @@ def test_plain_text_renders_as_jinja_would_without_compiling(source):
 
     assert render_template(source, {}, HERE) == compiled_template(source).render().strip()
     assert list(template_references(parse_template(source))) == []
+
+
+def test_large_amounts_as_data_are_fine_only_sizes_are_bounded():
+    context = {"deal": _Deal(), "value": 5_000_000_000}
+    text = render_template("{{ '{:,}'.format(value) }} {{ '%d' % value }} {{ '%s'|format(value) }} {{ value|round }} "
+                           "{{ [value, 1]|sum(start=7000000) }} {{ value|money }}", context, HERE)
+    assert text == "5,000,000,000 5000000000 5000000000 5000000000 5007000001 EUR 5,000,000,000"
