@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -50,6 +51,8 @@ def server(tmp_path_factory, request):
     if not match:
         process.kill()
         pytest.fail(f"dealbook serve did not start: {line}{process.stdout.read()}")
+    # Drain the server's output: a full pipe would stop the server mid-test.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     yield match[0].rstrip("/"), folder
     process.terminate()
     process.wait(timeout=10)
