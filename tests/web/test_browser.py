@@ -211,7 +211,11 @@ def test_upload_a_vendor_docx_and_see_the_issues(server, context, tmp_path):
     page.get_by_label("The vendor's paper").set_input_files(str(paper))
     page.get_by_role("button", name="Review it").click()
     expect(page.locator("#review-summary")).to_contain_text("items checked")
-    expect(page.get_by_role("link", name=re.compile(r"reviewed\.docx$"))).to_be_visible()
+    expect(page.locator(".document")).to_contain_text("Issues list")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"reviewed\.docx$")).click()
+    marked_up = docx.Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert any("Audit" in paragraph.text for paragraph in marked_up.paragraphs)
     screenshot(page, "review")
 
 
