@@ -128,12 +128,13 @@ def check(playbook: str | None, exhaustive: bool, limit: int, samples: int, seed
 @click.command()
 @playbook_argument
 @click.option("--effective", is_flag=True, hidden=True, help="What this command shows (accepted for older scripts).")
-def show(playbook: str | None, effective: bool) -> None:
+@click.option("--changed-only", is_flag=True, help="Only what an overlay added, changed or removed.")
+def show(playbook: str | None, effective: bool, changed_only: bool) -> None:
     """Show a playbook as dealbook uses it: for an overlay, all layers merged, each element
     with the layer and file it came from."""
     from ..authoring.show import effective_playbook
 
-    click.echo(effective_playbook(playbook), nl=False)
+    click.echo(effective_playbook(playbook, changed_only=changed_only), nl=False)
 
 
 @click.command()
