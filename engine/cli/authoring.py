@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_INVALID
-from .options import format_option, playbook_argument
+from .options import format_option, playbook_argument, playbook_option
 
 # Library imports sit inside the commands (PLC0415): start-up stays fast.
 
@@ -139,12 +139,27 @@ def show(playbook: str | None, effective: bool, changed_only: bool) -> None:
 
 @click.command()
 @click.argument("kind", required=False, default="playbook")
-def schema(kind: str) -> None:
+@playbook_option
+@click.option("--write", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every schema to FOLDER/<kind>.schema.json instead of printing one.")
+def schema(kind: str, playbook: str | None, folder: Path | None) -> None:
     """Print the JSON Schema for KIND: playbook (default), module, questions,
-    answers, evaluation, overlay or scenarios. Editors use it to complete and check YAML."""
-    from ..infra.schema import schema_text
+    answers, evaluation, overlay, scenarios or patterns. Editors use it to complete and check YAML.
 
-    click.echo(schema_text(kind), nl=False)
+    With -p PLAYBOOK, the answers schema lists that playbook's questions, option values and
+    labels, and the module schema its ids, so that an editor completes real answers and ids.
+    """
+    from ..authoring.schemas import schema_text_for, write_schemas
+    from ..infra.schema import schema_text
+    from ..playbook.load import load_playbook
+
+    loaded = load_playbook(playbook) if playbook is not None else None
+    if folder is not None:
+        written = write_schemas(folder, loaded)
+        click.echo(f"wrote {len(written)} schemas to {folder}/", err=True)
+        return
+    schema_text(kind)  # an unknown kind is an error naming the known ones
+    click.echo(schema_text_for(kind, loaded), nl=False)
 
 
 @click.command()
