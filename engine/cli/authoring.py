@@ -174,4 +174,18 @@ def diff(old: str, new: str) -> None:
     click.echo(diff_playbooks(load_playbook(old), load_playbook(new)))
 
 
-COMMANDS = (validate, lint, test_command, check, show, schema, diff)
+@click.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+def new_playbook(folder: Path) -> None:
+    """Start a playbook in FOLDER (new or empty): playbook.yaml, a questions file, a module,
+    a scenario test and the JSON Schemas, ready to validate, lint and test."""
+    from ..authoring.scaffold import scaffold_playbook
+
+    written = scaffold_playbook(folder)
+    click.echo(f"wrote {len(written)} files to {folder}/")
+    for path in written:
+        click.echo(f"  {path.relative_to(folder)}")
+    click.echo(f"next: dealbook validate {folder} && dealbook lint {folder} && dealbook test {folder}")
+
+
+COMMANDS = (new_playbook, validate, lint, test_command, check, show, schema, diff)
