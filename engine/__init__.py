@@ -9,12 +9,16 @@
 from __future__ import annotations
 
 from importlib import import_module
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
+# Only the names are imported here, so that ``import dealbook`` (the first thing the
+# command does) is quick and a Ctrl-C during start-up lands in the entry point's guard.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from .deal.answers import Answers
     from .deal.evaluate import evaluate, load_answers
     from .deal.result import Evaluation

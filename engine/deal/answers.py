@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, ValidationErrors, did_you_mean
+from ..errors import Problem, ValidationErrors, did_you_mean, shorten
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 from ..playbook.model import DEAL_FIELDS, Playbook, Question
@@ -129,7 +129,7 @@ def coerce_answer(question: Question, raw: Any, currency: str | None = None) -> 
         try:
             _dt.date.fromisoformat(raw.strip())
         except ValueError:
-            raise AnswerError(f"{raw!r} is not a real calendar date") from None
+            raise AnswerError(f"{shorten(raw)!r} is not a real calendar date") from None
         return raw.strip()
     text = raw if isinstance(raw, str) else str(raw)
     if isinstance(raw, (list, dict)):
@@ -178,8 +178,8 @@ def _option(question: Question, raw: Any) -> str:
             if text.lower() in (option.value.lower(), option.label.lower()):
                 return option.value
     values = question.option_values
-    hint = did_you_mean(str(raw), values) or f" (options: {', '.join(values)})"
-    raise AnswerError(f"{raw!r} is not an option{hint}")
+    hint = did_you_mean(str(raw)[:200], values) or f" (options: {', '.join(values)})"
+    raise AnswerError(f"{shorten(raw)!r} is not an option{hint}")
 
 
 def parse_answers(document: Document, playbook: Playbook) -> Answers:

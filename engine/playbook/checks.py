@@ -18,6 +18,7 @@ from ..errors import Location, Problem, did_you_mean, did_you_mean_or_list
 from .clauses import CLAUSE_FILTERS, TERM_FIELDS, parse_template, template_filters, template_references
 from .effects import kind_of
 from .expressions import Comparison, Condition
+from .glossary import mentions, plain_text, undefined_candidates
 from .model import DEAL_FIELDS, Effect, Playbook, Question
 from .sources import Sources
 
@@ -43,12 +44,15 @@ def conditions_of(playbook: Playbook) -> Iterator[tuple[Condition, Location]]:
 
 
 def templates_of(playbook: Playbook) -> Iterator[tuple[str, Location]]:
-    """Every template (position summaries, clauses, flag messages) with its location."""
+    """Every template (position summaries, clauses, rationales, talking points, flag messages) with its location."""
     for item in playbook.items:
         for position in (*item.positions.tiers, item.positions.walk_away):
             yield position.summary, _sub(position.location, "summary")
             if position.clause:
                 yield position.clause, _sub(position.location, "clause")
+        yield item.rationale, _sub(item.location, "rationale")
+        for index, point in enumerate(item.talking_points):
+            yield point, _sub(item.location, "talking_points", str(index))
     for rule in playbook.rules:
         for effect in rule.effects:
             for source, path in kind_of(effect).templates(effect):
@@ -239,7 +243,7 @@ def _template_syntax(error: TemplateSyntaxError) -> str:
 
 #: Fields printed as written: ``{{ … }}`` in them would reach the pack literally.
 PLAIN_TEXT_FIELDS = {
-    "item": ("title", "objective", "rationale", "red_flags", "talking_points"),
+    "item": ("title", "objective", "red_flags", "because"),
     "rule": ("because",),
     "term": ("title", "description"),
 }
@@ -256,7 +260,7 @@ def check_plain_text(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
                 if isinstance(text, str) and ("{{" in text or "{%" in text):
                     where = sources.locate(element.location, name, index) if isinstance(value, tuple) else sources.locate(element.location, name)
                     yield Problem(where, f"'{name}' is printed as written, so '{{{{ … }}}}' would appear literally in the pack; "
-                                         "only position summaries, clauses and flag messages are templates")
+                                         "only position summaries, clauses, rationales, talking points and flag messages are templates")
 
 
 def check_covers(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -279,6 +283,12 @@ def check_questions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
             yield Problem(sources.locate(question.location, "minimum"), "minimum is greater than maximum")
         if question.type not in NUMERIC_TYPES and (question.minimum is not None or question.maximum is not None):
             yield Problem(sources.locate(question.location), f"minimum/maximum only apply to numeric questions, not {question.type}")
+        if question.required and default is not None:
+            yield Problem(
+                sources.locate(question.location, "required"),
+                f"question '{question.id}' is required and has a default: keep required (no default, it must be answered) "
+                "or the default (assumed while unanswered, and shown as assumed)",
+            )
         if default is None:
             continue
         message = _default_problem(question, default)
@@ -306,6 +316,69 @@ def _default_problem(question: Question, default: Any) -> str:
     elif kind in ("text", "date") and not isinstance(default, str):
         return f"the default of a {kind} question is text"
     return ""
+
+
+def check_tradeable(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    for item in playbook.items:
+        marked = [position.tradeable for position in item.positions.fallbacks]
+        for tier, position in enumerate((item.positions.preferred, item.positions.walk_away)):
+            if position.tradeable:
+                name = "preferred" if tier == 0 else "walk_away"
+                yield Problem(sources.locate(position.location, "tradeable"), f"only fallbacks can be tradeable, not the {name} position")
+        if any(marked) and item.priority == "critical":
+            yield Problem(sources.locate(item.location, "priority"), f"item '{item.id}' is critical (a must-win) and cannot have tradeable fallbacks")
+        for number, position in enumerate(item.positions.fallbacks, 1):
+            if position.tradeable and not all(marked[: number - 1]):
+                yield Problem(
+                    sources.locate(position.location, "tradeable"),
+                    f"fallback {number} of item '{item.id}' is tradeable but an earlier fallback is not; we concede in order, so mark the earlier ones too",
+                )
+
+
+def _item_texts(playbook: Playbook) -> Iterator[tuple[str, str, Location]]:
+    """Every summary and clause of every item: ``(item id, literal text, location)``."""
+    for item in playbook.items:
+        for position in (*item.positions.tiers, item.positions.walk_away):
+            yield item.id, plain_text(position.summary), _sub(position.location, "summary")
+            if position.clause:
+                yield item.id, plain_text(position.clause), _sub(position.location, "clause")
+
+
+def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    glossary = playbook.glossary
+    if glossary is None:
+        return
+    registry = playbook.definitions_by_term
+    seen: set[str] = set()
+    for definition in glossary.definitions:
+        if definition.term in seen:
+            yield Problem(sources.locate(definition.location, "term"), f"term '{definition.term}' is defined more than once")
+        seen.add(definition.term)
+    known = {*registry, *glossary.names}
+    used: dict[str, set[str]] = {term: set() for term in registry}
+    reported: set[tuple[str, str]] = set()
+    for item_id, text, location in _item_texts(playbook):
+        for term in registry:
+            if mentions(text, term):
+                used[term].add(item_id)
+        for phrase in undefined_candidates(text, known):
+            if (item_id, phrase) not in reported:
+                reported.add((item_id, phrase))
+                yield Problem(
+                    sources.locate(location),
+                    f"'{phrase}' reads as a defined term but is not in the registry ({glossary.file}); "
+                    "define it there, or list it under names if it is a proper name",
+                )
+    for definition in glossary.definitions:
+        listed = set(definition.items)
+        for index, item_id in enumerate(definition.items):
+            if item_id not in playbook.items_by_id:
+                yield Problem(sources.locate(definition.location, "items", index), f"unknown item '{item_id}'{did_you_mean(item_id, playbook.items_by_id)}")
+            elif item_id not in used[definition.term]:
+                yield Problem(sources.locate(definition.location, "items", index), f"item '{item_id}' does not use '{definition.term}' in its summaries or clauses")
+        missing = sorted(used[definition.term] - listed, key=playbook.item_index.__getitem__)
+        if missing:
+            yield Problem(sources.locate(definition.location, "items"), f"'{definition.term}' is also used by {', '.join(missing)}; list every item that uses it")
 
 
 def check_patterns(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -340,6 +413,8 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "plain-text": check_plain_text,
     "covers": check_covers,
     "questions": check_questions,
+    "tradeable": check_tradeable,
+    "definitions": check_definitions,
     "patterns": check_patterns,
 }
 

@@ -121,7 +121,12 @@ def parse_template(source: str) -> nodes.Template:
         raise TemplateSyntaxError("clause templates cannot include, import or extend other templates", node.lineno)
     compiled = _COMPILED.get(source)
     if compiled is None:
-        compiled = compile_template(environment, tree)
+        try:
+            compiled = compile_template(environment, tree)
+        except TemplateSyntaxError:
+            raise
+        except Exception as error:  # noqa: BLE001 - Jinja's optimiser may hit the sandbox (`().__class__ ~ x`)
+            raise TemplateSyntaxError(shorten(getattr(error, "message", None) or error, 200), 1) from None
         _remember(source, compiled)
     _NAMES[tree] = compiled[1]
     return tree

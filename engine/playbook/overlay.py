@@ -31,7 +31,7 @@ from typing import Any
 from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
-from .sources import display_name, read_checked, read_listed, resolve_playbook_path
+from .sources import display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
 
 __all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
 
@@ -111,6 +111,7 @@ class Composition:
     departments: list[Element]
     sections: list[Layered]
     modules: list[Layered]
+    glossary: Document | None = None  # the defined-terms registry of the top-most layer that has one
     #: id -> (kind, where a later layer removed it), so that a problem it causes points at the removal
     removed: dict[str, tuple[str, Location]] = field(default_factory=dict)
     #: base elements dropped as a consequence of a removal, in words (``show`` prints them)
@@ -155,9 +156,10 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     content, layer = manifest.content, manifest.content["id"]
     new_sections = [_layered(document, "questions", layer) for document in read_listed(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
     new_modules = [_layered(document, "module", layer) for document in read_listed(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
+    glossary = read_glossary(root, manifest, sources, problems)
     if "extends" not in content:
         departments = _elements(manifest, "departments", layer)
-        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m])
+        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m], glossary)
     base = _base(manifest, root, sources, problems, seen)
     patches: list[tuple[Document, set[str]]] = []
     for index, name in enumerate(content.get("overrides", [])):
@@ -171,6 +173,7 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
         return None
     base.manifest = manifest
     base.layers.append(layer)
+    base.glossary = glossary or base.glossary
     _merge_departments(base, manifest, layer)
     base.sections += [s for s in new_sections if s]
     base.modules += [m for m in new_modules if m]

@@ -18,7 +18,7 @@ from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 
-__all__ = ["PLAYBOOK_FILE", "bundled_playbooks", "resolve_playbook_path", "Sources", "display_name", "read_checked", "read_listed"]
+__all__ = ["PLAYBOOK_FILE", "bundled_playbooks", "resolve_playbook_path", "Sources", "display_name", "read_checked", "read_listed", "read_glossary"]
 
 PLAYBOOK_FILE = "playbook.yaml"
 
@@ -119,6 +119,18 @@ def read_listed(root: Path, manifest: Document, key: str, kind: str, sources: So
         else:
             documents.append(read_checked(path, display_name(path), kind, sources, problems))
     return documents
+
+
+def read_glossary(root: Path, manifest: Document, sources: Sources, problems: list[Problem]) -> Document | None:
+    """The defined-terms registry a manifest names under ``definitions``, if any."""
+    name = manifest.content.get("definitions")
+    if name is None:
+        return None
+    path = root / name
+    if not path.exists():
+        problems.append(Problem(manifest.locate(["definitions"]), f"file not found: {name}"))
+        return None
+    return read_checked(path, display_name(path), "definitions", sources, problems)
 
 
 def _nearby_files(root: Path, name: str) -> str:

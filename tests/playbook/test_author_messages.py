@@ -37,8 +37,8 @@ MESSAGES = [
      "modules/data.yaml:33:9: duplicate item id 'price_protection' (first defined at modules/commercial.yaml:16) [item 'price_protection', id]"),
     ("playbook.yaml", "  - modules/data.yaml", "  - modules/dat.yaml",
      "playbook.yaml:15:5: file not found: modules/dat.yaml (did you mean 'modules/data.yaml'?) [modules/1]"),
-    ("modules/commercial.yaml", "rationale: Accountability.", "rationale: Accountability for {{ deal.vendor }}.",
-     "modules/commercial.yaml:45:16: 'rationale' is printed as written, so '{{ … }}' would appear literally in the pack; only position summaries, clauses and flag messages are templates [item 'exec_signoff', rationale]"),
+    ("modules/commercial.yaml", "objective: Get the sponsor's approval.", "objective: Get {{ deal.vendor }}'s approval.",
+     "modules/commercial.yaml:36:16: 'objective' is printed as written, so '{{ … }}' would appear literally in the pack; only position summaries, clauses, rationales, talking points and flag messages are templates [item 'exec_signoff', objective]"),
     ("modules/commercial.yaml", "summary: Cap at {{ terms.price_cap }}.", "summary: Cap at {{ terms.price_cap | currency }}.",
      "modules/commercial.yaml:25:18: unknown filter 'currency' in template; dealbook's own filters are money, number, label, and Jinja's built-in ones (upper, join, default, ...) work too [item 'price_protection', positions/preferred/summary]"),
     ("modules/commercial.yaml", "      - open_at: {items: [price_protection], tier: 1}", "      - open_at: {items: [price_protektion], tier: 1}",
@@ -66,8 +66,8 @@ def test_covers_is_checked_against_the_outline_of_a_playbook_that_has_one(itam_c
     edit(itam_copy / "modules/01-scope.yaml", "    covers: [M1.1]\n", "    covers: [M1.7]\n")
     edit(itam_copy / "modules/01-scope.yaml", "    covers: [M1.1]\n", "")
     assert reported(itam_copy) == [
-        "modules/01-scope.yaml:122:14: 'M1.7' is not a topic of this playbook's outline (did you mean 'M1.6'?) [item 'signoff_authority', covers/0]",
-        "modules/01-scope.yaml:200:5: item 'dispute_escalation' names no outline topic; add 'covers:' with the codes it addresses, e.g. [M1.1] [item 'dispute_escalation']",
+        "modules/01-scope.yaml:123:14: 'M1.7' is not a topic of this playbook's outline (did you mean 'M1.6'?) [item 'signoff_authority', covers/0]",
+        "modules/01-scope.yaml:201:5: item 'dispute_escalation' names no outline topic; add 'covers:' with the codes it addresses, e.g. [M1.1] [item 'dispute_escalation']",
     ]
 
 
