@@ -92,12 +92,21 @@ def scenario_report(playbook: str | Path | None, files: Iterable[Path] = (), *, 
 @click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A scenario file to run instead of the playbook's tests/*.yaml (repeatable).")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=0, metavar="N", help="Fail when condition coverage is below N%.")
-def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: float) -> None:
+@click.option("--record", is_flag=True, help="First write expectations for scenarios that have none, from the current result (review them; FILE.bak keeps the file as it was).")
+def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: float, record: bool) -> None:
     """Run a playbook's scenario tests (tests/*.yaml beside playbook.yaml, or each --file).
 
     Prints PASS/FAIL per scenario with - expected / + actual lines, and the
     items, rules and condition outcomes the scenarios exercised.
     """
+    if record:
+        from ..authoring.record import record_scenarios
+        from ..authoring.scenarios import scenario_files
+        from ..playbook.load import load_playbook
+
+        loaded = load_playbook(playbook)
+        for path, count in record_scenarios(loaded, list(files) or scenario_files(loaded)):
+            click.echo(f"recorded expectations for {count} scenario(s) in {path}; review them (the file as it was: {path}.bak)", err=True)
     text, failed = scenario_report(playbook, files, min_coverage=min_coverage)
     click.echo(text)
     sys.exit(EXIT_INVALID if failed else 0)
