@@ -19,21 +19,19 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..infra.cache import template_bytecode_cache
 from ..errors import DealbookError, InputFileError, Location
-from .view import PackView
+from .anchors import anchor
+from .view import PackView, short
 
-__all__ = ["PARTS", "render_markdown", "escape_inline", "escape_cell", "escape_block"]
+__all__ = ["TEMPLATES", "escape_block", "escape_cell", "escape_inline", "render_markdown"]
 
-#: The documents of a briefing pack: file stem -> template.
-PARTS: dict[str, str] = {
-    "briefing-pack": "briefing-pack.md.j2",
-    "checklist": "checklist.md.j2",
-    "term-sheet": "term-sheet.md.j2",
-    "redlines": "redlines.md.j2",
-}
+#: Section templates by name (file ``<name>.md.j2``): each renders one part's body.
+TEMPLATES = ("cover", "title", "contents", "deal-sheet", "checklist", "term-sheet", "guidance", "clauses", "proposal")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_TITLE = re.compile(r"^([A-Z][\w’'&/ ,-]{1,70}?\.)(?:\s+|$)")
+_TITLE_SMALL_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "on", "or", "with", "a", "an", "by", "at", "from"})
 
 
 def escape_inline(value: object) -> str:
@@ -57,14 +55,32 @@ def _escape_line(line: str) -> str:
     return _LINE_START.sub(lambda match: match.group(1) + "\\" + match.group(2), text)
 
 
+def _clause_title(line: str) -> tuple[str, str]:
+    """A clause's leading title (``Price Protection.``) and the rest of the line; ``("", line)`` if it has none."""
+    match = _TITLE.match(line)
+    if not match:
+        return "", line
+    words = match.group(1).rstrip(".").split()
+    if not all(word[0].isupper() or word in _TITLE_SMALL_WORDS for word in words):
+        return "", line
+    return match.group(1), line[match.end():]
+
+
 def escape_block(value: object, prefix: str = "> ") -> str:
-    """Multi-line text (clause language) as a block quote: lines kept, paragraphs kept."""
-    paragraphs = re.split(r"\n\s*\n", str(value).replace("\r\n", "\n").strip())
-    blocks = []
-    for paragraph in paragraphs:
-        lines = [_escape_line(line) for line in paragraph.split("\n") if line.strip()]
-        blocks.append("\n".join(prefix + line + ("\\" if index < len(lines) - 1 else "") for index, line in enumerate(lines)))
-    return f"\n{prefix.rstrip()}\n".join(blocks)
+    """Clause language as a block quote: every line its own paragraph, the clause's title in bold.
+
+    Lines are kept as paragraphs (not line breaks), so ``(a)``/``(b)``
+    sub-clauses come out as separate, indentable paragraphs, ready to paste.
+    """
+    lines = [line for line in str(value).replace("\r\n", "\n").strip().split("\n") if line.strip()]
+    paragraphs = []
+    for index, line in enumerate(lines):
+        title, rest = _clause_title(line.strip()) if index == 0 else ("", line)
+        text = _escape_line(rest) if rest.strip() else ""
+        if title:
+            text = "**" + _SPECIAL.sub(r"\\\1", title) + "**" + (" " + text if text else "")
+        paragraphs.append(prefix + text)
+    return f"\n{prefix.rstrip()}\n".join(paragraphs)
 
 
 @cache
@@ -81,18 +97,23 @@ def _environment(templates: Path | None) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(md=escape_inline, cell=escape_cell, quote=escape_block)
+    environment.filters.update(md=escape_inline, cell=escape_cell, quote=escape_block, short=short, anchor=anchor)
     environment.globals["heading"] = _heading
     return environment
 
 
-def render_markdown(view: PackView, part: str, *, templates: Path | None = None) -> str:
-    """One part of the pack (see :data:`PARTS`) as Markdown."""
+def render_markdown(view: PackView, template: str, *, templates: Path | None = None, **context: object) -> str:
+    """One section of the pack (a name from :data:`TEMPLATES`) as Markdown.
+
+    ``context`` is what the section template reads besides ``pack``:
+    ``base`` (the heading level of the section's title), ``links`` (whether
+    the guidance it links to is in the same document), ``title``, ``marking``.
+    """
     if templates is not None and not Path(templates).is_dir():
         raise DealbookError(f"templates folder not found: {templates}")
     environment = _environment(Path(templates).resolve() if templates is not None else None)
     try:
-        text = environment.get_template(PARTS[part]).render(pack=view)
+        text = environment.get_template(f"{template}.md.j2").render(pack=view, **context)
     except TemplateNotFound as missing:
         raise DealbookError(f"template not found: {missing.name}") from None
     except TemplateError as error:

@@ -84,13 +84,17 @@ def evaluate(answers: Path, playbook: str | None, explain: bool, output_format: 
 @click.option("--format", "formats", default="md,docx,html", show_default=True, help="Comma-separated formats: md, docx, html.")
 @click.option("--reference-docx", type=click.Path(dir_okay=False, path_type=Path), help="Word document whose styles to use.")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), help="Folder of templates overriding the bundled ones by file name.")
-def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: str, reference_docx: Path | None, templates: Path | None) -> None:
-    """Write the briefing pack for a deal: checklist, term sheet, redline guidance and the combined pack."""
+@click.option("--audience", type=click.Choice(["internal", "vendor"]), default="internal", show_default=True,
+              help="internal: the negotiation pack; vendor: the proposal to send, with nothing internal in it.")
+def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: str, reference_docx: Path | None, templates: Path | None,
+          audience: str) -> None:
+    """Write the briefing pack for a deal: deal sheet, checklist, term sheet, redlines and the combined pack (or the vendor proposal)."""
     from .. import evaluate_file
     from ..renderers import write_briefing_pack
 
     evaluation = evaluate_file(answers, playbook)
-    written = write_briefing_pack(evaluation, outdir, formats.replace(" ", "").split(","), templates=templates, reference_docx=reference_docx)
+    written = write_briefing_pack(evaluation, outdir, formats.replace(" ", "").split(","), templates=templates, reference_docx=reference_docx,
+                                  audience=audience)
     click.echo(f"wrote {len(written)} files to {written[0].parent}/")
     for path in written:
         click.echo(f"  {path.name}")

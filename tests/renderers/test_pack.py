@@ -19,7 +19,7 @@ def evaluation(itam):
 def test_every_part_in_every_requested_format(evaluation, tmp_path):
     written = write_briefing_pack(evaluation, tmp_path / "pack", ["md", "html"])
     assert sorted(path.name for path in written) == sorted(
-        f"{part}.{ext}" for part in ("briefing-pack", "checklist", "term-sheet", "redlines") for ext in ("md", "html")
+        f"{part}.{ext}" for part in ("briefing-pack", "deal-sheet", "checklist", "term-sheet", "redlines") for ext in ("md", "html")
     )
     assert all(path.read_bytes() for path in written)
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]  # no staging left behind
@@ -40,10 +40,10 @@ def test_a_failed_render_leaves_the_previous_pack_untouched(evaluation, tmp_path
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
     broken = tmp_path / "templates"
     broken.mkdir()
-    (broken / "redlines.md.j2").write_text("# Redlines\n\n{{ pack.no_such_field }}\n", encoding="utf-8")
+    (broken / "clauses.md.j2").write_text("Clauses\n\n{{ pack.no_such_field }}\n", encoding="utf-8")
     with pytest.raises(DealbookError) as raised:
         write_briefing_pack(evaluation, folder, ["md"], templates=broken)
-    assert str(raised.value).startswith(str(broken / "redlines.md.j2") + ":3:1: template error:")
+    assert str(raised.value).startswith(str(broken / "clauses.md.j2") + ":3:1: template error:")
     assert "no_such_field" in str(raised.value)
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
@@ -67,3 +67,15 @@ def test_files_are_replaced_only_after_all_are_written(tmp_path):
 def test_unknown_formats_are_refused(evaluation, formats, message):
     with pytest.raises(DealbookError, match=message.replace("(", r"\(").replace(")", r"\)")):
         render_pack(evaluation, formats)
+
+
+def test_the_vendor_audience_gets_the_proposal_only(evaluation, tmp_path):
+    written = write_briefing_pack(evaluation, tmp_path / "proposal", ["md", "html"], audience="vendor")
+    assert sorted(path.name for path in written) == ["proposal.html", "proposal.md"]
+
+
+def test_an_unknown_audience_is_refused(evaluation):
+    from dealbook.renderers.pack import PackOptions
+
+    with pytest.raises(DealbookError, match="unknown audience lawyers; choose from internal, vendor"):
+        render_pack(evaluation, ["md"], PackOptions(audience="lawyers"))
