@@ -4,7 +4,7 @@ For each bundled example deal: the whole ``dealbook brief`` command as a new
 process (all three formats, warm cache and cold cache), the in-process steps
 (imports, load and validate, evaluate, render Markdown, write HTML, write
 DOCX), and — when pandoc is installed — ``pandoc -f gfm -t docx`` on the same
-four Markdown documents, with the ratio. Target (issue 4): the whole command
+four Markdown documents, with the ratio. Target: the whole command
 for the largest example within 1.5x pandoc's time.
 
 Run: ``python bench/bench_brief.py [--runs 3]``.

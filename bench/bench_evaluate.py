@@ -1,6 +1,6 @@
 """Evaluations per second and load+validate time for a synthetic playbook.
 
-Target (issue 2): at least 20,000 evaluations/s on one core for 50 items and
+Target: at least 20,000 evaluations/s on one core for 50 items and
 150 conditions. Run: ``python bench/bench_evaluate.py [--items 50 --rules 100]``.
 """
 

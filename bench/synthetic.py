@@ -58,7 +58,7 @@ def _module(number: int, items: int, rules: int, rng: random.Random, first_item:
                 "owner": "legal", "priority": rng.choice(["critical", "high", "medium", "low"]), "covers": ["M1.1"],
                 "terms": [f"term_{number}"],
                 "positions": {
-                    "preferred": {"summary": "Preferred {{ terms.term_%d }}." % number, "clause": "{{ deal.vendor }} shall give {{ terms.term_%d }}." % number},
+                    "preferred": {"summary": "Preferred {{ terms.term_" + str(number) + " }}.", "clause": "{{ deal.vendor }} shall give {{ terms.term_" + str(number) + " }}."},
                     "fallbacks": [{"summary": "Fallback one."}, {"summary": "Fallback two."}],
                     "walk_away": {"summary": "Walk away."},
                 },

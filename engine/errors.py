@@ -22,17 +22,15 @@ __all__ = [
     "Problem",
     "ValidationErrors",
     "InputFileError",
+    "TemplateRenderError",
     "did_you_mean",
-    "EXIT_OK",
+    "shorten",
     "EXIT_INVALID",
-    "EXIT_USAGE",
     "EXIT_INTERRUPTED",
 ]
 
-#: Exit codes of the ``dealbook`` command (documented in the README).
-EXIT_OK = 0
+#: Exit codes of the ``dealbook`` command (documented in the README); 2, wrong usage, is click's own.
 EXIT_INVALID = 1  # the playbook, the answers or another input file has problems
-EXIT_USAGE = 2  # wrong command-line usage (click's own code)
 EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
@@ -51,13 +49,21 @@ class Location:
             where += f":{self.line}:{self.column or 1}"
         return where
 
-    def child(self, path: str) -> Location:
-        """The same file, pointing at a different YAML path (position unknown)."""
-        return Location(self.file, 0, 0, path)
-
 
 class DealbookError(Exception):
-    """Root of every error dealbook reports to a user."""
+    """Root of every error dealbook reports to a user.
+
+    Like click's exceptions, an error knows how it prints (:meth:`lines`) and
+    the exit code it ends a command with; :attr:`problems` holds the located
+    problems, if the error has any.
+    """
+
+    exit_code: int = EXIT_INVALID
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """The located problems this error reports (none for an error without a location)."""
+        return ()
 
     def lines(self) -> list[str]:
         """What the command line prints for this error, one line each."""
@@ -94,14 +100,26 @@ class InputFileError(DealbookError):
         return [str(self.problem)]
 
 
+class TemplateRenderError(InputFileError):
+    """A clause or pack template failed to render; :attr:`cause` keeps Jinja's exception."""
+
+    def __init__(self, location: Location, message: str, cause: Exception) -> None:
+        super().__init__(location, message)
+        self.cause = cause
+
+
 class ValidationErrors(DealbookError):
     """All problems found while validating a playbook or an answers file."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(
+        self._problems: tuple[Problem, ...] = tuple(
             sorted(set(problems), key=lambda p: (p.location.file, p.location.line, p.location.column, p.message))
         )
-        super().__init__(f"{len(self.problems)} problem(s)")
+        super().__init__(f"{len(self._problems)} problem(s)")
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self._problems
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
@@ -120,3 +138,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``(did you mean 'x'?)`` suffix for a misspelt id, or an empty string."""
     match = get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+#: How much of a quoted value a message shows.
+QUOTE_WIDTH = 80
+
+
+def shorten(text: object, width: int = QUOTE_WIDTH) -> str:
+    """``text`` on one line, cut to ``width`` characters with ``…``, so a message stays one screen."""
+    value = " ".join(str(text).split()) if "\n" in str(text) else str(text)
+    return value if len(value) <= width else value[: width - 1] + "…"

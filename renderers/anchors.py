@@ -36,5 +36,5 @@ def bookmark(fragment: str) -> str:
     name = "h_" + re.sub(r"[^0-9A-Za-z]", "_", fragment)
     if len(name) <= _BOOKMARK_LIMIT:
         return name
-    digest = hashlib.sha1(fragment.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(fragment.encode("utf-8")).hexdigest()[:8]
     return f"{name[:_BOOKMARK_LIMIT - 9]}_{digest}"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..deal.result import Decision, Evaluation, ItemResult, TermResult
 from ..errors import Location
 from ..playbook.model import DEAL_FIELDS
-from ..deal.result import Decision, Evaluation, ItemResult, TermResult
 
 __all__ = ["evaluation_to_data"]
 

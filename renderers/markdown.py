@@ -14,11 +14,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, TemplateNotFound
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, TemplateError, TemplateNotFound
 
-from ..infra.cache import template_bytecode_cache
-from ..errors import DealbookError, InputFileError, Location
+from ..errors import InputFileError, Location, TemplateRenderError
+from ..infra.sandbox import DOCUMENT, BoundedEnvironment, render_bounded, sandboxed_environment
 from .anchors import anchor
 from .view import PackView, short
 
@@ -84,20 +83,12 @@ def escape_block(value: object, prefix: str = "> ") -> str:
 
 
 @cache
-def _environment(templates: Path | None) -> SandboxedEnvironment:
+def _environment(templates: Path | None) -> BoundedEnvironment:
     loaders = [PackageLoader("dealbook.renderers", "templates")]
     if templates is not None:
         loaders.insert(0, FileSystemLoader(str(templates)))
-    environment = SandboxedEnvironment(
-        loader=ChoiceLoader(loaders),
-        bytecode_cache=template_bytecode_cache(),
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters.update(md=escape_inline, cell=escape_cell, quote=escape_block, short=short, anchor=anchor)
+    filters = {"md": escape_inline, "cell": escape_cell, "quote": escape_block, "short": short, "anchor": anchor}
+    environment = sandboxed_environment(ChoiceLoader(loaders), filters=filters, keep_trailing_newline=True)
     environment.globals["heading"] = _heading
     return environment
 
@@ -110,27 +101,29 @@ def render_markdown(view: PackView, template: str, *, templates: Path | None = N
     the guidance it links to is in the same document), ``title``, ``marking``.
     """
     if templates is not None and not Path(templates).is_dir():
-        raise DealbookError(f"templates folder not found: {templates}")
+        raise InputFileError(Location(str(templates)), "templates folder not found")
     environment = _environment(Path(templates).resolve() if templates is not None else None)
+    loaded = None
     try:
-        text = environment.get_template(f"{template}.md.j2").render(pack=view, **context)
+        loaded = environment.get_template(f"{template}.md.j2")
+        text = render_bounded(loaded, {"pack": view, **context}, DOCUMENT)
     except TemplateNotFound as missing:
-        raise DealbookError(f"template not found: {missing.name}") from None
+        raise InputFileError(Location(str(templates or "templates")), f"template not found: {missing.name}") from None
     except TemplateError as error:
-        raise _located(error) from None
+        raise _located(error, loaded.filename if loaded is not None else None) from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _located(error: TemplateError) -> InputFileError:
+def _located(error: TemplateError, template_file: str | None = None) -> TemplateRenderError:
     """A template error as ``file:line: message``, from Jinja's rewritten traceback."""
-    file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
-    traceback = error.__traceback__
+    file, line = getattr(error, "filename", None) or template_file, getattr(error, "lineno", None)
+    traceback = (error.__cause__ or error).__traceback__
     while traceback is not None:
         name = traceback.tb_frame.f_code.co_filename
         if name.endswith(".j2"):
             file, line = name, traceback.tb_lineno
         traceback = traceback.tb_next
-    return InputFileError(Location(file or "template", line or 0, 1 if line else 0), f"template error: {error.message or error}")
+    return TemplateRenderError(Location(file or "template", line or 0, 1 if line else 0), f"template error: {error.message or error}", error)
 
 
 def _heading(level: int, text: str) -> str:

@@ -17,7 +17,6 @@ internal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 from ..deal.result import Evaluation
 from ..errors import DealbookError
-from ..infra.files import write_files
+from ..infra.folders import WrittenFolder, folder_name, write_folder
 from .markdown import render_markdown
 from .view import PackView, build_view
 
@@ -89,7 +88,7 @@ class _Parsed(dict):
 
     def __missing__(self, markdown: str) -> tuple[Any, ...]:
         # Imported when a writer needs tokens: markdown-it-py is start-up time a Markdown-only run never pays.
-        from .tokens import parse
+        from .tokens import parse  # noqa: PLC0415
 
         self[markdown] = tokens = parse(markdown)
         return tokens
@@ -170,7 +169,7 @@ def _markdown(document: Document, view: PackView, options: PackOptions) -> bytes
 
 def _html(document: Document, view: PackView, options: PackOptions) -> bytes:
     # Imported when HTML is asked for: markdown-it-py is start-up time a Markdown-only run never needs.
-    from .html import tokens_to_html
+    from .html import tokens_to_html  # noqa: PLC0415
 
     page = tokens_to_html(document.tokens, title=f"{document.title} — {view.deal['name']}", marking=document.marking)
     return page.encode("utf-8")
@@ -178,7 +177,7 @@ def _html(document: Document, view: PackView, options: PackOptions) -> bytes:
 
 def _docx(document: Document, view: PackView, options: PackOptions) -> bytes:
     # Imported when Word is asked for: python-docx and lxml are the costliest imports of all.
-    from .docx import DocumentProperties, tokens_to_docx
+    from .docx import DocumentProperties, tokens_to_docx  # noqa: PLC0415
 
     properties = DocumentProperties(
         title=f"{document.title} — {view.deal['name']}",
@@ -199,9 +198,8 @@ FORMATS: dict[str, Callable[[Document, PackView, PackOptions], bytes]] = {
 
 
 def default_folder(evaluation: Evaluation) -> Path:
-    """``<deal name>-brief``, made safe as a folder name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", evaluation.answers.deal.name.lower()).strip("-")[:60].strip("-")
-    return Path(f"{slug or 'deal'}-brief")
+    """``<deal name>-brief``, made safe as a folder name in any script (see :func:`dealbook.infra.folders.folder_name`)."""
+    return Path(folder_name(evaluation.answers.deal.name))
 
 
 def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", "html"), options: PackOptions = PackOptions()) -> dict[str, bytes]:
@@ -230,11 +228,13 @@ def write_briefing_pack(
     templates: Path | None = None,
     reference_docx: Path | None = None,
     audience: str = "internal",
-) -> list[Path]:
+) -> WrittenFolder:
     """Render the briefing pack and write it into ``folder`` (default: named after the deal).
 
-    Everything is rendered before anything is written, and the files are
-    replaced together (see :func:`dealbook.infra.files.write_files`).
+    Everything is rendered before anything is written, and the folder is
+    replaced as a whole, for this deal only (see :func:`dealbook.infra.folders.write_folder`).
     """
     contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience))
-    return write_files(folder or default_folder(evaluation), contents)
+    answers = evaluation.answers.file
+    return write_folder(folder or default_folder(evaluation), contents, deal=evaluation.answers.deal.name,
+                        answers=str(Path(answers).resolve()) if answers and answers != "-" else answers)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..playbook.model import PRIORITIES, SEVERITIES, Playbook
 from ..deal.result import Evaluation, ItemResult
+from ..playbook.model import PRIORITIES, SEVERITIES, Playbook
 
 __all__ = ["playbook_summary", "evaluation_text"]
 

@@ -136,7 +136,7 @@ def parser() -> Any:
     """The shared ``MarkdownIt`` instance: CommonMark, GFM tables and task items, no raw HTML."""
     # Imported here, not at the top: markdown-it-py costs start-up time that
     # commands writing only Markdown (or nothing) should not pay.
-    from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt  # noqa: PLC0415
 
     markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").disable(_UNUSED_RULES)
     for name, rule in (("task_items", _task_items), ("heading_ids", _heading_ids), ("tables", _tables), ("subclauses", _subclauses)):

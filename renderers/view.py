@@ -23,7 +23,8 @@ from jinja2 import nodes
 
 from ..deal.result import Decision, Evaluation, ItemResult, TermResult
 from ..playbook.clauses import parse_template
-from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Position, Question, format_number
+from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Position, Question
+from ..playbook.values import show_label, show_number
 from .anchors import anchor
 
 __all__ = ["PackView", "build_view", "because", "short", "term_fields"]
@@ -172,20 +173,15 @@ def short(text: str, words: int = _SHORT_WORDS) -> str:
 
 
 def _answer_text(question: Question, value: Any, currency: str) -> str:
-    labels = {option.value: option.label for option in question.options}
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(labels.get(entry, str(entry)) for entry in value) or "none"
-    if question.type == "money" and isinstance(value, (int, float)):
-        return f"{currency} {format_number(value)}".strip()
-    return labels.get(value, str(value))
+    if question.type == "money" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{currency} {show_number(value)}".strip()
+    return show_label(question.option_labels, value)
 
 
 def _reading(playbook: Playbook, name: str, value: Any) -> str:
     question = playbook.questions_by_id.get(name)
     if question is not None:
-        return f"{name.replace('_', ' ')}: {_answer_text(question, value, '')}"
+        return f"{name.replace('_', ' ')}: {show_label(question.option_labels, value)}"
     fact = playbook.facts_by_id.get(name)
     if fact is not None:
         description = fact.description.rstrip(".")
@@ -328,7 +324,7 @@ def build_view(evaluation: Evaluation) -> PackView:
             tuple(_item_view(evaluation, result, f"{module.number}.{index}") for index, result in enumerate(ordered, 1)),
         ))
     items = {item.id: item for module in modules for item in module.items}
-    modules_by_id = {module.id: view for module, view in zip((module for module, _ in evaluation.items_by_module), modules)}
+    modules_by_id = {module.id: view for (module, _), view in zip(evaluation.items_by_module, modules, strict=True)}
     ranked = sorted(items.values(), key=lambda item: PRIORITIES.index(item.priority))
     critical = tuple(item for item in ranked if item.priority == "critical")
     must_wins = critical or tuple(item for item in ranked if item.priority == "high")

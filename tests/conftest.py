@@ -12,10 +12,9 @@ os.environ["DEALBOOK_CACHE"] = tempfile.mkdtemp(prefix="dealbook-test-cache-")
 from collections.abc import Callable
 from pathlib import Path
 
+import dealbook
 import pytest
 import yaml
-
-import dealbook
 from dealbook.playbook.model import Playbook
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,8 +4,8 @@ import importlib.metadata
 import importlib.resources
 
 import dealbook
-from dealbook.playbook.load import bundled_playbooks
 from dealbook.infra.schema import SCHEMA_KINDS, load_schema
+from dealbook.playbook.sources import bundled_playbooks
 
 
 def test_only_the_dealbook_package_is_installed():

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-from ..playbook.model import Effect, Item, Playbook, Question, Rule, Term, format_number
+from ..playbook.effects import kind_of
+from ..playbook.model import Item, Playbook, Question, Rule, Term
+from ..playbook.values import show_field
 
-__all__ = ["diff_playbooks", "diff_report", "SECTIONS"]
+__all__ = ["diff_playbooks", "SECTIONS"]
 
 
 def _question(question: Question) -> dict[str, Any]:
@@ -49,22 +50,9 @@ def _item(item: Item) -> dict[str, Any]:
     return fields
 
 
-def _effect(effect: Effect) -> str:
-    if effect.kind in ("include", "exclude"):
-        return f"{effect.kind} {', '.join(effect.items)}"
-    if effect.kind in ("raise_priority", "lower_priority"):
-        return f"{effect.kind.replace('_', ' ')} of {', '.join(effect.items)} to {effect.level}"
-    if effect.kind == "open_at":
-        return f"open {', '.join(effect.items)} at tier {effect.tier}"
-    if effect.kind == "set_term":
-        return f"set term {effect.term}: " + ", ".join(f"{name} {format_number(value)}" for name, value in effect.values)
-    if effect.kind == "flag":
-        return f"flag ({effect.level}): {' '.join(effect.message.split())}"
-    return f"require approver {effect.approver}: {' '.join(effect.message.split())}"
-
 
 def _rule(rule: Rule) -> dict[str, Any]:
-    return {"when": rule.when.source, "because": rule.because, "module": rule.module, "effects": "\n".join(map(_effect, rule.effects))}
+    return {"when": rule.when.source, "because": rule.because, "module": rule.module, "effects": "\n".join(kind_of(effect).describe(effect) for effect in rule.effects)}
 
 
 #: What is compared, in report order: heading -> (elements of a playbook, fields of one element).
@@ -78,16 +66,9 @@ SECTIONS: dict[str, tuple[Callable[[Playbook], tuple[Any, ...]], Callable[[Any],
 }
 
 
-def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "(none)"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_number(value)
-    return str(value)
-
 
 def _field_lines(name: str, old: Any, new: Any) -> Iterator[str]:
-    old_text, new_text = _value(old), _value(new)
+    old_text, new_text = show_field(old), show_field(new)
     if "\n" not in old_text + new_text and len(old_text) + len(new_text) < 120:
         yield f"  - {name}: `{old_text}` → `{new_text}`"
         return
@@ -148,10 +129,3 @@ def diff_playbooks(old: Playbook, new: Playbook) -> str:
     counts = {title: sum(line.startswith("- **") for line in _section(title, old, new)) for title in SECTIONS}
     summary = ", ".join(f"{count} {title.lower()}" for title, count in counts.items() if count)
     return "\n".join([heading, "", f"Changed: {summary}.", "", *body])
-
-
-def diff_report(old: str | Path, new: str | Path) -> str:
-    """Load and validate two playbooks and describe the changes as Markdown."""
-    from ..playbook.load import load_playbook  # noqa: PLC0415
-
-    return diff_playbooks(load_playbook(old), load_playbook(new))

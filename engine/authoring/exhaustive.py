@@ -18,38 +18,24 @@ example deal.
 from __future__ import annotations
 
 import itertools
-import json
-import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateSyntaxError, UndefinedError
 
-from ..deal.answers import Answers, Deal
-from ..playbook.checks import NUMERIC_TYPES, conditions_of
-from ..playbook.clauses import parse_template, template_references
-from ..errors import DealbookError, Location
+from ..deal.answers import Answers
 from ..deal.evaluate import evaluate
+from ..errors import Location, TemplateRenderError
+from ..playbook.clauses import parse_template, template_references
+from ..playbook.effects import kind_of
 from ..playbook.expressions import Condition
-from ..playbook.model import Item, Playbook, Position, Question
+from ..playbook.model import Item, Playbook, Position
+from .space import EXAMPLE_DEAL, AnswerSpace
 
-__all__ = ["Dimension", "AnswerSpace", "Finding", "Report", "CHECKS", "answer_space", "check_exhaustive", "item_templates", "reaches", "exhaustive_report", "flow_answers"]
-
-#: Deal metadata used for every enumerated deal.
-EXAMPLE_DEAL = Deal(name="Example deal", vendor="Example Vendor Ltd", customer="Example Customer plc", currency="EUR")
-
-
-@dataclass(frozen=True, slots=True)
-class Dimension:
-    """One question's candidate answers; ``None`` stands for "left unanswered"."""
-
-    question: Question
-    values: tuple[Any, ...]
-
+__all__ = ["Finding", "Report", "CHECKS", "check_exhaustive", "item_templates", "reaches", "flow_answers"]
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -82,184 +68,6 @@ class Report:
         return self.combinations / self.seconds if self.seconds else 0.0
 
 
-def _numbers(question: Question, thresholds: list[float]) -> list[Any]:
-    """One number in every interval the thresholds cut the line into, and each threshold."""
-    if not thresholds:
-        base = question.default if question.default is not None else question.minimum if question.minimum is not None else 1
-        return [base]
-    whole = question.type == "integer"
-    candidates = [thresholds[0] - 1]
-    for low, high in itertools.pairwise(thresholds):
-        candidates += [low, (low + high) // 2 if whole else (low + high) / 2]
-    candidates += [thresholds[-1], thresholds[-1] + 1]
-    low = question.minimum if question.minimum is not None else float("-inf")
-    high = question.maximum if question.maximum is not None else float("inf")
-    result = []
-    for value in candidates:
-        value = min(max(value, low), high)
-        value = int(value) if whole or float(value).is_integer() else value
-        if value not in result:
-            result.append(value)
-    return result
-
-
-def _choices(question: Question, compared: set[Any]) -> list[Any]:
-    named = [value for value in question.option_values if value in compared]
-    other = [value for value in question.option_values if value not in compared]
-    if question.type == "choice":
-        return named + other[:1] if named else [question.default or question.option_values[0]]
-    subsets = []
-    for size in range(len(named) + 1):
-        for subset in itertools.combinations(named, size):
-            subsets.append([value for value in question.option_values if value in subset])
-            if other:  # one answer nothing compares against, which still counts for `| length`
-                subsets.append([value for value in question.option_values if value in subset or value == other[0]])
-    return subsets
-
-
-def _values(question: Question, comparisons: list[tuple[str, tuple[Any, ...]]]) -> tuple[Any, ...]:
-    compared = {value for _, values in comparisons for value in values}
-    kind = question.type
-    if kind == "bool":
-        values: list[Any] = [True, False]
-    elif kind in ("choice", "multi-choice"):
-        values = _choices(question, compared)
-    elif kind in NUMERIC_TYPES:
-        values = _numbers(question, sorted(value for value in compared if isinstance(value, (int, float)) and not isinstance(value, bool)))
-    else:
-        values = sorted(value for value in compared if isinstance(value, str)) + ["2026-01-31" if kind == "date" else "example"]
-    if not question.required and question.default is None:
-        values.append(None)
-    return tuple(values)
-
-
-def answer_space(playbook: Playbook) -> dict[str, Dimension]:
-    """Every question's candidate answers, split where conditions tell answers apart."""
-    compared: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
-    for condition, _ in conditions_of(playbook):
-        for comparison in condition.comparisons:
-            compared.setdefault(comparison.name, []).append((comparison.op, comparison.values))
-    return {question.id: Dimension(question, _values(question, compared.get(question.id, []))) for question in playbook.questions}
-
-
-class AnswerSpace:
-    """Enumerates or samples deals over the cone of chosen names."""
-
-    def __init__(self, playbook: Playbook, *, limit: int = 200_000, samples: int = 20_000, seed: int = 0) -> None:
-        self.playbook = playbook
-        self.dimensions = answer_space(playbook)
-        self.limit, self.samples, self.seed = limit, samples, seed
-        self.combinations = 0
-        self.sampled_checks = 0
-        unconditional = [question for question in playbook.questions if question.when is None]
-        self._order: list[Any] = [*unconditional, *playbook.resolution_order]
-        # Names outside a check's cone keep these values; they cannot change its outcome.
-        self._baseline: dict[str, Any] = {**EXAMPLE_DEAL.as_values(), **{name: None for name in playbook.facts_by_id}}
-        self._baseline.update({name: dimension.values[0] for name, dimension in self.dimensions.items()})
-
-    @property
-    def size(self) -> int:
-        """How many deals the whole space holds (an upper bound: ``when`` prunes some)."""
-        size = 1
-        for dimension in self.dimensions.values():
-            size *= len(dimension.values)
-        return size
-
-    def cone(self, names: Iterable[str]) -> set[str]:
-        """The questions whose answers can change the value of ``names``."""
-        return {name for name in self.closure(names) if name in self.dimensions}
-
-    def closure(self, names: Iterable[str]) -> set[str]:
-        """``names`` and every question and fact they read, directly or not."""
-        questions, facts = self.playbook.questions_by_id, self.playbook.facts_by_id
-        seen: set[str] = set()
-        pending = list(names)
-        while pending:
-            name = pending.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            if name in questions and questions[name].when is not None:
-                pending.extend(questions[name].when.names)
-            elif name in facts:
-                pending.extend(facts[name].expr.names)
-        return seen
-
-    def _steps(self, closure: set[str]) -> list[tuple[str, Any, tuple[Any, ...]]]:
-        """What to do, in order, for the names in ``closure``: branch on a question, compute a fact."""
-        steps = []
-        for node in self._order:
-            if node.id not in closure:
-                continue
-            if isinstance(node, Question):
-                steps.append((node.id, node.when.function if node.when else None, self.dimensions[node.id].values))
-            else:
-                steps.append((node.id, node.expr.function, ()))
-        return steps
-
-    def deals(self, names: Iterable[str]) -> Iterator[dict[str, Any]]:
-        """Resolved values of every deal in the cone of ``names`` (one dict, reused).
-
-        Enumerates when the cone holds at most ``limit`` deals, otherwise draws
-        ``samples`` deals at random; :attr:`sampled` tells which happened.
-        """
-        closure = self.closure(names)
-        steps = self._steps(closure)
-        size = 1
-        for _, _, values in steps:
-            size *= max(len(values), 1)
-        self.sampled = size > self.limit
-        values = {**self._baseline}
-        if self.sampled:
-            self.sampled_checks += 1
-            generator = random.Random(f"{self.seed}:{','.join(sorted(closure))}")
-            for _ in range(self.samples):
-                _sample(steps, values, generator)
-                self.combinations += 1
-                yield values
-            return
-        for deal in _walk(steps, values, 0):
-            self.combinations += 1
-            yield deal
-
-    def example(self, values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
-        """The answers of a deal, as an answers file would hold them."""
-        cone = self.cone(names)
-        return {
-            question.id: list(values[question.id]) if isinstance(values[question.id], list) else values[question.id]
-            for question in self.playbook.questions
-            if values.get(question.id) is not None and (question.id in cone or question.required)
-        }
-
-
-def _walk(steps: list[tuple[str, Any, tuple[Any, ...]]], values: dict[str, Any], start: int) -> Iterator[dict[str, Any]]:
-    for index in range(start, len(steps)):
-        name, condition, choices = steps[index]
-        if not choices:  # a fact
-            values[name] = condition(values) if condition is not None else None
-            continue
-        if condition is not None and not condition(values):
-            values[name] = None
-            continue
-        if len(choices) > 1:
-            for choice in choices:
-                values[name] = choice
-                yield from _walk(steps, values, index + 1)
-            return
-        values[name] = choices[0]
-    yield values
-
-
-def _sample(steps: list[tuple[str, Any, tuple[Any, ...]]], values: dict[str, Any], generator: random.Random) -> None:
-    for name, condition, choices in steps:
-        if not choices:
-            values[name] = condition(values) if condition is not None else None
-        elif condition is not None and not condition(values):
-            values[name] = None
-        else:
-            values[name] = choices[0] if len(choices) == 1 else generator.choice(choices)
-
-
 # --- the checks ---------------------------------------------------------------
 
 
@@ -269,10 +77,7 @@ def _rule_settings(playbook: Playbook) -> list[dict[tuple[str, str], Any]]:
     for rule in playbook.rules:
         setting: dict[tuple[str, str], Any] = {}
         for effect in rule.effects:
-            if effect.kind == "set_term":
-                setting.update({("term", f"{effect.term}.{name}"): value for name, value in effect.values})
-            elif effect.kind == "open_at":
-                setting.update({("tier", item): effect.tier for item in effect.items})
+            setting.update(kind_of(effect).settings(effect))
         settings.append(setting)
     return settings
 
@@ -291,7 +96,7 @@ def find_conflicts(space: AnswerSpace) -> Iterator[Finding]:
             if a.when(values) and b.when(values):
                 what = ", ".join(_describe(key, settings[first][key], settings[second][key]) for key in sorted(clashes))
                 message = f"rules '{a.id}' and '{b.id}' both fire and disagree on {what}; '{b.id}' wins"
-                yield Finding("conflict", message, b.location, space.example(values, names), space.sampled)
+                yield Finding("conflict", message, b.location, space.example(values, names), space.sampled(names))
                 break
 
 
@@ -329,9 +134,10 @@ def reaches(playbook: Playbook) -> dict[str, _Reach]:
     excludes: dict[str, list[Condition]] = {item.id: [] for item in playbook.items}
     for rule in playbook.rules:
         for effect in rule.effects:
-            target = includes if effect.kind == "include" else excludes if effect.kind == "exclude" else None
-            for item_id in effect.items if target is not None else ():
-                target[item_id].append(rule.when)
+            for item_id in kind_of(effect).includes(effect):
+                includes[item_id].append(rule.when)
+            for item_id in kind_of(effect).excludes(effect):
+                excludes[item_id].append(rule.when)
     return {item.id: _Reach(item, tuple(includes[item.id]), tuple(excludes[item.id])) for item in playbook.items}
 
 
@@ -341,24 +147,25 @@ def find_dead_items(space: AnswerSpace) -> Iterator[Finding]:
         if reach.item.applies_when is None and not reach.excludes:
             continue
         if not any(reach(values) for values in space.deals(reach.names)):
-            how = f"in {space.samples} sampled deals" if space.sampled else "by any deal"
-            yield Finding("dead-item", f"item '{reach.item.id}' is never reached {how}", reach.item.location, None, space.sampled)
+            sampled = space.sampled(reach.names)
+            how = f"in {space.samples} sampled deals" if sampled else "by any deal"
+            yield Finding("dead-item", f"item '{reach.item.id}' is never reached {how}", reach.item.location, None, sampled)
 
 
 def find_missing_approvals(space: AnswerSpace) -> Iterator[Finding]:
     """Critical (walk-away-level) flags that fire while no rule requires an approver."""
     rules = space.playbook.rules
-    approving = [rule for rule in rules if any(effect.kind == "require_approver" for effect in rule.effects)]
+    approving = [rule for rule in rules if any(kind_of(effect).approvers(effect) for effect in rule.effects)]
     approver_names = tuple(name for rule in approving for name in rule.when.names)
     for rule in rules:
-        critical = [effect for effect in rule.effects if effect.kind == "flag" and effect.level == "critical"]
+        critical = [effect for effect in rule.effects if kind_of(effect).flag_severity(effect) == "critical"]
         if not critical or rule in approving:
             continue
         names = (*rule.when.names, *approver_names)
         for values in space.deals(names):
             if rule.when(values) and not any(other.when(values) for other in approving):
                 message = f"rule '{rule.id}' raises a critical flag but no rule requires an approver for this deal"
-                yield Finding("missing-approval", message, rule.location, space.example(values, names), space.sampled)
+                yield Finding("missing-approval", message, rule.location, space.example(values, names), space.sampled(names))
                 break
 
 
@@ -422,15 +229,14 @@ def _render_once(space: AnswerSpace, reach: _Reach, templates: list[tuple[Positi
             evaluation = evaluate(space.playbook, Answers(EXAMPLE_DEAL, answers))
         try:
             evaluation.render(source, position.location)
-        except DealbookError as error:
-            problem = getattr(error, "problem", None)
-            message = (problem.message if problem is not None else str(error)).removeprefix("clause template failed: ")
-            if only_undefined and "undefined" not in message:
+        except TemplateRenderError as error:
+            if only_undefined and not isinstance(error.cause, UndefinedError):
                 continue
+            message = error.cause.message or str(error.cause)
             failed.add(number)
             where = Location(position.location.file, position.location.line, position.location.column, f"{position.location.path}/{field_name}")
             yield Finding("template-failure", f"item '{reach.item.id}': {field_name} fails to render: {message}", where,
-                          space.example(values, names), space.sampled)
+                          space.example(values, names), space.sampled(names))
 
 
 #: The exhaustive checks, in the order they run and report.
@@ -485,14 +291,3 @@ def report_data(report: Report, playbook: Playbook) -> dict[str, Any]:
 def flow_answers(answers: dict[str, Any]) -> str:
     """Answers on one line, as YAML: ``{deployment: saas, annual_value: 0}``."""
     return yaml.safe_dump(answers, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10_000).strip()
-
-
-def exhaustive_report(playbook: str | Path | None, *, limit: int, samples: int, seed: int, output_format: str = "text") -> tuple[str, bool]:
-    """Load a playbook, run the exhaustive check; ``(text, whether anything was found)``."""
-    from ..playbook.load import load_playbook  # noqa: PLC0415
-
-    loaded = load_playbook(playbook)
-    report = check_exhaustive(loaded, limit=limit, samples=samples, seed=seed)
-    if output_format == "json":
-        return json.dumps(report_data(report, loaded), indent=2, ensure_ascii=False), bool(report.findings)
-    return report_text(report, loaded), bool(report.findings)

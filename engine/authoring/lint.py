@@ -15,7 +15,6 @@ of answers", not a guess from the text.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -25,16 +24,18 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from ..playbook.checks import conditions_of, templates_of
-from ..playbook.clauses import parse_template, template_references
 from ..errors import InputFileError, Location
-from ..playbook.expressions import Condition
-from .exhaustive import AnswerSpace, flow_answers, item_templates, render_failures
-from ..playbook.load import Sources
-from ..playbook.model import Playbook
 from ..infra.yamlfile import read_document
+from ..playbook.checks import conditions_of, templates_of, term_settings
+from ..playbook.clauses import parse_template, template_references
+from ..playbook.effects import kind_of
+from ..playbook.expressions import Condition
+from ..playbook.model import Playbook
+from ..playbook.sources import Sources
+from .exhaustive import flow_answers, item_templates, render_failures
+from .space import AnswerSpace
 
-__all__ = ["Lint", "LintFinding", "LINTS", "lint_playbook", "findings_text", "findings_data", "lint_report"]
+__all__ = ["Lint", "LintFinding", "LINTS", "lint_playbook", "findings_text", "findings_data"]
 
 ERROR, WARNING = "error", "warning"
 _PLACEHOLDER = re.compile(r"^\s*(tbd|tbc|todo|n/?a|none|-+|\.\.\.|xxx|to be (decided|confirmed))\.?\s*$", re.IGNORECASE)
@@ -76,7 +77,7 @@ class _Context:
         found = []
         for condition, location in conditions_of(self.playbook):
             seen = {bool(condition(values)) for values in self.space.deals(condition.names)}
-            if not self.space.sampled:
+            if not self.space.sampled(condition.names):
                 found.append((condition, location, seen))
         return found
 
@@ -142,9 +143,11 @@ def lint_no_fallback(context: _Context) -> Found:
             yield context.locate(positions.walk_away.location, "summary"), f"item '{item.id}' has no real walk-away position"
     for rule in context.playbook.rules:
         for effect in rule.effects:
-            for item_id in effect.items if effect.kind == "open_at" else ():
+            for (what, item_id), tier in kind_of(effect).settings(effect).items():
+                if what != "tier":
+                    continue
                 item = context.playbook.items_by_id[item_id]
-                if effect.tier >= len(item.positions.fallbacks):
+                if tier >= len(item.positions.fallbacks):
                     yield context.locate(effect.location), f"rule '{rule.id}' opens item '{item_id}' at its last fallback, leaving no fallback before the walk-away"
 
 
@@ -152,16 +155,17 @@ def lint_term_order(context: _Context) -> Found:
     """Rules that together leave a term's fallback better than its target (or walk-away)."""
     playbook, space = context.playbook, context.space
     for term in playbook.terms:
-        setters = [(rule, effect) for rule in playbook.rules for effect in rule.effects if effect.kind == "set_term" and effect.term == term.id]
+        setters = [(rule, values) for rule in playbook.rules for effect in rule.effects
+                   for term_id, values in term_settings(effect).items() if term_id == term.id]
         if len(setters) < 2:
             continue  # one rule alone is checked by validation
         names = tuple(name for rule, _ in setters for name in rule.when.names)
         for values in space.deals(names):
             merged = {"target": term.target, "fallback": term.fallback, "walk_away": term.walk_away}
             fired = []
-            for rule, effect in setters:
+            for rule, settings in setters:
                 if rule.when(values):
-                    merged.update(effect.values)
+                    merged.update(settings)
                     fired.append(rule.id)
             if not (term.is_better(merged["target"], merged["fallback"]) and term.is_better(merged["fallback"], merged["walk_away"])):
                 rules = ", ".join(f"'{rule}'" for rule in dict.fromkeys(fired))
@@ -191,10 +195,56 @@ def lint_duplicate_clauses(context: _Context) -> Found:
 
 def lint_critical_without_approver(context: _Context) -> Found:
     for rule in context.playbook.rules:
-        kinds = {effect.kind for effect in rule.effects}
+        approves = any(kind_of(effect).approvers(effect) for effect in rule.effects)
         for effect in rule.effects:
-            if effect.kind == "flag" and effect.level == "critical" and "require_approver" not in kinds:
+            if kind_of(effect).flag_severity(effect) == "critical" and not approves:
                 yield context.locate(effect.location), f"rule '{rule.id}' raises a critical (walk-away-level) flag without require_approver"
+
+
+def _pattern_examples(context: _Context, positive: bool) -> Found:
+    from .pattern_checks import example_failures  # noqa: PLC0415
+
+    failures = example_failures(context.playbook)
+    seen: set[tuple[str, str]] = set()
+    for failure in failures:
+        if failure.example.matches is not positive or (failure.item, failure.what) in seen:
+            continue
+        if positive:
+            siblings = [other for other in failures if (other.item, other.what) == (failure.item, failure.what) and other.example.matches]
+            positives = _positives(context.playbook, failure.item, failure.what)
+            if len(siblings) < positives:
+                continue  # matches some of its positives: reported by `dealbook test`, not as P201
+            seen.add((failure.item, failure.what))
+            yield failure.example.location, f"{failure.item} {failure.what} matches none of its positive examples"
+        else:
+            yield failure.example.location, f"{failure.item} {failure.what} {failure.message}"
+
+
+def _positives(playbook: Playbook, item: str, what: str) -> int:
+    patterns = playbook.patterns_by_item[item]
+    if what == "topic":
+        return sum(example.matches for example in patterns.examples)
+    if what == "meets":
+        return sum(example.matches for example in patterns.meets_examples)
+    if what.startswith("flag "):
+        return sum(example.matches for example in patterns.flags[int(what[5:]) - 1].examples)
+    value = next(value for value in patterns.values if f"value {value.term}" == what)
+    return sum(example.value is not None for example in value.examples)
+
+
+def lint_pattern_no_positive(context: _Context) -> Found:
+    return _pattern_examples(context, True)
+
+
+def lint_pattern_negative(context: _Context) -> Found:
+    return _pattern_examples(context, False)
+
+
+def lint_pattern_overlap(context: _Context) -> Found:
+    from .pattern_checks import overlaps  # noqa: PLC0415
+
+    for location, message in overlaps(context.playbook):
+        yield context.locate(location), message
 
 
 def _normal(text: str) -> str:
@@ -224,6 +274,9 @@ LINTS: dict[str, Lint] = {lint.code: lint for lint in (
     Lint("M101", "template-undefined", ERROR, "a clause template reads an answer that is undefined for some deal reaching its item", lint_template_undefined),
     Lint("D101", "duplicate-clause", WARNING, "two items carry the same clause text", lint_duplicate_clauses),
     Lint("F101", "critical-without-approver", WARNING, "a rule raises a critical flag but requires no approver", lint_critical_without_approver),
+    Lint("R101", "pattern-misses-positives", ERROR, "a pattern matches none of its positive examples (or a value pattern reads none of its values)", lint_pattern_no_positive),
+    Lint("R102", "pattern-matches-negative", ERROR, "a pattern matches one of its negative examples (or reads a value where none is expected)", lint_pattern_negative),
+    Lint("R103", "pattern-overlap", WARNING, "an item's topic also matches another item's positive example, so both would claim the same clause", lint_pattern_overlap),
 )}
 
 
@@ -253,13 +306,3 @@ def findings_data(findings: list[LintFinding]) -> list[dict[str, Any]]:
          "file": f.location.file, "line": f.location.line, "column": f.location.column, "path": f.location.path}
         for f in findings
     ]
-
-
-def lint_report(playbook: str | Path | None, *, output_format: str = "text", strict: bool = False, ignore: Iterable[str] = ()) -> tuple[str, bool]:
-    """Load and lint a playbook: ``(text or JSON, whether it fails)`` — errors fail, warnings with ``strict``."""
-    from ..playbook.load import load_playbook  # noqa: PLC0415
-
-    findings = lint_playbook(load_playbook(playbook), ignore=ignore)
-    failed = any(finding.severity == ERROR or strict for finding in findings)
-    text = json.dumps(findings_data(findings), indent=2, ensure_ascii=False) if output_format == "json" else findings_text(findings)
-    return text, failed

@@ -29,15 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from ..deal.answers import Answers, parse_answers
-from ..errors import DealbookError, Location, Problem, ValidationErrors, did_you_mean
-from ..deal.evaluate import evaluate
-from ..playbook.expressions import Condition
-from ..playbook.model import Playbook
+from ..deal.evaluate import check_complete, evaluate
 from ..deal.result import Evaluation
+from ..errors import DealbookError, Location, Problem, ValidationErrors, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
+from ..playbook.expressions import Condition
+from ..playbook.model import Playbook
+from ..playbook.values import plain_number
 
-__all__ = ["Scenario", "Mismatch", "ScenarioResult", "Coverage", "ScenarioRun", "scenario_files", "load_scenarios", "run_scenarios", "run_text", "scenario_report"]
+__all__ = ["Scenario", "Mismatch", "ScenarioResult", "Coverage", "ScenarioRun", "scenario_files", "load_scenarios", "run_scenarios", "run_text"]
 
 _DEFAULT_VENDOR = "Example Vendor Ltd"
 
@@ -124,7 +125,7 @@ def _scenario(document: Document, index: int, raw: dict[str, Any], playbook: Pla
     path = ("scenarios", index)
     deal = raw.get("deal") or {"name": raw["name"], "vendor": _DEFAULT_VENDOR}
     answers_document = _subdocument(document, path, {"deal": deal, "answers": raw["answers"]})
-    answers = parse_answers(answers_document, playbook)
+    answers = check_complete(playbook, parse_answers(answers_document, playbook))
     return Scenario(raw["name"], document.locate([*path, "name"]), answers, raw["expect"], document, path)
 
 
@@ -136,7 +137,7 @@ def load_scenarios(playbook: Playbook, paths: Iterable[Path]) -> list[Scenario]:
         try:
             document = read_document(Path(path))
         except DealbookError as error:
-            problems.extend(getattr(error, "problems", ()))
+            problems.extend(error.problems)
             continue
         found = check_document(document, "scenarios")
         problems.extend(found)
@@ -206,7 +207,7 @@ def _term_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mis
         actual = evaluation.terms_by_id[term_id]
         for name, value in values.items():
             if getattr(actual, name) != value:
-                yield Mismatch(f"{name} of term {term_id}", _number(value), _number(getattr(actual, name)), scenario.where("terms", term_id))
+                yield Mismatch(f"{name} of term {term_id}", str(plain_number(value)), str(plain_number(getattr(actual, name))), scenario.where("terms", term_id))
 
 
 def _flag_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mismatch]:
@@ -221,9 +222,6 @@ def _flag_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mis
         if rule in raised:
             yield Mismatch(f"rule {rule} must raise no flag", "no flag", ", ".join(raised[rule]), scenario.where("not_flags"))
 
-
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 # --- coverage -----------------------------------------------------------------------
@@ -246,7 +244,7 @@ def _coverage(playbook: Playbook, evaluations: list[Evaluation]) -> Coverage:
     seen: list[set[bool]] = [{bool(condition(evaluation.values)) for evaluation in evaluations} for _, condition, _ in conditions]
     never = [f"item {item.id}: never applied ({item.location})" for item in playbook.items if item.id not in applied]
     never += [f"rule {rule.id}: never fired ({rule.location})" for index, rule in enumerate(playbook.rules) if index not in fired]
-    for (label, condition, location), outcomes in zip(conditions, seen):
+    for (label, condition, location), outcomes in zip(conditions, seen, strict=True):
         for outcome in (True, False):
             if outcome not in outcomes:
                 never.append(f"{label}: never {str(outcome).lower()} — {condition.source} ({location})")
@@ -261,7 +259,7 @@ def _coverage(playbook: Playbook, evaluations: list[Evaluation]) -> Coverage:
 def run_scenarios(playbook: Playbook, scenarios: list[Scenario]) -> ScenarioRun:
     """Evaluate every scenario, compare with its expectations, and measure coverage."""
     evaluations = [evaluate(playbook, scenario.answers) for scenario in scenarios]
-    results = tuple(ScenarioResult(scenario, tuple(_mismatches(scenario, evaluation))) for scenario, evaluation in zip(scenarios, evaluations))
+    results = tuple(ScenarioResult(scenario, tuple(_mismatches(scenario, evaluation))) for scenario, evaluation in zip(scenarios, evaluations, strict=True))
     return ScenarioRun(results, _coverage(playbook, evaluations))
 
 
@@ -280,23 +278,3 @@ def run_text(run: ScenarioRun, *, show_never: bool = True) -> str:
     if show_never and coverage.never:
         lines += ["", "Never exercised"] + [f"  {entry}" for entry in coverage.never]
     return "\n".join(lines)
-
-
-def scenario_report(playbook: str | Path | None, files: Iterable[Path] = (), *, min_coverage: float = 0.0) -> tuple[str, bool]:
-    """Load a playbook and run its scenarios (or ``files``): ``(text, whether it fails)``.
-
-    It fails when a scenario fails, when there are no scenarios, or when
-    condition coverage is below ``min_coverage`` percent.
-    """
-    from ..playbook.load import load_playbook  # noqa: PLC0415
-
-    loaded = load_playbook(playbook)
-    paths = list(files) or scenario_files(loaded)
-    if not paths:
-        return f"no scenario files: put them in {Path(loaded.root) / 'tests'}/*.yaml", True
-    run = run_scenarios(loaded, load_scenarios(loaded, paths))
-    text = run_text(run)
-    covered = Coverage.percent(run.coverage.outcomes)
-    if covered < min_coverage:
-        text += f"\ncondition coverage {covered:.1f}% is below the minimum of {min_coverage:g}%"
-    return text, bool(run.failed) or covered < min_coverage

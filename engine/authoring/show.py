@@ -14,18 +14,19 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputFileError, Location, ValidationErrors, did_you_mean
-from ..playbook.load import Sources, _display, load_playbook, resolve_playbook_path
-from ..playbook.overlay import Composition, Element, Layered, compose
+from ..errors import ValidationErrors
 from ..infra.yamlfile import read_document
+from ..playbook.load import load_playbook
+from ..playbook.overlay import Composition, Element, Layered, compose
+from ..playbook.sources import Sources, display_name, resolve_playbook_path
 
-__all__ = ["effective_playbook", "schema_kinds", "schema_for"]
+__all__ = ["effective_playbook"]
 
 
 def _composition(playbook: str | Path | None) -> Composition:
     manifest_path = resolve_playbook_path(playbook)
     problems: list[Any] = []
-    manifest = read_document(manifest_path, _display(manifest_path))
+    manifest = read_document(manifest_path, display_name(manifest_path))
     composition = compose(manifest, manifest_path.parent, Sources(), problems)
     ValidationErrors.raise_if(problems)
     assert composition is not None
@@ -85,20 +86,3 @@ def effective_playbook(playbook: str | Path | None = None) -> str:
     for layered in composition.modules:
         lines += _container(layered)
     return "\n".join(lines) + "\n"
-
-
-def schema_kinds() -> list[str]:
-    """The kinds of file dealbook has a JSON Schema for (``schemas/KIND.schema.json``)."""
-    from importlib.resources import files  # noqa: PLC0415
-
-    return sorted(entry.name.removesuffix(".schema.json") for entry in files("dealbook.schemas").iterdir() if entry.name.endswith(".schema.json"))
-
-
-def schema_for(kind: str) -> str:
-    """The JSON Schema text for ``kind``; an unknown kind is an error naming the known ones."""
-    from ..infra.schema import schema_text  # noqa: PLC0415
-
-    kinds = schema_kinds()
-    if kind not in kinds:
-        raise InputFileError(Location(kind), f"no schema for '{kind}'{did_you_mean(kind, kinds)} (schemas: {', '.join(kinds)})")
-    return schema_text(kind)

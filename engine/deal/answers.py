@@ -17,12 +17,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, Problem, ValidationErrors, did_you_mean
-from ..playbook.model import DEAL_FIELDS, Playbook, Question
+from ..errors import Problem, ValidationErrors, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
+from ..playbook.model import DEAL_FIELDS, Playbook, Question
 
-__all__ = ["Answers", "Deal", "load_answers", "parse_answers", "coerce_answer", "AnswerError"]
+__all__ = ["Answers", "Deal", "read_answers", "parse_answers", "coerce_answer", "AnswerError"]
 
 _TRUE = {"yes", "y", "true"}
 _FALSE = {"no", "n", "false"}
@@ -66,6 +66,8 @@ class Answers:
     parked: Mapping[str, Any] = field(default_factory=dict)
     #: required questions that are asked for this deal but not answered yet
     unanswered: tuple[str, ...] = ()
+    #: the document the answers were read from, to locate what is missing
+    document: Document | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def given(self) -> dict[str, Any]:
@@ -180,13 +182,14 @@ def _option(question: Question, raw: Any) -> str:
     raise AnswerError(f"{raw!r} is not an option{hint}")
 
 
-def parse_answers(document: Document, playbook: Playbook, *, require_complete: bool = True) -> Answers:
+def parse_answers(document: Document, playbook: Playbook) -> Answers:
     """Check an answers document against the playbook and coerce every answer.
 
     Raises :class:`ValidationErrors` listing every problem: schema violations,
     unknown question ids (with a did-you-mean), answers of the wrong type or
-    not among the options, and — unless ``require_complete`` is false —
-    required questions that apply to this deal but are not answered yet.
+    not among the options. Whether every required question is answered
+    depends on which questions this deal is asked; that is the evaluator's
+    to say (:func:`dealbook.deal.evaluate.evaluate` with ``require_complete``).
     """
     problems = check_document(document, "answers")
     ValidationErrors.raise_if(problems)
@@ -210,19 +213,7 @@ def parse_answers(document: Document, playbook: Playbook, *, require_complete: b
             except AnswerError as error:
                 problems.append(Problem(document.locate([block, question_id]), f"question '{question_id}': {error}"))
     ValidationErrors.raise_if(problems)
-    answers = Answers(deal, values, document.file, parked)
-    unanswered = missing_required(playbook, answers)
-    unfilled = [name for name in ("name", "vendor") if name not in filled]
-    if require_complete and (unanswered or unfilled):
-        where = document.locate(["answers"], key=True) if "answers" in content else document.locate([])
-        raise ValidationErrors([
-            *(Problem(document.locate(["deal", name]), f"deal {name} is not filled in yet") for name in unfilled),
-            *(Problem(document.locate(["answers", question_id], key=True) if ("answers", question_id) in document.keys
-                      else Location(where.file, where.line, where.column, f"answers/{question_id}"),
-                      f"question '{question_id}' is not answered yet (required): {playbook.questions_by_id[question_id].text}")
-              for question_id in unanswered),
-        ])
-    return Answers(deal, values, document.file, parked, unanswered)
+    return Answers(deal, values, document.file, parked, document=document)
 
 
 def _unknown(question_id: str, playbook: Playbook) -> str:
@@ -231,19 +222,6 @@ def _unknown(question_id: str, playbook: Playbook) -> str:
     return f"unknown question '{question_id}'{did_you_mean(question_id, playbook.questions_by_id)}"
 
 
-def missing_required(playbook: Playbook, answers: Answers) -> tuple[str, ...]:
-    """Required questions that are asked for this deal but have no answer."""
-    from .evaluate import resolve_values  # noqa: PLC0415 - evaluate imports this module
-
-    values = resolve_values(playbook, answers)
-    return tuple(
-        question.id
-        for question in playbook.questions
-        if question.required and question.id not in answers.values
-        and (question.when is None or bool(question.when(values)))
-    )
-
-
-def load_answers(path: str | Path, playbook: Playbook, *, require_complete: bool = True) -> Answers:
-    """Read and check an answers file (YAML or JSON) for ``playbook``."""
-    return parse_answers(read_document(Path(path)), playbook, require_complete=require_complete)
+def read_answers(path: str | Path, playbook: Playbook) -> Answers:
+    """Read and check an answers file (YAML or JSON) for ``playbook``, without the completeness check."""
+    return parse_answers(read_document(Path(path)), playbook)

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .answers import Answers
+from ..errors import Location
 from ..playbook.clauses import TermValue, render_template
 from ..playbook.effects import Outcome, apply_effects
-from ..errors import Location
 from ..playbook.expressions import Condition
 from ..playbook.model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
+from ..playbook.values import show_raw
+from .answers import Answers
 
 __all__ = [
     "Evaluation",
@@ -52,18 +53,9 @@ class Decision:
         if self.condition:
             text += f" — {self.condition}"
         if self.reads:
-            text += " [" + ", ".join(f"{name}={_show(value)}" for name, value in self.reads) + "]"
+            text += " [" + ", ".join(f"{name}={show_raw(value)}" for name, value in self.reads) + "]"
         return text
 
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "unanswered"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +265,7 @@ class Evaluation:
             condition = getattr(node, "when", None) or getattr(node, "expr", None)
             assert condition is not None
             if hasattr(node, "expr"):
-                decisions.append(Decision(f"fact {node.id}", f"= {_show(self.values[node.id])}", node.location, condition.source, _reads(condition, self.values)))
+                decisions.append(Decision(f"fact {node.id}", f"= {show_raw(self.values[node.id])}", node.location, condition.source, _reads(condition, self.values)))
             elif not condition(self.values):
                 ignored = " (its answer is ignored)" if node.id in self.answers.values else ""
                 decisions.append(Decision(f"question {node.id}", f"not asked{ignored}", node.location, condition.source, _reads(condition, self.values)))

@@ -12,21 +12,19 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jsonschema is imported only when a file is validated (not on a cache hit)
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - slow to import; a cached playbook never needs it
     from jsonschema.exceptions import ValidationError
 
-from ..errors import Problem, did_you_mean
+from ..errors import InputFileError, Location, Problem, did_you_mean, shorten
 from .yamlfile import Document
 
 __all__ = ["SCHEMA_KINDS", "schema_text", "load_schema", "check_document"]
 
 #: The schema files, by the kind of file they describe.
-SCHEMA_KINDS: tuple[str, ...] = ("playbook", "module", "questions", "answers", "evaluation", "overlay", "scenarios")
+SCHEMA_KINDS: tuple[str, ...] = ("playbook", "module", "questions", "answers", "evaluation", "overlay", "scenarios", "patterns", "review")
 
 _JSON_TYPES = {
     "string": "text",
@@ -40,7 +38,9 @@ _JSON_TYPES = {
 
 
 def schema_text(kind: str) -> str:
-    """The JSON text of the schema for ``kind`` (see :data:`SCHEMA_KINDS`)."""
+    """The JSON text of the schema for ``kind`` (see :data:`SCHEMA_KINDS`); an unknown kind names the known ones."""
+    if kind not in SCHEMA_KINDS:
+        raise InputFileError(Location(kind), f"no schema for '{kind}'{did_you_mean(kind, SCHEMA_KINDS)} (schemas: {', '.join(SCHEMA_KINDS)})")
     return (files("dealbook.schemas") / f"{kind}.schema.json").read_text(encoding="utf-8")
 
 
@@ -71,10 +71,10 @@ def _inline(node: Any, definitions: dict[str, Any]) -> Any:
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, FormatChecker  # noqa: PLC0415 - slow to import; a cached playbook never needs it
 
     schema = load_schema(kind)
-    return Draft202012Validator(_inline(schema, schema.get("$defs", {})))
+    return Draft202012Validator(_inline(schema, schema.get("$defs", {})), format_checker=FormatChecker(formats=("date",)))
 
 
 def check_document(document: Document, kind: str) -> list[Problem]:
@@ -84,7 +84,7 @@ def check_document(document: Document, kind: str) -> list[Problem]:
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(text)
 
 
 def _type_name(value: Any) -> str:
@@ -122,13 +122,16 @@ def _problem(document: Document, error: ValidationError) -> Problem:
     elif validator == "not" and isinstance(expected, dict) and "required" in expected:
         message = f"field '{expected['required'][0]}' is not allowed here"
     elif validator == "maxProperties" and expected == 1:
-        message = f"one effect per list entry, got {len(value)}: {', '.join(value)}"
+        message = f"one effect per list entry, got {len(value)}: {shorten(', '.join(value))}"
     elif validator in ("minProperties",) and isinstance(value, dict) and not value:
         message = "must not be empty"
     elif validator == "minItems" and isinstance(value, list) and not value:
         message = "must not be an empty list"
+    elif validator == "format" and expected == "date":
+        message = f"{_short(value)} is not a real calendar date (YYYY-MM-DD)"
     elif validator == "uniqueItems":
         message = "list has duplicate entries"
     else:
-        message = error.message
+        message = error.message.replace(repr(value), _short(value)) if isinstance(value, (str, list, dict)) else error.message
+        message = shorten(message, 200)
     return Problem(document.locate(path), message)

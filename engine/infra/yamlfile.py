@@ -13,11 +13,14 @@ later stages can point at them.
 from __future__ import annotations
 
 import json
+import json.decoder
+import json.scanner
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -28,12 +31,16 @@ except ImportError:  # PyYAML built without libyaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import InputFileError, Location
+from ..errors import InputFileError, Location, shorten
 
-__all__ = ["Document", "read_document", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
+__all__ = ["Document", "read_document", "read_stream", "STDIN", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+#: How standard input is named in messages (``dealbook brief -``).
+STDIN = "<stdin>"
+#: Longest integer read (Python's own limit for converting text to int).
+MAX_INTEGER_DIGITS = 4300
 
 Position = tuple[int, int]
 PathKey = tuple[str | int, ...]
@@ -127,6 +134,8 @@ def _scalar(node: ScalarNode) -> Any:
     if tag == "tag:yaml.org,2002:bool":
         return text.lower() == "true"
     if tag == "tag:yaml.org,2002:int":
+        if len(text) > MAX_INTEGER_DIGITS:
+            raise _Refused(node.start_mark, f"an integer with more than {MAX_INTEGER_DIGITS:,} digits; write it as text if it is not a number")
         if text.startswith("0o"):
             return int(text[2:], 8)
         if text.startswith("0x"):
@@ -154,7 +163,10 @@ class _Builder:
         mark = node.start_mark
         self.values[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            try:
+                return _scalar(node)
+            except _Refused as refused:
+                raise InputFileError(Location(self.file, mark.line + 1, mark.column + 1, yaml_path(path)), refused.message) from None
         if isinstance(node, SequenceNode):
             return [self.build(child, (*path, index)) for index, child in enumerate(node.value)]
         assert isinstance(node, MappingNode)
@@ -183,13 +195,106 @@ def _decode(raw: bytes, file: str) -> str:
         raise InputFileError(Location(file, line, column), "file is not valid UTF-8 text; save it as UTF-8") from None
 
 
-def _parse_json(text: str, file: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputFileError(Location(file, error.lineno, error.colno), f"invalid JSON: {error.msg}") from None
-    except RecursionError:
-        raise InputFileError(Location(file, 1, 1), f"nested deeper than {MAX_DEPTH} levels") from None
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _JsonBuilder:
+    """Reads JSON with json's own scanner, recording positions and refusing duplicate keys and deep nesting."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.text, self.file = text, file
+        self.values: dict[PathKey, Position] = {}
+        self.keys: dict[PathKey, Position] = {}
+        self.scalar = json.scanner.py_make_scanner(json.JSONDecoder(parse_int=_json_int, parse_constant=_json_constant))
+
+    def where(self, index: int) -> Location:
+        line = self.text.count("\n", 0, index) + 1
+        return Location(self.file, line, index - (self.text.rfind("\n", 0, index) + 1) + 1)
+
+    def fail(self, index: int, message: str) -> InputFileError:
+        return InputFileError(self.where(index), message)
+
+    def skip(self, index: int) -> int:
+        return _JSON_SPACE.match(self.text, index).end()  # type: ignore[union-attr]
+
+    def value(self, index: int, path: PathKey) -> tuple[Any, int]:
+        index = self.skip(index)
+        here = self.where(index)
+        self.values[path] = (here.line, here.column)
+        if len(path) > MAX_DEPTH:
+            raise self.fail(index, f"nested deeper than {MAX_DEPTH} levels")
+        char = self.text[index:index + 1]
+        if char == "{":
+            return self.mapping(index + 1, path)
+        if char == "[":
+            return self.sequence(index + 1, path)
+        try:
+            return self.scalar(self.text, index)
+        except StopIteration:
+            raise self.fail(index, "invalid JSON: expecting a value") from None
+        except ValueError as error:
+            raise self.fail(index, f"invalid JSON: {shorten(error)}") from None
+
+    def mapping(self, index: int, path: PathKey) -> tuple[dict[str, Any], int]:
+        mapping: dict[str, Any] = {}
+        index = self.skip(index)
+        if self.text.startswith("}", index):
+            return mapping, index + 1
+        while True:
+            if not self.text.startswith('"', index):
+                raise self.fail(index, "invalid JSON: expecting a property name in double quotes")
+            start = self.where(index)
+            try:
+                key, index = json.decoder.scanstring(self.text, index + 1)
+            except json.JSONDecodeError as error:
+                raise self.fail(error.pos, f"invalid JSON: {error.msg}") from None
+            if key in mapping:
+                first = self.keys[(*path, key)]
+                raise InputFileError(Location(self.file, start.line, start.column, yaml_path(path)),
+                                     f"duplicate key {shorten(key)!r} (first defined on line {first[0]})")
+            self.keys[(*path, key)] = (start.line, start.column)
+            index = self.skip(index)
+            if not self.text.startswith(":", index):
+                raise self.fail(index, "invalid JSON: expecting ':' after the key")
+            mapping[key], index = self.value(index + 1, (*path, key))
+            index = self.skip(index)
+            if self.text.startswith("}", index):
+                return mapping, index + 1
+            if not self.text.startswith(",", index):
+                raise self.fail(index, "invalid JSON: expecting ',' or '}'")
+            index = self.skip(index + 1)
+
+    def sequence(self, index: int, path: PathKey) -> tuple[list[Any], int]:
+        sequence: list[Any] = []
+        index = self.skip(index)
+        if self.text.startswith("]", index):
+            return sequence, index + 1
+        while True:
+            value, index = self.value(index, (*path, len(sequence)))
+            sequence.append(value)
+            index = self.skip(index)
+            if self.text.startswith("]", index):
+                return sequence, index + 1
+            if not self.text.startswith(",", index):
+                raise self.fail(index, "invalid JSON: expecting ',' or ']'")
+            index += 1
+
+    def document(self) -> Document:
+        content, index = self.value(0, ())
+        index = self.skip(index)
+        if index < len(self.text):
+            raise self.fail(index, "invalid JSON: extra data after the value")
+        return Document(self.file, content, self.values, self.keys)
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"an integer with more than {MAX_INTEGER_DIGITS:,} digits")
+    return int(text)
+
+
+def _json_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 if CParser is not None:
@@ -277,6 +382,8 @@ def read_document(path: Path, display: str | None = None, *, max_bytes: int = MA
     """
     file = display or str(path)
     here = Location(file)
+    if str(path) == "-":
+        return read_stream(sys.stdin.buffer, STDIN, max_bytes=max_bytes)
     if path.is_dir():
         raise InputFileError(here, "is a directory, expected a file")
     try:
@@ -286,13 +393,30 @@ def read_document(path: Path, display: str | None = None, *, max_bytes: int = MA
         raise InputFileError(here, "file not found") from None
     except OSError as error:
         raise InputFileError(here, f"cannot read file: {error.strerror}") from None
+    return _document(raw, file, json_text=path.suffix.lower() == ".json", max_bytes=max_bytes)
+
+
+def read_stream(stream: BinaryIO, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """Read a YAML or JSON document from an open binary stream (standard input for ``-``).
+
+    JSON is recognised by its opening ``{``.
+    """
+    try:
+        raw = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise InputFileError(Location(display), f"cannot read: {error.strerror}") from None
+    return _document(raw, display, json_text=raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"), max_bytes=max_bytes)
+
+
+def _document(raw: bytes, file: str, *, json_text: bool, max_bytes: int) -> Document:
+    here = Location(file)
     if len(raw) > max_bytes:
         raise InputFileError(here, f"file is larger than {max_bytes // 1024} KiB; refusing to read it")
     text = _decode(raw, file)
     if not text.strip():
         raise InputFileError(here, "file is empty")
-    if path.suffix.lower() == ".json":
-        return Document(file, _parse_json(text, file))
+    if json_text:
+        return _JsonBuilder(text, file).document()
     node = _compose(text, file)
     if node is None:
         raise InputFileError(here, "file is empty (only comments)")

@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..deal.answers import AnswerError, coerce_answer, missing_required
-from ..errors import DealbookError
-from ..deal.evaluate import evaluate, resolve_values
-from ..infra.files import write_atomic, write_keeping_previous
-from ..playbook.model import PRIORITIES, SEVERITIES, Playbook, Question
-from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text, show_value
+from ..deal.answers import AnswerError, coerce_answer
+from ..deal.evaluate import evaluate, missing_required, resolve_values
 from ..deal.result import Evaluation
+from ..errors import DealbookError
+from ..infra.files import write_atomic, write_keeping_previous
+from ..infra.folders import folder_name
+from ..playbook.model import PRIORITIES, SEVERITIES, Playbook, Question
+from ..playbook.values import show_answer
+from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text
 
 __all__ = [
     "Asker",
@@ -41,7 +43,6 @@ __all__ = [
     "sort_relevant",
     "next_question",
     "run_interview",
-    "interview_file",
     "summary_lines",
 ]
 
@@ -168,7 +169,7 @@ def _ask_typed(asker: Asker, question: Question, shown: Any, currency: str | Non
             return str(error)
         return None
 
-    default = "" if shown is None else (str(shown) if question.type in ("date", "text") else show_value(shown).replace(",", ""))
+    default = "" if shown is None else (str(shown) if question.type in ("date", "text") else show_answer(shown).replace(",", ""))
     hint = f"({_HINTS[question.type]}; ? for help; empty to {'keep my answer' if answered else 'skip'})"
     return asker.text(question.text, default, check, hint).strip()
 
@@ -270,11 +271,11 @@ class _Session:
             condition = question.when.source if question.when else ""
             self.asker.tell(
                 f"Note: '{question.text}' no longer applies (asked only when {condition}). Your answer "
-                f"({show_value(self.sheet.parked[name])}) is parked at the end of {self.path.name}; "
+                f"({show_answer(self.sheet.parked[name])}) is parked at the end of {self.path.name}; "
                 "it comes back if you change the earlier answer back."
             )
         for name in restored:
-            self.asker.tell(f"Note: your earlier answer to '{questions[name].text}' ({show_value(self.sheet.answers[name])}) applies again and is back.")
+            self.asker.tell(f"Note: your earlier answer to '{questions[name].text}' ({show_answer(self.sheet.answers[name])}) applies again and is back.")
         return bool(parked or restored)
 
     def answer(self, question: Question, value: Any) -> None:
@@ -332,7 +333,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _joined(titles: Sequence[str], width: int) -> str:
+def fit_titles(titles: Sequence[str], width: int) -> str:
     """As many titles as fit in ``width`` characters, joined with "; ", and "(+N more)" for the rest."""
     for count in range(len(titles), 0, -1):
         suffix = f" (+{len(titles) - count} more)" if count < len(titles) else ""
@@ -350,9 +351,9 @@ def summary_lines(evaluation: Evaluation, width: int = 100, max_flags: int = 6) 
     by_priority = {level: [result.item.title for result in items if result.priority == level] for level in PRIORITIES}
     counts = ", ".join(f"{len(titles)} {level}" for level, titles in by_priority.items() if titles) or "none"
     lines.append(f"{len(items)} checklist items apply ({counts}); {len(evaluation.skipped)} do not.")
-    lines += [f"  {level.upper():<10}{_joined(titles, width - 12)}" for level, titles in by_priority.items() if titles]
+    lines += [f"  {level.upper():<10}{fit_titles(titles, width - 12)}" for level, titles in by_priority.items() if titles]
     by_severity = [sum(flag.severity == level for flag in flags) for level in SEVERITIES]
-    lines.append("Risk flags: " + (", ".join(f"{count} {level}" for count, level in zip(by_severity, SEVERITIES) if count) or "none"))
+    lines.append("Risk flags: " + (", ".join(f"{count} {level}" for count, level in zip(by_severity, SEVERITIES, strict=True) if count) or "none"))
     lines += [_clip(f"  {flag.severity.upper():<10}{flag.message}", width) for flag in flags[:max_flags]]
     if len(flags) > max_flags:
         lines.append(f"  (+{len(flags) - max_flags} more)")
@@ -398,7 +399,7 @@ def _finish(session: _Session, pack_writer: PackWriter | None) -> None:
         asker.tell("Still to answer before the briefing pack:\n" + "\n".join(f"  - {text}" for text in missing)
                    + "\nRun the interview again with the same file to answer them.")
         return
-    folder = session.path.with_name(session.path.stem + "-briefing")
+    folder = Path(folder_name(answers.deal.name))  # the folder `dealbook brief` writes by default
     offer_pack(asker, evaluation, folder, pack_writer or _bundled_pack_writer())
 
 
@@ -432,10 +433,3 @@ def run_interview(playbook: Playbook, path: str | Path, asker: Asker, *, review:
         raise KeyboardInterrupt from None
     _finish(session, pack_writer)
     return session.sheet
-
-
-def interview_file(path: str | Path, playbook: str | Path | None, asker: Asker, *, review: bool = False) -> AnswerSheet:
-    """Load a playbook (default: the bundled ``itam``) and run the interview on ``path``."""
-    from ..playbook.load import load_playbook  # noqa: PLC0415 - keeps `import dealbook.interview` light
-
-    return run_interview(load_playbook(playbook), path, asker, review=review)

@@ -26,13 +26,11 @@ import yaml
 
 from ..deal.answers import Answers, Deal, parse_answers
 from ..infra.files import write_keeping_previous
-from ..playbook.model import DEAL_FIELDS, Playbook, Question, Section, format_number
 from ..infra.yamlfile import read_document
+from ..playbook.model import DEAL_FIELDS, Playbook, Question, Section
+from ..playbook.values import NOT_PRINTABLE, show_number
 
-__all__ = ["AnswerSheet", "FORMATS", "questionnaire_text", "write_questionnaire", "load_sheet", "format_for", "show_value"]
-
-#: The file formats a questionnaire can be written in.
-FORMATS: tuple[str, ...] = ("yaml", "json")
+__all__ = ["AnswerSheet", "questionnaire_text", "write_questionnaire", "load_sheet", "format_for"]
 
 WIDTH = 88
 
@@ -58,7 +56,6 @@ _PARKED_NOTE = (
 
 _PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-_NOT_PRINTABLE = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +91,7 @@ class AnswerSheet:
 def load_sheet(path: str | Path, playbook: Playbook) -> AnswerSheet:
     """Read an answers file as filled in, checking it (every problem at once)."""
     document = read_document(Path(path))
-    answers = parse_answers(document, playbook, require_complete=False)
+    answers = parse_answers(document, playbook)
     deal = {name: value for name, value in document.content["deal"].items() if value is not None}
     return AnswerSheet(deal, dict(answers.values), dict(answers.parked))
 
@@ -146,17 +143,6 @@ def _yaml_value(value: Any) -> str:
     return " " + _scalar(value)
 
 
-def show_value(value: Any) -> str:
-    """A value as a negotiator reads it: ``yes``, ``[gdpr, hipaa]``, ``450,000``."""
-    if isinstance(value, list):
-        return "[" + ", ".join(map(show_value, value)) + "]" if value else "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    text = _NOT_PRINTABLE.sub("?", str(value).replace("\n", " "))
-    return text if len(text) <= 60 else text[:59] + "…"
-
 
 # --- comments ---------------------------------------------------------------
 
@@ -164,7 +150,7 @@ def show_value(value: Any) -> str:
 def _comment(text: str, prefix: str = "# ") -> list[str]:
     lines = []
     for paragraph in text.splitlines() or [""]:
-        paragraph = _NOT_PRINTABLE.sub(" ", paragraph)
+        paragraph = NOT_PRINTABLE.sub(" ", paragraph)
         wrapped = textwrap.wrap(paragraph, WIDTH - len(prefix), break_on_hyphens=False)
         lines += [prefix + line for line in wrapped] or [prefix.rstrip()]
     return lines
@@ -173,10 +159,10 @@ def _comment(text: str, prefix: str = "# ") -> list[str]:
 def _bounds(question: Question) -> str:
     low, high = question.minimum, question.maximum
     if low is not None and high is not None:
-        return f" from {format_number(low)} to {format_number(high)}"
+        return f" from {show_number(low)} to {show_number(high)}"
     if low is not None:
-        return f", at least {format_number(low)}"
-    return f", at most {format_number(high)}" if high is not None else ""
+        return f", at least {show_number(low)}"
+    return f", at most {show_number(high)}" if high is not None else ""
 
 
 def _options(question: Question) -> list[str]:

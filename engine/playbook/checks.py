@@ -13,69 +13,17 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from .clauses import TERM_FIELDS, parse_template, template_references
 from ..errors import Location, Problem, did_you_mean
+from .clauses import TERM_FIELDS, parse_template, template_references
+from .effects import kind_of
 from .expressions import Comparison, Condition
-from .load import Sources
-from .model import DEAL_FIELDS, Fact, Playbook, Question, Section
+from .model import DEAL_FIELDS, Effect, Playbook, Question
+from .sources import Sources
 
-__all__ = ["CHECKS", "run_checks", "resolution_order", "conditions_of", "templates_of"]
+__all__ = ["CHECKS", "run_checks", "conditions_of", "templates_of", "term_settings"]
 
 NUMERIC_TYPES = ("integer", "number", "money", "percent")
 _TEMPLATE_GLOBALS = {"loop", "range", "namespace", "cycler", "joiner", "dict"}
-
-
-def resolution_order(sections: Iterable[Section]) -> tuple[tuple[Question | Fact, ...], list[Problem]]:
-    """Questions with a ``when`` and facts, each after everything it reads.
-
-    A fact or condition that depends on itself, directly or through others,
-    is reported as a problem naming the cycle.
-    """
-    nodes: dict[str, Question | Fact] = {}
-    for section in sections:
-        nodes.update({question.id: question for question in section.questions if question.when is not None})
-        nodes.update({fact.id: fact for fact in section.facts})
-    depends = {name: [read for read in _condition(node).names if read in nodes] for name, node in nodes.items()}
-    order: list[Question | Fact] = []
-    placed: set[str] = set()
-    progress = True
-    while progress:
-        progress = False
-        for name, node in nodes.items():
-            if name not in placed and all(dependency in placed for dependency in depends[name]):
-                order.append(node)
-                placed.add(name)
-                progress = True
-    problems = []
-    for name in nodes:
-        if name not in placed:
-            cycle = _cycle(name, depends)
-            if cycle and cycle[0] == name:
-                kind = "fact" if isinstance(nodes[name], Fact) else "question"
-                problems.append(Problem(nodes[name].location, f"{kind} '{name}' depends on itself: {' -> '.join(cycle)}"))
-    return tuple(order), problems
-
-
-def _cycle(start: str, depends: dict[str, list[str]]) -> list[str]:
-    path: list[str] = []
-
-    def visit(name: str) -> list[str]:
-        if name in path:
-            return [*path[path.index(name):], name]
-        path.append(name)
-        for dependency in depends[name]:
-            found = visit(dependency)
-            if found:
-                return found
-        path.pop()
-        return []
-
-    found = visit(start)
-    return found[found.index(start):] if start in found else found
-
-
-def _condition(node: Question | Fact) -> Condition:
-    return node.expr if isinstance(node, Fact) else node.when  # type: ignore[return-value]
 
 
 def conditions_of(playbook: Playbook) -> Iterator[tuple[Condition, Location]]:
@@ -101,8 +49,8 @@ def templates_of(playbook: Playbook) -> Iterator[tuple[str, Location]]:
                 yield position.clause, _sub(position.location, "clause")
     for rule in playbook.rules:
         for effect in rule.effects:
-            if effect.kind == "flag":
-                yield effect.message, _sub(effect.location, "flag", "message")
+            for source, path in kind_of(effect).templates(effect):
+                yield source, _sub(effect.location, *path)
 
 
 def _sub(location: Location, *parts: str) -> Location:
@@ -186,18 +134,16 @@ def check_references(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     for term in playbook.terms:
         if term.owner not in departments:
             yield Problem(sources.locate(term.location, "owner"), f"unknown department '{term.owner}'{did_you_mean(term.owner, departments)}")
+    known = {"item": playbook.items_by_id, "term": playbook.terms_by_id, "department": departments}
     for rule in playbook.rules:
         for effect in rule.effects:
-            for item_id in effect.items:
-                item = playbook.items_by_id.get(item_id)
-                if item is None:
-                    yield Problem(sources.locate(effect.location), f"unknown item '{item_id}'{did_you_mean(item_id, playbook.items_by_id)}")
-                elif effect.kind == "open_at" and effect.tier > len(item.positions.fallbacks):
-                    yield Problem(sources.locate(effect.location), f"item '{item_id}' has {len(item.positions.fallbacks)} fallback(s); it cannot open at tier {effect.tier}")
-            if effect.kind == "set_term" and effect.term not in playbook.terms_by_id:
-                yield Problem(sources.locate(effect.location, "set_term", "term"), f"unknown term '{effect.term}'{did_you_mean(effect.term, playbook.terms_by_id)}")
-            if effect.kind == "require_approver" and effect.approver not in departments:
-                yield Problem(sources.locate(effect.location, "require_approver", "approver"), f"unknown department '{effect.approver}'{did_you_mean(effect.approver, departments)}")
+            kind = kind_of(effect)
+            for reference in kind.references(effect):
+                if reference.id not in known[reference.kind]:
+                    yield Problem(sources.locate(effect.location, *reference.path),
+                                  f"unknown {reference.kind} '{reference.id}'{did_you_mean(reference.id, known[reference.kind])}")
+            for message in kind.problems(effect, playbook):
+                yield Problem(sources.locate(effect.location), message)
 
 
 def check_term_order(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -207,12 +153,24 @@ def check_term_order(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
             yield Problem(sources.locate(term.location), f"term '{term.id}': {message}")
     for rule in playbook.rules:
         for effect in rule.effects:
-            term = playbook.terms_by_id.get(effect.term) if effect.kind == "set_term" else None
-            if term is not None:
-                merged = {"target": term.target, "fallback": term.fallback, "walk_away": term.walk_away, **dict(effect.values)}
+            for term_id, values in term_settings(effect).items():
+                term = playbook.terms_by_id.get(term_id)
+                if term is None:
+                    continue
+                merged = {"target": term.target, "fallback": term.fallback, "walk_away": term.walk_away, **values}
                 message = _order_problem(term.better, merged["target"], merged["fallback"], merged["walk_away"])
                 if message:
                     yield Problem(sources.locate(effect.location), f"rule '{rule.id}' sets term '{term.id}' so that {message}")
+
+
+def term_settings(effect: Effect) -> dict[str, dict[str, float]]:
+    """The term fields an effect sets: ``{term id: {field: value}}``."""
+    found: dict[str, dict[str, float]] = {}
+    for (what, key), value in kind_of(effect).settings(effect).items():
+        if what == "term":
+            term_id, _, name = key.partition(".")
+            found.setdefault(term_id, {})[name] = value
+    return found
 
 
 def _order_problem(better: str, target: float, fallback: float, walk_away: float) -> str:
@@ -283,6 +241,28 @@ def _default_problem(question: Question, default: Any) -> str:
     return ""
 
 
+def check_patterns(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    """Pattern files name real items and terms, once each, and read values only in units they can."""
+    from .patterns import unit_family  # noqa: PLC0415
+
+    seen: set[str] = set()
+    for patterns in playbook.patterns:
+        item = playbook.items_by_id.get(patterns.item)
+        if item is None:
+            yield Problem(sources.locate(patterns.location, "item"), f"unknown item '{patterns.item}'{did_you_mean(patterns.item, playbook.items_by_id)}")
+        elif patterns.item in seen:
+            yield Problem(sources.locate(patterns.location, "item"), f"item '{patterns.item}' already has patterns; keep one entry per item")
+        seen.add(patterns.item)
+        for value in patterns.values:
+            term = playbook.terms_by_id.get(value.term)
+            if term is None:
+                yield Problem(sources.locate(value.location, "term"), f"unknown term '{value.term}'{did_you_mean(value.term, playbook.terms_by_id)}")
+            elif unit_family(term.unit) is None:
+                yield Problem(sources.locate(value.location, "term"), f"term '{term.id}' is counted in '{term.unit}'; values can be read only in days, business days, months, hours, minutes, % or times annual fees")
+            elif item is not None and value.term not in item.terms:
+                yield Problem(sources.locate(value.location, "term"), f"term '{value.term}' is not one of item '{item.id}''s terms ({', '.join(item.terms) or 'none'})")
+
+
 #: The semantic checks, run in this order; each yields problems.
 CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "unique-ids": check_unique_ids,
@@ -291,6 +271,7 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "term-order": check_term_order,
     "templates": check_templates,
     "questions": check_questions,
+    "patterns": check_patterns,
 }
 
 

@@ -8,21 +8,25 @@ empty string — so a clause never silently reads "within  hours".
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-import hashlib
 from functools import cache, lru_cache
+from types import CodeType
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from jinja2 import FunctionLoader, StrictUndefined, TemplateError, nodes, pass_context
+from jinja2 import DictLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError, meta, nodes, pass_context
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
 
-from ..infra.cache import template_bytecode_cache
-from ..errors import InputFileError, Location
-from .model import Term, format_number
+from ..errors import Location, TemplateRenderError, shorten
+from ..infra.sandbox import CLAUSE, BoundedEnvironment, check_constants, compile_template, render_bounded, sandboxed_environment
+from .model import Term
+from .values import show_in_clause
 
-__all__ = ["TermValue", "parse_template", "template_references", "render_template", "TERM_FIELDS"]
+__all__ = [
+    "TermValue", "parse_template", "template_references", "render_template", "compiled_template", "compiled_code",
+    "adopt_compiled", "TERM_FIELDS",
+]
 
 #: Attributes a template may read from ``terms.<id>``.
 TERM_FIELDS = ("target", "fallback", "walk_away", "unit", "title")
@@ -34,32 +38,16 @@ def _money(context: Context, value: Any) -> str:
         return str(value)
     deal = context.get("deal")
     currency = getattr(deal, "currency", None) or ""
-    amount = f"{value:,.2f}".removesuffix(".00")
+    # Whole amounts are formatted as integers: exact, and no float overflow for huge ones.
+    whole = isinstance(value, int) or value.is_integer() and abs(value) < 2**53
+    amount = f"{int(value):,}" if whole else f"{value:,.2f}".removesuffix(".00")
     return f"{currency} {amount}".strip()
 
 
-def _number(value: Any) -> str:
-    return format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-
-
-#: Template sources by name (the SHA-256 of the source), for the loader.
-_SOURCES: dict[str, str] = {}
-
-
 @cache
-def _environment() -> SandboxedEnvironment:
-    environment = SandboxedEnvironment(
-        loader=FunctionLoader(_SOURCES.get),
-        bytecode_cache=template_bytecode_cache(),
-        cache_size=0,  # _compiled() keeps compiled templates
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["money"] = _money
-    environment.filters["number"] = _number
-    return environment
+def _environment() -> BoundedEnvironment:
+    # No template is loadable by name: an include reads "not found", never a file.
+    return sandboxed_environment(DictLoader({}), filters={"money": _money, "number": show_in_clause}, cache_size=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,50 +72,99 @@ class TermValue:
 
 
 
+#: Compiled clause templates by source: (code, names read), filled by validation or the cache.
+_COMPILED: dict[str, tuple[CodeType, frozenset[str]]] = {}
+_MAX_COMPILED = 20_000
+#: The names each parsed tree reads (the tree is only a key here).
+_NAMES: WeakKeyDictionary[nodes.Template, frozenset[str]] = WeakKeyDictionary()
+
+
 def parse_template(source: str) -> nodes.Template:
-    """Parse a clause template; raises ``jinja2.TemplateSyntaxError``."""
-    return _environment().parse(source)
+    """Parse and compile a clause template; raises ``jinja2.TemplateSyntaxError``.
+
+    Also refused here, so that ``validate`` reports them: constant
+    expressions that fold into a huge value (``'x' * 10**9``), include,
+    import and extends tags, and unknown filters or tests. The compiled code
+    is kept, so rendering the template later costs no second compilation.
+    """
+    environment = _environment()
+    tree = environment.parse(source)
+    check_constants(tree)
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        raise TemplateSyntaxError("clause templates cannot include, import or extend other templates", node.lineno)
+    compiled = _COMPILED.get(source)
+    if compiled is None:
+        compiled = compile_template(environment, tree)
+        _remember(source, compiled)
+    _NAMES[tree] = compiled[1]
+    return tree
+
+
+def _remember(source: str, compiled: tuple[CodeType, frozenset[str]]) -> None:
+    if len(_COMPILED) >= _MAX_COMPILED:
+        _COMPILED.clear()  # a long-lived process that loads many playbooks starts over
+    _COMPILED[source] = compiled
+
+
+def compiled_code(sources: Iterable[str]) -> dict[str, CodeType]:
+    """The compiled code of each of ``sources`` that is compiled already, for the cache."""
+    return {source: _COMPILED[source][0] for source in sources if source in _COMPILED}
+
+
+def adopt_compiled(code: Mapping[str, CodeType]) -> None:
+    """Take clause templates compiled in an earlier run (from the cache, whose entries are authenticated)."""
+    for source, compiled in code.items():
+        if source not in _COMPILED and type(compiled) is CodeType:
+            _remember(source, (compiled, frozenset()))
 
 
 def template_references(tree: nodes.Template) -> Iterator[tuple[str, str | None, int]]:
-    """Yield ``(name, attribute, line)`` for every variable a template reads.
+    """Yield ``(name, attribute, line)`` for every variable a template reads from its context.
 
     ``attribute`` is the first attribute read from it (``deal.vendor`` gives
-    ``("deal", "vendor", n)``) or ``None``. Names bound inside the template
-    (``{% set %}``, loop variables) are skipped.
+    ``("deal", "vendor", n)``) or ``None``. Names the template binds itself
+    (``{% set %}``, loop variables, macro arguments) are skipped where they
+    are bound, by Jinja's own analysis — a loop variable read after its loop
+    is still reported.
     """
-    bound = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
+    undeclared = _NAMES.get(tree)
+    if undeclared is None:
+        undeclared = meta.find_undeclared_variables(tree)
     attributed: set[int] = set()
     for getattr_node in tree.find_all(nodes.Getattr):
         inner = getattr_node.node
-        if type(inner) is nodes.Name and inner.ctx == "load" and inner.name not in bound:
+        if type(inner) is nodes.Name and inner.ctx == "load" and inner.name in undeclared:
             attributed.add(id(inner))
             yield inner.name, getattr_node.attr, getattr_node.lineno
         elif type(inner) is nodes.Getattr and type(inner.node) is nodes.Name and inner.node.name == "terms":
             if getattr_node.attr not in TERM_FIELDS:
                 yield "terms", f"{inner.attr}.{getattr_node.attr}", getattr_node.lineno
     for name in tree.find_all(nodes.Name):
-        if name.ctx == "load" and name.name not in bound and id(name) not in attributed:
+        if name.ctx == "load" and name.name in undeclared and id(name) not in attributed:
             yield name.name, None, name.lineno
 
 
 @lru_cache(maxsize=4096)
-def _compiled(source: str) -> Any:
-    # Loading by name lets Jinja's bytecode cache skip lexing, parsing and
-    # code generation on later runs.
-    name = hashlib.sha256(source.encode("utf-8")).hexdigest()
-    _SOURCES[name] = source
-    return _environment().get_template(name)
+def compiled_template(source: str) -> Template:
+    """A clause template, compiled once per process (or taken from the cache)."""
+    environment = _environment()
+    compiled = _COMPILED.get(source)
+    if compiled is None:
+        parse_template(source)
+        compiled = _COMPILED[source]
+    return Template.from_code(environment, compiled[0], environment.make_globals(None))
 
 
 def render_template(source: str, context: Mapping[str, Any], location: Location) -> str:
-    """Render one clause template with ``context`` as data.
+    """Render one clause template with ``context`` as data, within the sandbox's clause limits.
 
-    Raises :class:`InputFileError` at ``location`` if the template fails —
-    an undefined answer, a sandbox violation — instead of leaking Jinja's
-    exception.
+    Raises :class:`~dealbook.errors.TemplateRenderError` at ``location`` if
+    the template fails — an undefined answer, a sandbox violation, a bound
+    exceeded, any Python error inside it — instead of leaking the exception.
     """
     try:
-        return _compiled(source).render(context).strip()
+        return render_bounded(compiled_template(source), context, CLAUSE).strip()
+    except TemplateNotFound as missing:
+        raise TemplateRenderError(location, f"clause template failed: template not found: {shorten(missing.name)}", missing) from None
     except TemplateError as error:
-        raise InputFileError(location, f"clause template failed: {error.message or error}") from None
+        raise TemplateRenderError(location, f"clause template failed: {shorten(error.message or error, 200)}", error) from None

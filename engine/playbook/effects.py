@@ -1,24 +1,35 @@
 """Rule effects: what a fired rule does to the deal's guidance.
 
-Each effect kind is one function in the :data:`EFFECTS` registry, applied in
-playbook order to an :class:`Outcome`. The fold is a pure function of which
-rules fired, so :class:`~dealbook.result.Evaluation` runs it once, when its
-results are first read.
+Each effect kind is one class in the :data:`EFFECT_KINDS` registry and
+implements the whole protocol of :class:`EffectKind`: how to read its YAML
+(``parse``), how to fold it into an :class:`Outcome` (``apply``), how to say
+it in words (``describe``), which ids it refers to (``references``), what it
+sets (``settings``) and which items, approvers and flags it brings. Adding a
+kind is adding its JSON Schema branch and one class here; nothing else
+switches on kind names.
 
-Conflicts resolve the same way everywhere: for a term field or an opening
-tier the later rule wins (and the override is recorded for the trace);
-``raise_priority`` keeps the highest level asked for and ``lower_priority``
-the lowest, and a raise beats a lower; ``exclude`` beats ``include``.
+The fold is a pure function of which rules fired, so
+:class:`~dealbook.deal.result.Evaluation` runs it once, when its results are
+first read. Conflicts resolve the same way everywhere: for a term field or an
+opening tier the later rule wins (and the override is recorded for the
+trace); ``raise_priority`` keeps the highest level asked for and
+``lower_priority`` the lowest, and a raise beats a lower; ``exclude`` beats
+``include``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
+from ..errors import Location
 from .model import PRIORITIES, Effect, Playbook
+from .values import plain_number, show_number
 
-__all__ = ["Outcome", "EFFECTS", "apply_effects"]
+__all__ = [
+    "Outcome", "EffectKind", "Reference", "EFFECT_KINDS", "parse_effect", "kind_of", "apply_effects",
+]
 
 _RANK = {priority: rank for rank, priority in enumerate(PRIORITIES)}
 
@@ -38,71 +49,233 @@ class Outcome:
     overrides: list[tuple[str, int, int]] = field(default_factory=list)  # (what, earlier rule, later rule)
 
 
-def _include(outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-    for item in effect.items:
-        outcome.included[items[item]] = rule
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An id an effect names: what it is (``item``, ``term``, ``department``) and where in the effect."""
+
+    kind: str
+    id: str
+    path: tuple[str | int, ...] = ()
 
 
-def _exclude(outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-    for item in effect.items:
-        outcome.excluded[items[item]] = rule
+class EffectKind:
+    """One kind of rule effect. Subclasses set :attr:`name` and implement the protocol."""
+
+    name: ClassVar[str]
+
+    def parse(self, location: Location, argument: Any) -> Effect:
+        """The model object for the YAML ``{name: argument}`` (already schema-valid)."""
+        raise NotImplementedError
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        """Fold ``effect`` of rule number ``rule`` into ``outcome``."""
+        raise NotImplementedError
+
+    def describe(self, effect: Effect) -> str:
+        """The effect in a few words, as ``dealbook diff`` prints it."""
+        raise NotImplementedError
+
+    def references(self, effect: Effect) -> Iterator[Reference]:
+        """The ids the effect names, for the semantic checks."""
+        yield from (Reference("item", item) for item in effect.items)
+
+    def settings(self, effect: Effect) -> dict[tuple[str, str], Any]:
+        """What the effect sets, ``(what, id/field) -> value``: two rules setting one key differently conflict."""
+        return {}
+
+    def includes(self, effect: Effect) -> tuple[str, ...]:
+        """Items the effect brings into the deal."""
+        return ()
+
+    def excludes(self, effect: Effect) -> tuple[str, ...]:
+        """Items the effect takes out of the deal."""
+        return ()
+
+    def approvers(self, effect: Effect) -> tuple[str, ...]:
+        """Departments whose sign-off the effect requires."""
+        return ()
+
+    def flag_severity(self, effect: Effect) -> str:
+        """The severity of the risk flag the effect raises, or ``""``."""
+        return ""
+
+    def templates(self, effect: Effect) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """Template sources the effect carries, with their path inside the effect."""
+        return iter(())
+
+    def problems(self, effect: Effect, playbook: Playbook) -> Iterator[str]:
+        """What is wrong with the effect in this playbook, beyond unknown ids."""
+        return iter(())
 
 
-def _raise(outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-    rank = _RANK[effect.level]
-    for item in effect.items:
-        index = items[item]
-        if index not in outcome.raised or rank < outcome.raised[index][0]:
-            outcome.raised[index] = (rank, rule)
+class Include(EffectKind):
+    name = "include"
+
+    def parse(self, location: Location, argument: Any) -> Effect:
+        return Effect(self.name, location, items=tuple(argument))
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        for item in effect.items:
+            outcome.included[items[item]] = rule
+
+    def describe(self, effect: Effect) -> str:
+        return f"include {', '.join(effect.items)}"
+
+    def includes(self, effect: Effect) -> tuple[str, ...]:
+        return effect.items
 
 
-def _lower(outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-    rank = _RANK[effect.level]
-    for item in effect.items:
-        index = items[item]
-        if index not in outcome.lowered or rank > outcome.lowered[index][0]:
-            outcome.lowered[index] = (rank, rule)
+class Exclude(Include):
+    name = "exclude"
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        for item in effect.items:
+            outcome.excluded[items[item]] = rule
+
+    def describe(self, effect: Effect) -> str:
+        return f"exclude {', '.join(effect.items)}"
+
+    def includes(self, effect: Effect) -> tuple[str, ...]:
+        return ()
+
+    def excludes(self, effect: Effect) -> tuple[str, ...]:
+        return effect.items
 
 
-def _open_at(outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-    for item in effect.items:
-        index = items[item]
-        earlier = outcome.tiers.get(index)
-        if earlier is not None and earlier[0] != effect.tier:
-            outcome.overrides.append((f"opening tier of item '{item}'", earlier[1], rule))
-        outcome.tiers[index] = (effect.tier, rule)
+class RaisePriority(EffectKind):
+    name = "raise_priority"
+
+    def parse(self, location: Location, argument: Any) -> Effect:
+        return Effect(self.name, location, items=tuple(argument["items"]), level=argument["to"])
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        rank = _RANK[effect.level]
+        for item in effect.items:
+            index = items[item]
+            if index not in outcome.raised or rank < outcome.raised[index][0]:
+                outcome.raised[index] = (rank, rule)
+
+    def describe(self, effect: Effect) -> str:
+        return f"{self.name.replace('_', ' ')} of {', '.join(effect.items)} to {effect.level}"
 
 
-def _set_term(outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-    fields = outcome.terms.setdefault(effect.term, {})
-    for name, value in effect.values:
-        earlier = fields.get(name)
-        if earlier is not None and earlier[0] != value:
-            outcome.overrides.append((f"{name} of term '{effect.term}'", earlier[1], rule))
-        fields[name] = (value, rule)
+class LowerPriority(RaisePriority):
+    name = "lower_priority"
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        rank = _RANK[effect.level]
+        for item in effect.items:
+            index = items[item]
+            if index not in outcome.lowered or rank > outcome.lowered[index][0]:
+                outcome.lowered[index] = (rank, rule)
 
 
-def _flag(outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-    outcome.flags.append((rule, effect))
+class OpenAt(EffectKind):
+    name = "open_at"
+
+    def parse(self, location: Location, argument: Any) -> Effect:
+        return Effect(self.name, location, items=tuple(argument["items"]), tier=argument["tier"])
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        for item in effect.items:
+            index = items[item]
+            earlier = outcome.tiers.get(index)
+            if earlier is not None and earlier[0] != effect.tier:
+                outcome.overrides.append((f"opening tier of item '{item}'", earlier[1], rule))
+            outcome.tiers[index] = (effect.tier, rule)
+
+    def describe(self, effect: Effect) -> str:
+        return f"open {', '.join(effect.items)} at tier {effect.tier}"
+
+    def settings(self, effect: Effect) -> dict[tuple[str, str], Any]:
+        return {("tier", item): effect.tier for item in effect.items}
+
+    def problems(self, effect: Effect, playbook: Playbook) -> Iterator[str]:
+        for item_id in effect.items:
+            item = playbook.items_by_id.get(item_id)
+            if item is not None and effect.tier > len(item.positions.fallbacks):
+                yield f"item '{item_id}' has {len(item.positions.fallbacks)} fallback(s); it cannot open at tier {effect.tier}"
 
 
-def _require_approver(outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-    outcome.approvers.setdefault(effect.approver, []).append((rule, effect))
+class SetTerm(EffectKind):
+    name = "set_term"
+
+    def parse(self, location: Location, argument: Any) -> Effect:
+        values = tuple((name, plain_number(value)) for name, value in argument.items() if name != "term")
+        return Effect(self.name, location, term=argument["term"], values=values)
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        fields = outcome.terms.setdefault(effect.term, {})
+        for name, value in effect.values:
+            earlier = fields.get(name)
+            if earlier is not None and earlier[0] != value:
+                outcome.overrides.append((f"{name} of term '{effect.term}'", earlier[1], rule))
+            fields[name] = (value, rule)
+
+    def describe(self, effect: Effect) -> str:
+        return f"set term {effect.term}: " + ", ".join(f"{name} {show_number(value)}" for name, value in effect.values)
+
+    def references(self, effect: Effect) -> Iterator[Reference]:
+        yield Reference("term", effect.term, (self.name, "term"))
+
+    def settings(self, effect: Effect) -> dict[tuple[str, str], Any]:
+        return {("term", f"{effect.term}.{name}"): value for name, value in effect.values}
 
 
-#: Rule effects by kind: ``(outcome, rule index, effect, item index by id)``.
-EFFECTS: dict[str, Callable[[Outcome, int, Effect, dict[str, int]], None]] = {
-    "include": _include,
-    "exclude": _exclude,
-    "raise_priority": _raise,
-    "lower_priority": _lower,
-    "open_at": _open_at,
-    "set_term": _set_term,
-    "flag": _flag,
-    "require_approver": _require_approver,
+class Flag(EffectKind):
+    name = "flag"
+
+    def parse(self, location: Location, argument: Any) -> Effect:
+        return Effect(self.name, location, level=argument["severity"], message=argument["message"])
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        outcome.flags.append((rule, effect))
+
+    def describe(self, effect: Effect) -> str:
+        return f"flag ({effect.level}): {' '.join(effect.message.split())}"
+
+    def flag_severity(self, effect: Effect) -> str:
+        return effect.level
+
+    def templates(self, effect: Effect) -> Iterator[tuple[str, tuple[str, ...]]]:
+        yield effect.message, (self.name, "message")
+
+
+class RequireApprover(EffectKind):
+    name = "require_approver"
+
+    def parse(self, location: Location, argument: Any) -> Effect:
+        return Effect(self.name, location, approver=argument["approver"], message=argument["reason"])
+
+    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
+        outcome.approvers.setdefault(effect.approver, []).append((rule, effect))
+
+    def describe(self, effect: Effect) -> str:
+        return f"require approver {effect.approver}: {' '.join(effect.message.split())}"
+
+    def references(self, effect: Effect) -> Iterator[Reference]:
+        yield Reference("department", effect.approver, (self.name, "approver"))
+
+    def approvers(self, effect: Effect) -> tuple[str, ...]:
+        return (effect.approver,)
+
+
+#: Every effect kind by the YAML key that names it.
+EFFECT_KINDS: dict[str, EffectKind] = {
+    kind.name: kind()
+    for kind in (Include, Exclude, RaisePriority, LowerPriority, OpenAt, SetTerm, Flag, RequireApprover)
 }
 
 
+def parse_effect(location: Location, raw: dict[str, Any]) -> Effect:
+    """The effect written as ``{kind: argument}`` in a rule's ``then:`` list."""
+    ((kind, argument),) = raw.items()
+    return EFFECT_KINDS[kind].parse(location, argument)
+
+
+def kind_of(effect: Effect) -> EffectKind:
+    """The registry entry of an effect."""
+    return EFFECT_KINDS[effect.kind]
 
 
 def apply_effects(playbook: Playbook, fired: tuple[int, ...]) -> Outcome:
@@ -111,5 +284,5 @@ def apply_effects(playbook: Playbook, fired: tuple[int, ...]) -> Outcome:
     rules, item_index = playbook.rules, playbook.item_index
     for index in fired:
         for effect in rules[index].effects:
-            EFFECTS[effect.kind](outcome, index, effect, item_index)
+            EFFECT_KINDS[effect.kind].apply(outcome, index, effect, item_index)
     return outcome

@@ -16,12 +16,15 @@ false, ``x in None`` is false, and ``None | length`` is 0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.parser import Parser
+
+from ..errors import shorten
 
 __all__ = [
     "Condition",
@@ -34,7 +37,12 @@ __all__ = [
     "TESTS",
 ]
 
-_ENVIRONMENT = Environment()
+_ENVIRONMENT = Environment()  # noqa: S701 - parses conditions only; nothing is ever rendered with it
+
+#: How deeply a condition may nest (``not``, brackets, ``and``/``or`` chains).
+MAX_NESTING = 50
+#: Longest condition accepted, in characters.
+MAX_LENGTH = 10_000
 
 
 class ExpressionError(ValueError):
@@ -153,13 +161,20 @@ class _Compiler:
     def __init__(self) -> None:
         self.names: dict[str, None] = {}
         self.comparisons: list[Comparison] = []
+        self.depth = 0
 
     def visit(self, node: nodes.Node) -> str:
         method = _VISITORS.get(type(node))
         if method is None:
             what = _FORBIDDEN_NAMES.get(type(node), f"'{type(node).__name__}' expressions")
             raise ExpressionError(f"{what} not allowed in conditions")
-        return method(self, node)
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExpressionError(f"nested more than {MAX_NESTING} levels deep; split it into facts")
+        try:
+            return method(self, node)
+        finally:
+            self.depth -= 1
 
     def name(self, node: nodes.Name) -> str:
         if node.ctx != "load":
@@ -177,6 +192,8 @@ class _Compiler:
     def const(self, node: nodes.Const) -> str:
         if type(node.value) not in (str, int, float, bool, type(None)):
             raise ExpressionError(f"constant of type {type(node.value).__name__} not allowed")
+        if type(node.value) is float and not math.isfinite(node.value):
+            raise ExpressionError("a number too large to use (not finite)")
         return repr(node.value)
 
     def sequence(self, node: nodes.List | nodes.Tuple) -> str:
@@ -301,13 +318,19 @@ _VISITORS: dict[type, Callable[[_Compiler, Any], str]] = {
 
 def parse(source: str) -> nodes.Expr:
     """Parse ``source`` as one Jinja expression (no evaluation)."""
-    parser = Parser(_ENVIRONMENT, source, state="variable")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"longer than {MAX_LENGTH:,} characters; split it into facts")
     try:
+        parser = Parser(_ENVIRONMENT, source, state="variable")
         expression = parser.parse_expression()
         if not parser.stream.eos:
-            raise ExpressionError(f"unexpected '{parser.stream.current.value}' after the expression")
+            raise ExpressionError(f"unexpected {shorten(parser.stream.current.value)!r} after the expression")
     except TemplateSyntaxError as error:
-        raise ExpressionError(f"syntax error: {error.message}") from None
+        raise ExpressionError(f"syntax error: {shorten(error.message or '')}") from None
+    except RecursionError:
+        raise ExpressionError(f"nested more than {MAX_NESTING} levels deep; split it into facts") from None
+    except ValueError as error:  # e.g. an integer literal with thousands of digits
+        raise ExpressionError(f"invalid constant: {shorten(str(error))}") from None
     return expression
 
 
@@ -318,7 +341,14 @@ def compile_condition(source: str) -> Condition:
     the allow-list; the caller adds the location.
     """
     compiler = _Compiler()
-    python = compiler.visit(parse(source))
+    try:
+        python = compiler.visit(parse(source))
+    except RecursionError:
+        raise ExpressionError(f"nested more than {MAX_NESTING} levels deep; split it into facts") from None
+    except ValueError as error:
+        if isinstance(error, ExpressionError):
+            raise
+        raise ExpressionError(f"invalid constant: {shorten(str(error))}") from None
     # The tree was allow-listed node by node and constants are repr()'d, so the
     # generated source can only read values, compare and combine them. A
     # comparison of incompatible types (which validation rules out for
@@ -352,7 +382,11 @@ def _wrap(python: str) -> str:
 
 def _define(source_code: str, name: str) -> Callable[..., Any]:
     namespace = dict(_NAMESPACE)
-    exec(compile(source_code, f"<{name}>", "exec"), namespace)  # noqa: S102 - built from allow-listed trees only
+    try:
+        code = compile(source_code, f"<{name}>", "exec")
+    except (SyntaxError, RecursionError, MemoryError) as error:  # Python's own nesting limits
+        raise ExpressionError(f"too complex to compile ({type(error).__name__}); split it into facts") from None
+    exec(code, namespace)  # noqa: S102 - built from allow-listed trees only
     return namespace[name]
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from ..errors import Location
 from .expressions import Condition
+from .patterns import ItemPatterns
+from .values import show_number
 
 __all__ = [
     "PRIORITIES",
@@ -81,6 +83,11 @@ class Question:
     def option_values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
+    @property
+    def option_labels(self) -> dict[str, str]:
+        """Each option's label by its value."""
+        return {option.value: option.label for option in self.options}
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -123,7 +130,7 @@ class Term:
 
     def format(self, value: float) -> str:
         """A value as it reads on the term sheet: ``72 hours``, ``3%``."""
-        number = format_number(value)
+        number = show_number(value)
         if self.display:
             return self.display.replace("{value}", number)
         if self.unit.startswith("%"):
@@ -135,13 +142,6 @@ class Term:
         return first <= second if self.better == "lower" else first >= second
 
 
-def format_number(value: float) -> str:
-    """``3.0`` → ``3``, ``99.95`` → ``99.95``, ``1000000`` → ``1,000,000``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and abs(value) >= 10000:
-        return f"{value:,}"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +251,8 @@ class Playbook:
     #: what comes before it.
     resolution_order: tuple[Question | Fact, ...] = field(repr=False)
     digest: str = ""
+    #: how to find items in a vendor's paper (optional pattern files), in file order
+    patterns: tuple[ItemPatterns, ...] = field(default=(), repr=False)
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -295,6 +297,10 @@ class Playbook:
     @cached_property
     def departments_by_id(self) -> dict[str, Department]:
         return {department.id: department for department in self.departments}
+
+    @cached_property
+    def patterns_by_item(self) -> dict[str, ItemPatterns]:
+        return {patterns.item: patterns for patterns in self.patterns}
 
     @cached_property
     def item_index(self) -> dict[str, int]:

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.yamlfile import Document
+from .sources import display_name, read_checked, read_listed, resolve_playbook_path
 
 __all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
 
@@ -109,7 +110,6 @@ class Composition:
     departments: list[Element]
     sections: list[Layered]
     modules: list[Layered]
-    paths: list[Path]  # every file read, for the playbook's digest
 
     def merged_manifest(self) -> MergedDocument:
         content = {key: self.manifest.content[key] for key in ("id", "title", "version", "description")}
@@ -147,27 +147,23 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     Problems are appended to ``problems``; ``None`` means the layers could not be
     read far enough to merge.
     """
-    from .load import _read, _read_all  # noqa: PLC0415 - load calls compose lazily
-
     content, layer = manifest.content, manifest.content["id"]
-    new_sections = [_layered(document, "questions", layer) for document in _read_all(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
-    new_modules = [_layered(document, "module", layer) for document in _read_all(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
-    own_paths = [root / name for name in (*content.get("questionnaire", []), *content.get("modules", []))]
+    new_sections = [_layered(document, "questions", layer) for document in read_listed(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
+    new_modules = [_layered(document, "module", layer) for document in read_listed(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
     if "extends" not in content:
         departments = _elements(manifest, "departments", layer)
-        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m], [root / "playbook.yaml", *own_paths])
+        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m])
     base = _base(manifest, root, sources, problems, seen)
     patches = []
     for index, name in enumerate(content.get("overrides", [])):
         if (root / name).exists():
-            patches.append(_read(root / name, _display(root / name), "overlay", sources, problems))
+            patches.append(read_checked(root / name, display_name(root / name), "overlay", sources, problems))
         else:
             problems.append(Problem(manifest.locate(["overrides", index]), f"file not found: {name}"))
     if base is None or problems:
         return None
     base.manifest = manifest
     base.layers.append(layer)
-    base.paths += [root / "playbook.yaml", *own_paths, *(root / name for name in content.get("overrides", []))]
     _merge_departments(base, manifest, layer)
     base.sections += [s for s in new_sections if s]
     base.modules += [m for m in new_modules if m]
@@ -177,15 +173,8 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     return base
 
 
-def _display(path: Path) -> str:
-    from .load import _display as display  # noqa: PLC0415
-
-    return display(path)
-
 
 def _base(manifest: Document, root: Path, sources: Any, problems: list[Problem], seen: tuple[Path, ...]) -> Composition | None:
-    from .load import _read, resolve_playbook_path  # noqa: PLC0415
-
     name = manifest.content["extends"]
     here = manifest.locate(["extends"])
     local = root / name
@@ -201,7 +190,7 @@ def _base(manifest: Document, root: Path, sources: Any, problems: list[Problem],
     if not path.exists():
         problems.append(Problem(here, f"extends: no playbook at {name}"))
         return None
-    document = _read(path, _display(path), "playbook", sources, problems)
+    document = read_checked(path, display_name(path), "playbook", sources, problems)
     if document is None:
         return None
     return compose(document, path.parent, sources, problems, (*seen, (root / "playbook.yaml").resolve()))

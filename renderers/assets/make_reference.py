@@ -20,12 +20,11 @@ import sys
 from pathlib import Path
 
 import docx
+from dealbook.renderers.docx.package import package_bytes
+from dealbook.renderers.docx.styles import resolve_styles
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
-
-from dealbook.renderers.docx.package import package_bytes
-from dealbook.renderers.docx.styles import resolve_styles
 
 OUTPUT = Path(__file__).with_name("reference.docx")
 

@@ -12,6 +12,8 @@ document is opened in either program.
 
 from __future__ import annotations
 
+from typing import Any
+
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -104,7 +106,7 @@ def _definition_xml(abstract_id: int, kind: str) -> str:
     )
 
 
-def _numbering_element(document_part):
+def _numbering_element(document_part: Any) -> Any:
     """The document's ``w:numbering`` element, adding a numbering part when there is none."""
     try:
         return document_part.part_related_by(RT.NUMBERING).element

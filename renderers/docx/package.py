@@ -130,4 +130,4 @@ def _content_types(parts) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            f'<Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>').encode("utf-8")
+            f'<Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>').encode()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -456,7 +457,7 @@ def _text(text: str) -> str:
     return f"<w:t>{_escape(text)}</w:t>"
 
 
-def _table_rows(tokens, index: int):
+def _table_rows(tokens: list[Any], index: int) -> tuple[list[tuple[bool, list[tuple[str, Any, bool]]]], int]:
     """The rows of the table starting at ``index``: ``[(is_header, [(align, inline children, is_key)])]``.
 
     A key/value table's hidden header row is left out; its key cells are marked.

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import pytest
-
 import dealbook
+import pytest
 from dealbook.deal.result import Evaluation
 from dealbook.renderers import render_pack
 from dealbook.renderers.pack import PackOptions

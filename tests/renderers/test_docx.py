@@ -10,16 +10,15 @@ from pathlib import Path
 
 import docx
 import pytest
+from dealbook.errors import DealbookError, InputFileError
+from dealbook.renderers.docx import DocumentProperties, markdown_to_docx
+from dealbook.renderers.docx.furniture import TOC_PLACEHOLDER
+from dealbook.renderers.docx.styles import STYLE_SPECS
+from dealbook.renderers.docx.writer import TOC_MARKER
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from markdown_it import MarkdownIt
-
-from dealbook.errors import DealbookError, InputFileError
-from dealbook.renderers.docx import DocumentProperties, markdown_to_docx
-from dealbook.renderers.docx.writer import TOC_MARKER
-from dealbook.renderers.docx.furniture import TOC_PLACEHOLDER
-from dealbook.renderers.docx.styles import STYLE_SPECS
 
 W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 REFERENCE = Path(__file__).parents[2] / "renderers" / "assets" / "reference.docx"

@@ -5,9 +5,8 @@ import re
 
 import docx
 import pytest
-from docx.oxml.ns import qn
-
 from dealbook.renderers.pack import PackOptions, build_documents
+from docx.oxml.ns import qn
 
 from .conftest import rendered_pack
 

@@ -1,6 +1,5 @@
-import pytest
-
 import dealbook
+import pytest
 from dealbook.deal.answers import Answers, Deal
 from dealbook.renderers.html import markdown_to_html
 from dealbook.renderers.markdown import escape_block, escape_cell, escape_inline, render_markdown

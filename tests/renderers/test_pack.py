@@ -1,6 +1,5 @@
-import pytest
-
 import dealbook
+import pytest
 from dealbook.errors import DealbookError
 from dealbook.infra.files import write_files
 from dealbook.renderers import render_pack, write_briefing_pack

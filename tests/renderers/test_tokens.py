@@ -1,7 +1,6 @@
 """The shared parser: GFM task items are recognised once, for HTML and Word alike."""
 
 import pytest
-
 from dealbook.renderers.html import markdown_to_html
 from dealbook.renderers.tokens import parse
 

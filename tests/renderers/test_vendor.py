@@ -4,8 +4,8 @@ import io
 import re
 import zipfile
 
-from dealbook.cli import main
 from click.testing import CliRunner
+from dealbook.cli import main
 
 from ..conftest import REPO
 
@@ -69,6 +69,6 @@ def test_brief_audience_vendor_writes_the_proposal(tmp_path):
     result = CliRunner().invoke(main, ["brief", str(REPO / "examples/deals/small-desktop-subscription.yaml"),
                                        "-o", str(tmp_path / "out"), "--audience", "vendor", "--format", "md"])
     assert result.exit_code == 0, result.output
-    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["proposal.md"]
+    assert sorted(path.name for path in (tmp_path / "out").iterdir() if not path.name.startswith(".")) == ["proposal.md"]
     wrong = CliRunner().invoke(main, ["brief", str(REPO / "examples/deals/small-desktop-subscription.yaml"), "--audience", "lawyer"])
     assert wrong.exit_code == 2

@@ -1,0 +1,126 @@
+"""Overlays: extends, override by id, add, remove; errors point at the layer that introduced them."""
+
+import shutil
+
+import dealbook
+import pytest
+from dealbook.authoring.show import effective_playbook
+from dealbook.errors import ValidationErrors
+
+from ..conftest import FIXTURES, REPO, edit
+
+
+@pytest.fixture(scope="module")
+def strict():
+    return dealbook.load_playbook(FIXTURES / "mini_overlay")
+
+
+@pytest.fixture
+def overlay_copy(tmp_path):
+    shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
+    shutil.copytree(FIXTURES / "mini_overlay", tmp_path / "mini_overlay")
+    return tmp_path / "mini_overlay"
+
+
+def _problems(path):
+    with pytest.raises(ValidationErrors) as caught:
+        dealbook.load_playbook(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_overlay_keeps_its_own_identity_and_the_base_content(strict, mini):
+    assert (strict.id, strict.version) == ("mini-strict", "0.2.0")
+    assert [q.id for q in strict.questions] == [q.id for q in mini.questions]
+    assert [d.id for d in strict.departments] == [*[d.id for d in mini.departments], "ciso"]
+
+
+def test_overrides_change_terms_priorities_and_one_position(strict, mini):
+    term = strict.terms_by_id["breach_hours"]
+    assert (term.target, term.fallback, term.walk_away) == (24, 36, 48)
+    dpa, base = strict.items_by_id["dpa"], mini.items_by_id["dpa"]
+    assert dpa.priority == "critical"
+    assert dpa.positions.preferred.summary == "Notice within {{ terms.breach_hours }}, no exceptions."
+    assert dpa.positions.preferred.clause == base.positions.preferred.clause  # a summary patch keeps the base clause
+    assert dpa.positions.fallbacks == base.positions.fallbacks
+
+
+def test_add_and_remove_by_id(strict):
+    assert [item.id for item in strict.modules_by_id["data"].items] == ["dpa", "hosting_review", "pen_test"]
+    assert "on_prem_no_hosting" not in {rule.id for rule in strict.rules}
+    eu_rules = next(rule for rule in strict.rules if rule.id == "eu_rules")
+    assert [effect.kind for effect in eu_rules.effects] == ["require_approver"]
+
+
+def test_elements_keep_the_location_of_the_file_that_introduced_them(strict):
+    assert strict.items_by_id["pen_test"].location.file.endswith("mini_overlay/overrides/patch.yaml")
+    assert strict.items_by_id["dpa"].location.file.endswith("mini/modules/data.yaml")
+
+
+def test_a_broken_patched_summary_is_reported_in_the_patch(overlay_copy):
+    edit(overlay_copy / "overrides/patch.yaml", "no exceptions.", "no {{ exceptionz }}.")
+    problems = _problems(overlay_copy)
+    assert len(problems) == 1 and "overrides/patch.yaml:9:18: unknown name 'exceptionz' in template" in problems[0]
+
+
+def test_evaluation_uses_the_merged_playbook(strict, write_answers):
+    answers = dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": 1, "personal_data": "yes", "regimes": ["gdpr"]}), strict)
+    evaluation = dealbook.evaluate(strict, answers)
+    assert {result.id: result.priority for result in evaluation.items}["dpa"] == "critical"
+    assert [approval.department.id for approval in evaluation.approvals] == ["ciso"]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("overrides/patch.yaml", "owner: ciso", "owner: cisoo", "patch.yaml:15:12: unknown department 'cisoo' (did you mean 'ciso'?)"),
+        ("overrides/patch.yaml", "priority: critical", "priority: top", "patch.yaml:6:15: 'top' is not one of"),
+        ("overrides/patch.yaml", "rules: [on_prem_no_hosting]", "rules: [on_prem_no_hostin]", "patch.yaml:28:11: no rule 'on_prem_no_hostin'"),
+        ("overrides/patch.yaml", "  - id: pen_test\n    module: data", "  - id: pen_test\n    module: dta", "patch.yaml:11:13: unknown module 'dta' (did you mean 'data'?)"),
+        ("overrides/patch.yaml", "    module: data\n", "", "patch.yaml:10:9: no item 'pen_test' in the playbook being extended; to add it, give 'module'"),
+        ("playbook.yaml", "extends: ../mini", "extends: ../nowhere", "playbook.yaml:6:10: extends: no playbook at ../nowhere"),
+    ],
+    ids=["patched-owner", "patched-priority", "remove-unknown", "add-to-unknown-module", "new-without-module", "missing-base"],
+)
+def test_errors_point_at_the_overlay(overlay_copy, file, old, new, expected):
+    edit(overlay_copy / file, old, new)
+    problems = _problems(overlay_copy)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_patching_an_existing_field_reports_it_in_the_patch_not_the_base(overlay_copy):
+    edit(overlay_copy / "overrides/patch.yaml", "  - id: dpa\n    priority: critical", "  - id: dpa\n    owner: nobody\n    priority: critical")
+    problems = _problems(overlay_copy)
+    assert len(problems) == 1 and "patch.yaml:6:12: unknown department 'nobody'" in problems[0]
+
+
+def test_extends_cycle_is_an_error(tmp_path):
+    for name, other in (("a", "../b"), ("b", "../a")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "playbook.yaml").write_text(
+            f"id: {name}\ntitle: T\nversion: 1.0.0\ndescription: D\nextends: {other}\n", encoding="utf-8")
+    assert any("makes a cycle" in problem for problem in _problems(tmp_path / "a"))
+
+
+def test_plain_playbook_without_extends_still_needs_its_lists(mini_copy):
+    edit(mini_copy / "playbook.yaml", "modules:\n  - modules/commercial.yaml\n  - modules/data.yaml\n", "")
+    assert any("missing required field 'modules'" in problem for problem in _problems(mini_copy))
+
+
+def test_effective_playbook_names_layers_and_changed_fields():
+    text = effective_playbook(FIXTURES / "mini_overlay")
+    assert text.startswith("# Effective playbook mini-strict 0.2.0; layers, base first: mini <- mini-strict")
+    assert "; changed by mini-strict: priority, positions.preferred.summary" in text
+    assert "# from mini-strict (" in text and "on_prem_no_hosting" not in text
+    import yaml
+
+    merged = yaml.safe_load(text)
+    assert [item["id"] for module in merged["modules"] for item in module["items"]] == [
+        "price_protection", "exec_signoff", "dpa", "hosting_review", "pen_test"]
+
+
+def test_example_overlay_extends_bundled_itam(itam):
+    acme = dealbook.load_playbook(REPO / "examples" / "overlay")
+    assert acme.terms_by_id["breach_notice_hours"].target == 24 < itam.terms_by_id["breach_notice_hours"].target
+    assert acme.items_by_id["security_certifications"].priority == "critical"
+    assert "penetration_testing" in acme.items_by_id and "ciso" in acme.departments_by_id
+    assert acme.departments_by_id["exec"].name == "Chief Procurement Officer"

@@ -1,0 +1,90 @@
+"""The bundled ITAM playbook: coverage of the seed outline, and quality gates on its content."""
+
+import re
+
+import dealbook
+import pytest
+
+from ..conftest import REPO
+
+SEED_BULLETS = {1: 6, 2: 6, 3: 6, 4: 6, 5: 6, 6: 6, 7: 6, 8: 6}
+DEALS = sorted((REPO / "examples" / "deals").glob("*.yaml"))
+PLACEHOLDERS = re.compile(r"\b(TBD|TODO|FIXME|lorem|ipsum|placeholder|XXX)\b|\?\?\?|\[insert", re.IGNORECASE)
+
+
+def all_text(item):
+    positions = (*item.positions.tiers, item.positions.walk_away)
+    yield from (item.title, item.objective, item.rationale, *item.red_flags, *item.talking_points)
+    for position in positions:
+        yield from (position.summary, position.clause or "")
+
+
+def test_every_seed_bullet_is_covered(itam):
+    codes = {code for item in itam.items for code in item.covers}
+    expected = {f"M{module}.{bullet}" for module, count in SEED_BULLETS.items() for bullet in range(1, count + 1)}
+    assert len(expected) == 48
+    assert expected <= codes, sorted(expected - codes)
+    assert codes <= expected, sorted(codes - expected)
+
+
+def test_eight_modules_in_outline_order(itam):
+    assert [module.number for module in itam.modules] == list(range(1, 9))
+    assert [module.id for module in itam.modules] == [
+        "scope", "licensing", "financial", "service_levels", "audit", "data_protection", "exit", "governance",
+    ]
+
+
+def test_at_least_25_terms_with_units_and_every_term_shown_by_an_item(itam):
+    assert len(itam.terms) >= 25
+    shown = {term for item in itam.items for term in item.terms}
+    assert {term.id for term in itam.terms} <= shown
+    required = {"breach_notice_hours", "audit_notice_days", "audit_lookback_months", "uptime_pct", "rca_hours",
+                "audit_finding_cap_pct", "exit_post_termination_access_days"}
+    assert required <= set(itam.terms_by_id)
+
+
+def test_market_norm_defaults(itam):
+    terms = itam.terms_by_id
+    assert terms["breach_notice_hours"].fallback == 72
+    assert terms["audit_notice_days"].target == 60
+    assert terms["audit_frequency_per_year"].target == 1
+    assert terms["audit_lookback_months"].target == 12
+    assert terms["exit_post_termination_access_days"].target == 90
+
+
+@pytest.mark.parametrize("field", ["objective", "rationale"])
+def test_every_item_is_complete(itam, field):
+    for item in itam.items:
+        assert len(getattr(item, field)) > 40, item.id
+        assert item.positions.fallbacks and item.positions.walk_away.summary, item.id
+        assert item.positions.preferred.clause, item.id
+        assert all(fallback.clause for fallback in item.positions.fallbacks), item.id
+        assert len(item.red_flags) >= 2, item.id
+
+
+def test_objectives_are_one_sentence(itam):
+    for item in itam.items:
+        assert item.objective.rstrip().count(". ") == 0, item.id
+
+
+def test_no_placeholder_text(itam):
+    for item in itam.items:
+        for text in all_text(item):
+            assert not PLACEHOLDERS.search(text), (item.id, PLACEHOLDERS.search(text).group(0))
+
+
+@pytest.mark.parametrize("deal", DEALS, ids=[deal.stem for deal in DEALS])
+def test_every_clause_renders_for_every_example_deal(itam, deal):
+    answers = dealbook.load_answers(deal, itam)
+    evaluation = dealbook.evaluate(itam, answers)
+    for result in evaluation.items:
+        for position in (*result.item.positions.tiers, result.walk_away):
+            rendered = evaluation.position(position)
+            for text in (rendered.summary, rendered.clause or ""):
+                assert "{{" not in text and "{%" not in text, result.id
+    clauses = [evaluation.position(result.opening).clause or "" for result in evaluation.items]
+    naming = [clause for clause in clauses if answers.deal.vendor in clause and answers.deal.customer in clause]
+    assert len(naming) >= 0.6 * len(clauses)  # parties are named from the deal, not as "Vendor"/"Licensor"
+    assert not [clause for clause in clauses if re.search(r"\[(vendor|customer|supplier|company)|\b(Licensor|Licensee)\b", clause, re.IGNORECASE)]
+    for flag in evaluation.flags:
+        assert flag.message and "{{" not in flag.message
