@@ -52,8 +52,8 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "term-sheet": ("Term sheet", "term-sheet"),
     "redlines": ("Redline clauses", "clauses"),
 }
-#: Where the combined pack starts a new page: after these sections.
-_PAGE_AFTER = ("deal-sheet", "guidance")
+#: Where the combined pack starts a new page: after the cover (its own template ends with one) and these sections.
+_PAGE_AFTER = ("guidance",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +139,8 @@ def build_documents(view: PackView, options: PackOptions = PackOptions()) -> lis
     bodies = {name: _heading(2, title) + render(name, base=2, links=True, marking=marking) for name, title in SECTIONS.items()}
     cover = render("cover", marking=marking)
     contents = _heading(2, "Contents") + render("contents", marking=marking)
-    order = [cover, bodies["deal-sheet"], "---\n", contents, bodies["checklist"], bodies["term-sheet"],
-             bodies["guidance"], "---\n", bodies["clauses"]]
+    order = [cover, bodies["deal-sheet"], contents, bodies["checklist"], bodies["term-sheet"], bodies["guidance"],
+             "---\n", bodies["clauses"]]
     assert len(_PAGE_AFTER) == order.count("---\n")
 
     def pack_tokens() -> tuple[Any, ...]:
@@ -148,7 +148,7 @@ def build_documents(view: PackView, options: PackOptions = PackOptions()) -> lis
 
     documents = [Document("briefing-pack", "Negotiation briefing", marking, "\n".join(order), pack_tokens)]
     for stem, (title, section) in DOCUMENTS.items():
-        head = render("title", title=title, marking=marking)
+        head = render("title", title=title, marking=marking, deal_table=section != "deal-sheet")
         markdown = head + "\n" + render(section, base=1, links=False, marking=marking)
 
         def tokens(head: str = head, section: str = section) -> tuple[Any, ...]:

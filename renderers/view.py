@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -41,8 +41,8 @@ DEAL_SHEET_FACTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Business criticality", ("business_criticality",)),
 )
 #: How many key terms and must-wins the deal sheet shows at most.
-KEY_TERMS, MUST_WINS = 8, 10
-_SHORT_WORDS = 16
+KEY_TERMS, MUST_WINS = 6, 6
+_SHORT_WORDS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,7 @@ class TermRow:
 
     title: str
     item: str
+    item_number: str
     item_anchor: str
     priority: str
     open_at: str
@@ -91,6 +92,20 @@ class ItemView:
     rationale: str
     talking_points: tuple[str, ...]
 
+    #: how much of the guidance stands in the guidance part (the rest is with the clause language):
+    #: "full" for the must-wins, "talking points" for the other high items, "positions" for the rest
+    depth: str = "full"
+    #: the risk flags this item answers
+    flags: tuple[FlagView, ...] = ()
+
+    @property
+    def look_for_here(self) -> bool:
+        return self.depth == "full"
+
+    @property
+    def talking_points_here(self) -> bool:
+        return self.depth != "positions"
+
     @property
     def has_clauses(self) -> bool:
         return bool(self.opening.clause or any(position.clause for position in self.fallbacks))
@@ -110,6 +125,8 @@ class ModuleView:
     clause_anchor: str
     summary: str
     items: tuple[ItemView, ...]
+    #: risk flags about the module as a whole (not about one of its items)
+    flags: tuple[FlagView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +156,7 @@ class PackView:
     modules: tuple[ModuleView, ...]
     terms: tuple[TermRow, ...]
     must_wins: tuple[ItemView, ...]
+    must_win_count: int
     must_wins_critical: bool
     key_terms: tuple[TermRow, ...]
     flags: tuple[FlagView, ...]
@@ -223,7 +241,7 @@ def _fraction(result: TermResult, value: float) -> float:
     return 0.0 if not span else round(min(max((value - result.target) / span, 0.0), 1.0), 2) + 0.0
 
 
-def _term_row(evaluation: Evaluation, result: ItemResult, term: TermResult, anchor_: str, title: str) -> TermRow:
+def _term_row(evaluation: Evaluation, result: ItemResult, term: TermResult, anchor_: str, number: str) -> TermRow:
     """The term as ``result`` negotiates it: opening value from the opening summary, then the fallbacks'."""
     definition = term.term
     quoted = term_fields(result.opening, term.id)
@@ -237,7 +255,8 @@ def _term_row(evaluation: Evaluation, result: ItemResult, term: TermResult, anch
     bar = f"position:{_fraction(term, term.fallback):.2f},{_fraction(term, value[open_field]):.2f}"
     return TermRow(
         title=definition.title,
-        item=title,
+        item=result.item.title,
+        item_number=number,
         item_anchor=anchor_,
         priority=result.priority,
         open_at=definition.format(value[open_field]),
@@ -275,7 +294,7 @@ def _item_view(evaluation: Evaluation, result: ItemResult, number: str) -> ItemV
         opening=PositionView(label, opening.summary, opening.clause),
         fallbacks=fallbacks,
         walk_away=evaluation.position(result.walk_away).summary,
-        terms=tuple(_term_row(evaluation, result, term, anchor(heading), item.title) for term in result.terms),
+        terms=tuple(_term_row(evaluation, result, term, anchor(heading), number) for term in result.terms),
         red_flags=item.red_flags,
         rationale=evaluation.render(item.rationale, item.location),
         talking_points=tuple(
@@ -312,6 +331,13 @@ def _flag_anchor(rule_items: tuple[str, ...], module: str, items: dict[str, Item
     return modules[module].anchor if module in modules else ""
 
 
+def _must_wins(items) -> tuple[tuple[ItemView, ...], bool]:
+    """The critical items, or the high ones when none is critical; and whether they are critical."""
+    ranked = sorted(items, key=lambda item: PRIORITIES.index(item.priority))
+    critical = tuple(item for item in ranked if item.priority == "critical")
+    return critical or tuple(item for item in ranked if item.priority == "high"), bool(critical)
+
+
 def build_view(evaluation: Evaluation) -> PackView:
     """Arrange an evaluation for the briefing-pack templates."""
     playbook, deal = evaluation.playbook, evaluation.answers.deal
@@ -325,18 +351,26 @@ def build_view(evaluation: Evaluation) -> PackView:
         ))
     items = {item.id: item for module in modules for item in module.items}
     modules_by_id = {module.id: view for (module, _), view in zip(evaluation.items_by_module, modules, strict=True)}
-    ranked = sorted(items.values(), key=lambda item: PRIORITIES.index(item.priority))
-    critical = tuple(item for item in ranked if item.priority == "critical")
-    must_wins = critical or tuple(item for item in ranked if item.priority == "high")
-    key_terms = sorted(
-        (row for item in ranked for row in item.terms),
-        key=lambda row: (PRIORITIES.index(row.priority), not row.adjusted),
-    )
     flags = []
     for flag in evaluation.flags:
         rule_items = tuple(item for effect in flag.rule.effects for item in effect.items)
         flags.append(FlagView(flag.severity, flag.message, short(flag.message), flag.because,
                               _flag_anchor(rule_items, flag.rule.module, items, modules_by_id)))
+    # Each flag is told in full in the guidance of the item (or module) it is about.
+    # The pack must stay short enough to use: the must-wins carry their whole guidance, the other
+    # high items their talking points; what else there is to read waits with the clause language.
+    full = {item.id for item in _must_wins(items.values())[0]}
+    modules = [replace(
+        module, flags=tuple(flag for flag in flags if flag.anchor == module.anchor), items=tuple(
+            replace(item, flags=tuple(flag for flag in flags if flag.anchor == item.anchor),
+                    depth="full" if item.id in full else "talking points" if item.priority == "high" else "positions")
+            for item in module.items)) for module in modules]
+    ranked = sorted((item for module in modules for item in module.items), key=lambda item: PRIORITIES.index(item.priority))
+    must_wins, critical = _must_wins(ranked)
+    key_terms = sorted(
+        (row for item in ranked for row in item.terms),
+        key=lambda row: (PRIORITIES.index(row.priority), not row.adjusted),
+    )
     priorities = Counter(result.priority for result in evaluation.items)
     severities = Counter(flag.severity for flag in evaluation.flags)
     approvals = []
@@ -350,7 +384,8 @@ def build_view(evaluation: Evaluation) -> PackView:
         modules=tuple(modules),
         terms=tuple(row for module in modules for item in module.items for row in item.terms),
         must_wins=must_wins[:MUST_WINS],
-        must_wins_critical=bool(critical),
+        must_win_count=len(must_wins),
+        must_wins_critical=critical,
         key_terms=tuple(key_terms[:KEY_TERMS]),
         flags=tuple(flags),
         approvals=tuple(approvals),

@@ -30,7 +30,7 @@ __all__ = [
     "DEFAULT_TEXT_WIDTH",
 ]
 
-DEFAULT_TEXT_WIDTH = 9026  # twips: A4 with 1-inch margins
+DEFAULT_TEXT_WIDTH = 9638  # twips: A4 with 2 cm margins
 
 _NAME, _VAL, _STYLE_ID, _TYPE = qn("w:name"), qn("w:val"), qn("w:styleId"), qn("w:type")
 
@@ -88,13 +88,13 @@ _TABLE_FORMATTING = (
 #: Every style the writer uses, with the formatting it gets when a reference document lacks it.
 STYLE_SPECS: tuple[StyleSpec, ...] = (
     StyleSpec("body", "Body Text", "paragraph", "BodyText",
-              '<w:pPr><w:spacing w:before="0" w:after="120"/></w:pPr>', based_on="Normal", custom=False, priority=1),
-    _heading(1, 32, 360, 160, _ACCENT),
-    _heading(2, 26, 280, 100, _ACCENT),
-    _heading(3, 23, 220, 80, _ACCENT_LIGHT),
-    _heading(4, 21, 180, 60, _ACCENT_LIGHT, italic=True),
+              '<w:pPr><w:spacing w:before="0" w:after="80"/></w:pPr>', based_on="Normal", custom=False, priority=1),
+    _heading(1, 30, 240, 120, _ACCENT),
+    _heading(2, 24, 200, 80, _ACCENT),
+    _heading(3, 22, 160, 60, _ACCENT_LIGHT),
+    _heading(4, 20, 140, 40, _ACCENT_LIGHT, italic=True),
     StyleSpec("list_item", "List Paragraph", "paragraph", "ListParagraph",
-              '<w:pPr><w:spacing w:before="0" w:after="60"/></w:pPr>', based_on="Normal", custom=False, priority=34),
+              '<w:pPr><w:spacing w:before="0" w:after="30"/></w:pPr>', based_on="Normal", custom=False, priority=34),
     # Clause language is meant to be copied into a contract: plain upright text,
     # set apart only by an indent, a rule on the left and a light shade.
     StyleSpec("clause", "Clause", "paragraph", "Clause",
@@ -115,9 +115,12 @@ STYLE_SPECS: tuple[StyleSpec, ...] = (
               '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr>', custom=False, priority=99),
     StyleSpec("table_text", "Table Text", "paragraph", "TableText",
               '<w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr>'
-              '<w:rPr><w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr>', based_on="Normal", priority=39),
+              '<w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>', based_on="Normal", priority=39),
     StyleSpec("table", "Briefing Table", "table", "BriefingTable", _TABLE_FORMATTING, based_on="Normal Table",
               priority=59),
+    # Key/value tables (the deal's facts) have no header row: the keys are set in bold instead.
+    StyleSpec("facts_table", "Facts Table", "table", "FactsTable", _TABLE_FORMATTING.split('<w:tblStylePr')[0],
+              based_on="Normal Table", priority=59),
     StyleSpec("toc_heading", "TOC Heading", "paragraph", "TOCHeading",
               '<w:pPr><w:outlineLvl w:val="9"/></w:pPr>', based_on="heading 1", custom=False, priority=39),
     StyleSpec("footer", "footer", "paragraph", "Footer",
@@ -151,6 +154,7 @@ class StyleSheet:
     link_char: str
     table_text: str
     table: str
+    facts_table: str
     toc_heading: str
     footer: str
     header: str

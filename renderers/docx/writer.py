@@ -293,7 +293,7 @@ class _BodyWriter:
         widths = _column_widths(longest, self.width)
         grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
         self.out.append(
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.styles.table}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.styles.table if header_row else self.styles.facts_table}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
             f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="{header_row}" w:lastRow="0" '
             f'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
         )
