@@ -17,6 +17,7 @@ internal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,19 @@ def _unlinked(children: list[Any]) -> list[Any]:
     return out
 
 
+_HEADING_LINE = re.compile(r"^#(#{1,5}) ", re.M)
+_INTERNAL_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\]\\])*)\]\(#[^)\s]*\)")
+
+
+def _standalone_markdown(body: str) -> str:
+    """A section's pack Markdown as a document of its own, as :func:`_standalone` does for its tokens.
+
+    Safe on text: escaping leaves no unescaped ``#`` at a line start, nor ``[`` outside the links templates write.
+    """
+    body = body.split("\n\n", 1)[1]  # the section's own heading
+    return _INTERNAL_LINK.sub(r"\1", _HEADING_LINE.sub(r"\1 ", body))
+
+
 def _heading(level: int, text: str) -> str:
     return f"{'#' * level} {text}\n\n"
 
@@ -149,7 +163,7 @@ def build_documents(view: PackView, options: PackOptions = PackOptions()) -> lis
     documents = [Document("briefing-pack", "Negotiation briefing", marking, "\n".join(order), pack_tokens)]
     for stem, (title, section) in DOCUMENTS.items():
         head = render("title", title=title, marking=marking, deal_table=section != "deal-sheet")
-        markdown = head + "\n" + render(section, base=1, links=False, marking=marking)
+        markdown = head + "\n" + _standalone_markdown(bodies[section])
 
         def tokens(head: str = head, section: str = section) -> tuple[Any, ...]:
             return (*parsed[head], *_standalone(parsed[bodies[section]]))

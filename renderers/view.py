@@ -19,10 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import nodes
-
 from ..deal.result import Decision, Evaluation, ItemResult, TermResult
-from ..playbook.clauses import parse_template
 from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Position, Question
 from ..playbook.values import show_label, show_number
 from .anchors import anchor
@@ -216,19 +213,17 @@ def because(playbook: Playbook, reasons: tuple[Decision, ...]) -> str:
     return "; ".join(readings) or "applies to every deal"
 
 
+#: ``terms.<id>`` or ``terms.<id>.<field>`` in a template's source.
+_TERM_REFERENCE = re.compile(r"\bterms\.(\w+)(?:\.(target|fallback|walk_away)\b)?")
+
+
 @lru_cache(maxsize=4096)
 def _fields_read(source: str) -> tuple[tuple[str, str], ...]:
-    """``(term id, field)`` for every term value a template quotes, in order; ``terms.x`` alone is the target."""
-    found, wrapped = [], set()
-    for node in parse_template(source).find_all(nodes.Getattr):
-        inner = node.node
-        if type(inner) is nodes.Getattr and type(inner.node) is nodes.Name and inner.node.name == "terms":
-            wrapped.add(id(inner))
-            if node.attr in TERM_FIELDS:
-                found.append((inner.attr, node.attr))
-        elif type(inner) is nodes.Name and inner.name == "terms" and id(node) not in wrapped:
-            found.append((node.attr, "target"))
-    return tuple(found)
+    """``(term id, field)`` for every term value a template quotes, in order; ``terms.x`` alone is the target.
+
+    Read from the source text: parsing every summary with Jinja would cost a pack more than rendering it.
+    """
+    return tuple((match.group(1), match.group(2) or "target") for match in _TERM_REFERENCE.finditer(source))
 
 
 def term_fields(position: Position, term: str) -> tuple[str, ...]:

@@ -78,3 +78,22 @@ def test_an_unknown_audience_is_refused(evaluation):
 
     with pytest.raises(DealbookError, match="unknown audience lawyers; choose from internal, vendor"):
         render_pack(evaluation, ["md"], PackOptions(audience="lawyers"))
+
+
+def test_stand_alone_documents_say_what_their_markdown_says(evaluation):
+    """Their tokens are the pack's section tokens reused (one parse); parsing their own Markdown gives the same."""
+    from dealbook.renderers.pack import build_documents
+    from dealbook.renderers.tokens import parse
+    from dealbook.renderers.view import build_view
+
+    def shape(tokens):
+        return [(token.type, token.tag, "".join(child.content for child in token.children or () if child.type == "text"))
+                for token in tokens if not token.hidden or token.type != "paragraph_open"]
+
+    documents = build_documents(build_view(evaluation))
+    assert [document.name for document in documents] == ["briefing-pack", "deal-sheet", "checklist", "term-sheet", "redlines"]
+    for document in documents:
+        assert shape(document.tokens) == shape(parse(document.markdown)), document.name
+        links = [child for token in document.tokens if token.type == "inline" for child in token.children or ()
+                 if child.type == "link_open" and str(child.attrGet("href")).startswith("#")]
+        assert bool(links) == (document.name == "briefing-pack"), "no links into a pack the document is not part of"
