@@ -15,9 +15,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from jinja2 import Environment
 from markdown_it.common.utils import escapeHtml
 
+from ..infra.sandbox import DOCUMENT, render_bounded, sandboxed_environment
 from .tokens import parse, parser
 
 __all__ = ["markdown_to_html", "position_bar", "tokens_to_html"]
@@ -36,9 +36,12 @@ def _css_string(value: str) -> str:
 def _page():  # noqa: ANN202
     source = (files("dealbook.renderers") / "templates" / "page.html.j2").read_text(encoding="utf-8")
     css = (files("dealbook.renderers") / "assets" / "pack.css").read_text(encoding="utf-8")
-    environment = Environment(autoescape=True, keep_trailing_newline=True, trim_blocks=True)
-    environment.filters["css_string"] = _css_string
+    environment = sandboxed_environment(autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=False,
+                                        filters={"css_string": _css_string})
     return environment.from_string(source), css
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def position_bar(fallback: float, opening: float, label: str) -> str:
@@ -74,7 +77,8 @@ def tokens_to_html(tokens: Any, *, title: str, lang: str = LANG, marking: str = 
     markdown_parser = _parser()
     body = markdown_parser.renderer.render(list(tokens), markdown_parser.options, {})
     page, css = _page()
-    return page.render(title=title, css=css, body=body, lang=lang, marking=marking)
+    title = " ".join(_CONTROL.sub(" ", title).split())  # no NUL, newline or other control character in <title>
+    return render_bounded(page, {"title": title, "css": css, "body": body, "lang": lang, "marking": marking}, DOCUMENT)
 
 
 def markdown_to_html(markdown: str, *, title: str, lang: str = LANG, marking: str = "") -> str:

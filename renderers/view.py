@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from ..deal.result import Decision, Evaluation, ItemResult, TermResult
-from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook, Position, Question
+from ..deal.reasons import EVERY_DEAL
+from ..deal.result import Evaluation, ItemResult, TermResult
+from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Position, Question
 from ..playbook.values import show_label, show_number
 from .anchors import anchor
 
@@ -162,6 +163,8 @@ class PackView:
     severity_counts: tuple[tuple[str, int], ...]
     item_count: int
     skipped_count: int
+    #: (term, definition) for every defined term the pack's clauses use, A to Z
+    definitions: tuple[tuple[str, str], ...] = ()
 
     @property
     def items(self) -> tuple[ItemView, ...]:
@@ -174,7 +177,9 @@ class PackView:
 
     @property
     def tradeables(self) -> tuple[tuple[ItemView, PositionView], ...]:
-        return tuple((item, position) for item in self.items for position in item.tradeable)
+        """Fallbacks marked tradeable, what matters least first: those are the cheapest to give."""
+        every = [(item, position) for item in self.items for position in item.tradeable[:1]]
+        return tuple(sorted(every, key=lambda pair: -PRIORITIES.index(pair[0].priority)))
 
 
 def short(text: str, words: int = _SHORT_WORDS) -> str:
@@ -193,24 +198,10 @@ def _answer_text(question: Question, value: Any, currency: str) -> str:
     return show_label(question.option_labels, value)
 
 
-def _reading(playbook: Playbook, name: str, value: Any) -> str:
-    question = playbook.questions_by_id.get(name)
-    if question is not None:
-        return f"{name.replace('_', ' ')}: {show_label(question.option_labels, value)}"
-    fact = playbook.facts_by_id.get(name)
-    if fact is not None:
-        description = fact.description.rstrip(".")
-        return description if value else f"not: {description[0].lower()}{description[1:]}"
-    return f"{name}: {value}"
-
-
-def because(playbook: Playbook, reasons: tuple[Decision, ...]) -> str:
-    """The answers that made an item apply (and changed it), in words."""
-    reads = [(name, value) for reason in reasons for name, value in reason.reads if value is not None]
-    # What held is the reason; what did not hold only matters when nothing did.
-    held = [(name, value) for name, value in reads if value not in (False, 0, [], "")] or reads
-    readings = dict.fromkeys(_reading(playbook, name, value) for name, value in held)
-    return "; ".join(readings) or "applies to every deal"
+def because(result: ItemResult) -> str:
+    """Why an item applies (and was tailored), as the playbook's business sentences."""
+    text = "; ".join(result.because) or EVERY_DEAL
+    return text[0].upper() + text[1:]
 
 
 #: ``terms.<id>`` or ``terms.<id>.<field>`` in a template's source.
@@ -285,16 +276,14 @@ def _item_view(evaluation: Evaluation, result: ItemResult, number: str) -> ItemV
         priority=result.priority,
         owner=playbook.departments_by_id[item.owner].name,
         objective=item.objective,
-        because=because(playbook, result.reasons),
+        because=because(result),
         opening=PositionView(label, opening.summary, opening.clause),
         fallbacks=fallbacks,
         walk_away=evaluation.position(result.walk_away).summary,
         terms=tuple(_term_row(evaluation, result, term, anchor(heading), number) for term in result.terms),
         red_flags=item.red_flags,
-        rationale=evaluation.render(item.rationale, item.location),
-        talking_points=tuple(
-            text for text in (evaluation.render(point, item.location) for point in item.talking_points) if text
-        ),
+        rationale=evaluation.rationale(result),
+        talking_points=evaluation.talking_points(result),
     )
 
 
@@ -346,8 +335,11 @@ def build_view(evaluation: Evaluation) -> PackView:
         ))
     items = {item.id: item for module in modules for item in module.items}
     modules_by_id = {module.id: view for (module, _), view in zip(evaluation.items_by_module, modules, strict=True)}
-    flags = []
+    flags, seen = [], set()
     for flag in evaluation.flags:
+        if (flag.severity, flag.message) in seen:  # two rules can raise the same flag: told once
+            continue
+        seen.add((flag.severity, flag.message))
         rule_items = tuple(item for effect in flag.rule.effects for item in effect.items)
         flags.append(FlagView(flag.severity, flag.message, short(flag.message), flag.because,
                               _flag_anchor(rule_items, flag.rule.module, items, modules_by_id)))
@@ -388,4 +380,5 @@ def build_view(evaluation: Evaluation) -> PackView:
         severity_counts=tuple((level, severities[level]) for level in SEVERITIES),
         item_count=len(evaluation.items),
         skipped_count=len(evaluation.skipped),
+        definitions=tuple((definition.term, definition.definition) for definition in evaluation.definitions),
     )

@@ -27,10 +27,14 @@ def validate(playbook: str | None) -> None:
     Problems print as FILE:LINE:COL: MESSAGE [YAML/PATH]; the exit code is 1
     when there are any.
     """
+    from ..authoring.unlisted import unlisted_files
     from ..playbook.load import load_playbook
     from ..renderers.text import playbook_summary
 
-    click.echo(playbook_summary(load_playbook(playbook)))
+    loaded = load_playbook(playbook)
+    for warning in unlisted_files(loaded):
+        click.echo(str(warning), err=True)
+    click.echo(playbook_summary(loaded))
 
 
 def lint_report(playbook: str | Path | None, *, output_format: str = "text", strict: bool = False, ignore: Iterable[str] = ()) -> tuple[str, bool]:
@@ -124,12 +128,13 @@ def check(playbook: str | None, exhaustive: bool, limit: int, samples: int, seed
 @click.command()
 @playbook_argument
 @click.option("--effective", is_flag=True, hidden=True, help="What this command shows (accepted for older scripts).")
-def show(playbook: str | None, effective: bool) -> None:
+@click.option("--changed-only", is_flag=True, help="Only what an overlay added, changed or removed.")
+def show(playbook: str | None, effective: bool, changed_only: bool) -> None:
     """Show a playbook as dealbook uses it: for an overlay, all layers merged, each element
     with the layer and file it came from."""
     from ..authoring.show import effective_playbook
 
-    click.echo(effective_playbook(playbook), nl=False)
+    click.echo(effective_playbook(playbook, changed_only=changed_only), nl=False)
 
 
 @click.command()

@@ -16,12 +16,14 @@ from functools import cached_property
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import TermValue, render_template
+from ..playbook.clauses import OptionValue, TermValue, render_template
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.expressions import Condition
-from ..playbook.model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
+from ..playbook.glossary import mentions
+from ..playbook.model import PRIORITIES, SEVERITIES, Definition, Department, Item, Module, Playbook, Position, Question, Rule, Term
 from ..playbook.values import show_raw
 from .answers import Answers
+from .reasons import because_lines, reading
 
 __all__ = [
     "Evaluation",
@@ -32,6 +34,7 @@ __all__ = [
     "Approval",
     "Decision",
     "RenderedPosition",
+    "Assumption",
 ]
 
 
@@ -83,10 +86,23 @@ class ItemResult:
     tier: int
     terms: tuple[TermResult, ...]
     reasons: tuple[Decision, ...]
+    #: why the item applies and was tailored, as business sentences (see :mod:`dealbook.deal.reasons`)
+    because: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
         return self.item.id
+
+    @property
+    def tradeable(self) -> Position | None:
+        """The furthest fallback, beyond the opening, that we can concede for something else.
+
+        ``None`` when the playbook marks none or the item is a must-win (critical) for this deal.
+        """
+        if self.priority == "critical":
+            return None
+        tradeable = [position for position in self.fallbacks if position.tradeable]
+        return tradeable[-1] if tradeable else None
 
     @property
     def opening(self) -> Position:
@@ -127,6 +143,15 @@ class Approval:
 
     department: Department
     reasons: tuple[tuple[str, str], ...]  # (rule id, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """A question asked for this deal but not answered, whose default was assumed."""
+
+    question: Question
+    value: Any
+    sentence: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,21 +204,27 @@ class Evaluation:
                 continue
             subject = f"item {item.id}"
             reasons = [self._item_decision(index)] if self.applies[index] else []
+            rules = [outcome.included[index]] if index in outcome.included else []
             if index in outcome.included:
                 reasons.append(self._rule_decision(outcome.included[index], "included by rule", subject))
             rank = PRIORITIES.index(item.priority)
             if index in outcome.lowered:
                 rank = max(rank, outcome.lowered[index][0])
+                rules.append(outcome.lowered[index][1])
                 reasons.append(self._rule_decision(outcome.lowered[index][1], f"priority lowered to {PRIORITIES[outcome.lowered[index][0]]}", subject))
             if index in outcome.raised:
                 rank = min(rank, outcome.raised[index][0])
+                rules.append(outcome.raised[index][1])
                 reasons.append(self._rule_decision(outcome.raised[index][1], f"priority raised to {PRIORITIES[outcome.raised[index][0]]}", subject))
             tier = 0
             if index in outcome.tiers:
                 tier = outcome.tiers[index][0]
+                rules.append(outcome.tiers[index][1])
                 reasons.append(self._rule_decision(outcome.tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position", subject))
             terms = tuple(self.terms_by_id[term] for term in item.terms)
-            results.append(ItemResult(item, self.playbook.modules_by_id[item.module], PRIORITIES[rank], tier, terms, tuple(reasons)))
+            conditions = ([item.applies_when] if self.applies[index] else []) + [self.playbook.rules[rule].when for rule in rules]
+            because = because_lines(self.playbook, self.answers, self.values, item, tuple(conditions))
+            results.append(ItemResult(item, self.playbook.modules_by_id[item.module], PRIORITIES[rank], tier, terms, tuple(reasons), because))
         return tuple(results)
 
     @cached_property
@@ -255,6 +286,39 @@ class Evaluation:
             if name in self.outcome.approvers
         )
 
+    @cached_property
+    def assumed(self) -> tuple[Assumption, ...]:
+        """Questions asked for this deal but left unanswered, whose default stands in for the answer."""
+        return tuple(
+            Assumption(question, self.values[question.id], reading(self.playbook, self.answers, question.id, self.values[question.id]))
+            for question in self.playbook.questions
+            if question.id not in self.answers.values and question.default is not None and self.values.get(question.id) is not None
+        )
+
+    @cached_property
+    def definitions(self) -> tuple[Definition, ...]:
+        """The defined terms the applicable items' clause language uses, with the terms their definitions use, A to Z."""
+        registry = self.playbook.definitions_by_term
+        applicable = {result.id for result in self.items}
+        wanted = {term for term, definition in registry.items() if applicable.intersection(definition.items)}
+        pending = list(wanted)
+        while pending:
+            text = registry[pending.pop()].definition
+            for term in registry:
+                if term not in wanted and mentions(text, term):
+                    wanted.add(term)
+                    pending.append(term)
+        return tuple(sorted((registry[term] for term in wanted), key=lambda definition: definition.term.lower()))
+
+    def rationale(self, result: ItemResult) -> str:
+        """The item's rationale, rendered for this deal (it may quote the deal's figures)."""
+        return self.render(result.item.rationale, result.item.location)
+
+    def talking_points(self, result: ItemResult) -> tuple[str, ...]:
+        """The item's talking points for this deal; one that renders empty does not apply."""
+        rendered = (self.render(point, result.item.location) for point in result.item.talking_points)
+        return tuple(point for point in rendered if point)
+
     # --- explanation ------------------------------------------------------
 
     @cached_property
@@ -284,6 +348,12 @@ class Evaluation:
     def template_context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
         context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
+        for name, value in context.items():
+            question = self.playbook.questions_by_id.get(name)
+            if question is not None and question.options:
+                labels = {option.value: option.label for option in question.options}
+                entries = [OptionValue(entry, labels.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
+                context[name] = entries if isinstance(value, list) else entries[0]
         context["deal"] = self.answers.deal
         context["terms"] = {
             term_id: TermValue(result.term, result.target, result.fallback, result.walk_away) for term_id, result in self.terms_by_id.items()

@@ -32,6 +32,8 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import InputFileError, Location, shorten
+from .elements import element_name
+from .yamlhelp import explain_yaml_error
 
 __all__ = ["Document", "read_document", "read_stream", "STDIN", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
 
@@ -68,12 +70,12 @@ class Document:
         path = tuple(path)
         if key and path in self.keys:
             line, column = self.keys[path]
-            return Location(self.file, line, column, yaml_path(path))
+            return Location(self.file, line, column, yaml_path(path), element_name(self.content, path))
         probe = path
         while probe not in self.values and probe:
             probe = probe[:-1]
         line, column = self.values.get(probe, (0, 0))
-        return Location(self.file, line, column, yaml_path(path))
+        return Location(self.file, line, column, yaml_path(path), element_name(self.content, path))
 
 
 # --- scalar resolution: the YAML 1.2 core schema ---------------------------
@@ -97,18 +99,28 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
         event = self.peek_event()
-        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
-        tag = getattr(event, "tag", None)
-        if tag not in _ALLOWED_TAGS:
-            raise _Refused(event.start_mark, f"YAML tag {tag!r} is not allowed")
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+        opens = isinstance(event, CollectionStartEvent)
+        refuse(event, self._depth + opens)
+        self._depth += opens
         try:
             return super().compose_node(parent, index)
         finally:
-            self._depth -= 1
+            self._depth -= opens
+
+
+def refuse(event: Any, depth: int) -> None:
+    """Refuse what dealbook never reads from YAML: anchors, aliases, explicit tags, nesting beyond ``MAX_DEPTH``.
+
+    The one rule for both loaders (the pure-Python composer and the libyaml
+    event scan), so they cannot disagree on what a file may contain.
+    """
+    if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+        raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
+    tag = getattr(event, "tag", None)
+    if tag not in _ALLOWED_TAGS:
+        raise _Refused(event.start_mark, f"YAML tag {tag!r} is not allowed")
+    if depth > MAX_DEPTH:
+        raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
 
 
 for _tag, _pattern, _first in (
@@ -175,6 +187,9 @@ class _Builder:
             key_mark = key_node.start_mark
             here = Location(self.file, key_mark.line + 1, key_mark.column + 1, yaml_path(path))
             if not isinstance(key_node, ScalarNode):
+                if node.flow_style and path and isinstance(key_node, MappingNode):  # `summary: {{ x }}` reads as a mapping
+                    raise InputFileError(Location(self.file, mark.line + 1, mark.column + 1, yaml_path(path)),
+                                         f"invalid YAML: a value that starts with '{{{{' must be in quotes: `{path[-1]}: '{{{{ … }}}}'`")
                 raise InputFileError(here, "a mapping key must be a plain value, not a list or mapping")
             key = key_node.value
             if key in mapping:
@@ -316,16 +331,9 @@ def _scan(text: str) -> None:
     try:
         while parser.check_event():
             event = parser.get_event()
-            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-                raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
-            if getattr(event, "tag", None) not in _ALLOWED_TAGS:
-                raise _Refused(event.start_mark, f"YAML tag {event.tag!r} is not allowed")
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
+            depth += isinstance(event, CollectionStartEvent)
+            refuse(event, depth)
+            depth -= isinstance(event, CollectionEndEvent)
     finally:
         parser.dispose()
 
@@ -361,6 +369,10 @@ def _compose(text: str, file: str) -> Node | None:
         mark = refused.mark
         raise InputFileError(Location(file, mark.line + 1, mark.column + 1), refused.message) from None
     except yaml.MarkedYAMLError as error:
+        explained = explain_yaml_error(text, error)
+        if explained is not None and _yaml_problem(text, error.problem_mark, error.problem or "") == (error.problem or ""):
+            line, column, plain = explained
+            raise InputFileError(Location(file, line, column), f"invalid YAML: {plain}") from None
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.problem, error.context) if part) or "invalid YAML"
         message = _yaml_problem(text, mark, message)

@@ -257,6 +257,8 @@ def marked_up_docx(review: Review, options: MarkupOptions) -> bytes:
                 done_until = anchor.start
     _insert_missing(document, review, marker, options, elements)
     _pin_comment_dates(document, marker.date)
+    if commented:
+        _comment_styles(document)
     return package_bytes(document, date)
 
 
@@ -323,6 +325,33 @@ def _comment_new(document, paragraph: etree._Element, finding: Finding, options:
 
 def _has_style(document, style_id: str) -> bool:  # noqa: ANN001
     return any(style.style_id == style_id for style in document.styles)
+
+
+#: The styles python-docx's comments refer to, by id, as Word defines them (Word's own names, sizes in half-points).
+_COMMENT_STYLES = (
+    ("character", "CommentReference", "annotation reference", 16),
+    ("paragraph", "CommentText", "annotation text", 20),
+)
+
+
+def _comment_styles(document) -> None:  # noqa: ANN001
+    """Define the comment styles the comments use when the vendor's file lacks them (Word's file validity needs them)."""
+    styles = document.styles.element
+    present = {style.get(qn("w:styleId")) for style in styles.iter(qn("w:style"))}
+    for kind, style_id, name, size in _COMMENT_STYLES:
+        if style_id in present:
+            continue
+        style = etree.SubElement(styles, qn("w:style"))
+        style.set(qn("w:type"), kind)
+        style.set(qn("w:styleId"), style_id)
+        etree.SubElement(style, qn("w:name")).set(qn("w:val"), name)
+        if kind == "paragraph" and "Normal" in present:
+            etree.SubElement(style, qn("w:basedOn")).set(qn("w:val"), "Normal")
+        etree.SubElement(style, qn("w:uiPriority")).set(qn("w:val"), "99")
+        etree.SubElement(style, qn("w:unhideWhenUsed"))
+        properties = etree.SubElement(style, qn("w:rPr"))
+        for tag in ("w:sz", "w:szCs"):
+            etree.SubElement(properties, qn(tag)).set(qn("w:val"), str(size))
 
 
 def _pin_comment_dates(document, date: str) -> None:  # noqa: ANN001

@@ -24,8 +24,8 @@ from .model import Term
 from .values import show_in_clause
 
 __all__ = [
-    "TermValue", "parse_template", "template_references", "render_template", "compiled_template", "compiled_code",
-    "adopt_compiled", "TERM_FIELDS",
+    "CLAUSE_FILTERS", "OptionValue", "template_filters", "TermValue", "parse_template", "template_references", "render_template",
+    "compiled_template", "compiled_code", "adopt_compiled", "TERM_FIELDS",
 ]
 
 #: Attributes a template may read from ``terms.<id>``.
@@ -44,10 +44,37 @@ def _money(context: Context, value: Any) -> str:
     return f"{currency} {amount}".strip()
 
 
+class OptionValue(str):
+    """A choice answer as a template sees it: prints as the option's value, ``| label`` gives its label."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> OptionValue:
+        made = super().__new__(cls, value)
+        made.label = label
+        return made
+
+
+def _label(value: Any) -> str:
+    """An option's label instead of its value (``sd_wan`` → ``SD-WAN``); a list's labels joined with commas."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_label(entry) for entry in value)
+    return str(getattr(value, "label", value))
+
+
+#: The filters dealbook adds to Jinja's own for clause templates.
+CLAUSE_FILTERS: dict[str, Any] = {"money": _money, "number": show_in_clause, "label": _label}
+
+
 @cache
 def _environment() -> BoundedEnvironment:
     # No template is loadable by name: an include reads "not found", never a file.
-    return sandboxed_environment(DictLoader({}), filters={"money": _money, "number": show_in_clause}, cache_size=0)
+    return sandboxed_environment(DictLoader({}), filters=CLAUSE_FILTERS, cache_size=0)
+
+
+def template_filters() -> list[str]:
+    """Every filter a clause template may use: Jinja's built-in ones and :data:`CLAUSE_FILTERS`."""
+    return sorted(_environment().filters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +121,12 @@ def parse_template(source: str) -> nodes.Template:
         raise TemplateSyntaxError("clause templates cannot include, import or extend other templates", node.lineno)
     compiled = _COMPILED.get(source)
     if compiled is None:
-        compiled = compile_template(environment, tree)
+        try:
+            compiled = compile_template(environment, tree)
+        except TemplateSyntaxError:
+            raise
+        except Exception as error:  # noqa: BLE001 - Jinja's optimiser may hit the sandbox (`().__class__ ~ x`)
+            raise TemplateSyntaxError(shorten(getattr(error, "message", None) or error, 200), 1) from None
         _remember(source, compiled)
     _NAMES[tree] = compiled[1]
     return tree

@@ -17,6 +17,7 @@ false, ``x in None`` is false, and ``None | length`` is 0.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,7 +110,7 @@ def _numeric(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def apply(value: Any) -> Any:
         try:
             return None if value is None else convert(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ArithmeticError):  # int(inf) overflows: no value, like a wrong type
             return None
 
     return apply
@@ -245,15 +246,15 @@ class _Compiler:
         return f"({self.visit(node.expr1)} if {self.visit(node.test)} else {otherwise})"
 
     def test(self, node: nodes.Test) -> str:
-        _no_arguments(node, "test")
         if node.name not in TESTS:
             raise ExpressionError(f"test 'is {node.name}' not allowed (allowed: {', '.join(sorted(TESTS))})")
+        _no_arguments(node, "test")
         return TESTS[node.name].format(self.visit(node.node))
 
     def filter(self, node: nodes.Filter) -> str:
-        _no_arguments(node, "filter")
         if node.name not in FILTERS or node.node is None:
-            raise ExpressionError(f"filter '{node.name}' not allowed (allowed: {', '.join(sorted(FILTERS))})")
+            raise ExpressionError(f"filter '{node.name}' not allowed in conditions (allowed: {', '.join(sorted(FILTERS))})")
+        _no_arguments(node, "filter")
         return f"_f_{node.name}({self.visit(node.node)})"
 
 
@@ -316,10 +317,41 @@ _VISITORS: dict[type, Callable[[_Compiler, Any], str]] = {
 }
 
 
+#: Operators authors bring from other languages, and what conditions write instead.
+FOREIGN_OPERATORS: tuple[tuple[str, str], ...] = (("&&", "and"), ("||", "or"), ("!=", "!="), ("==", "=="),
+                                                  ("<=", "<="), (">=", ">="), ("=", "=="), ("!", "not "))
+
+
+def foreign_operator(source: str) -> str:
+    """The fix for the first operator from another language outside quotes (``&&``, ``||``, ``=``, ``!``), or ``""``."""
+    index, quote = 0, ""
+    while index < len(source):
+        char = source[index]
+        if quote:
+            quote = "" if char == quote else quote
+            index += 2 if char == "\\" else 1
+            continue
+        if char in "'\"":
+            quote = char
+            index += 1
+            continue
+        for written, meant in FOREIGN_OPERATORS:
+            if source.startswith(written, index):
+                if written != meant:
+                    return f"write '{meant.strip()}' instead of '{written}' (conditions use and, or, not and ==)"
+                index += len(written) - 1
+                break
+        index += 1
+    return ""
+
+
 def parse(source: str) -> nodes.Expr:
     """Parse ``source`` as one Jinja expression (no evaluation)."""
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"longer than {MAX_LENGTH:,} characters; split it into facts")
+    fix = foreign_operator(source)
+    if fix:
+        raise ExpressionError(fix)
     try:
         parser = Parser(_ENVIRONMENT, source, state="variable")
         expression = parser.parse_expression()
@@ -383,7 +415,9 @@ def _wrap(python: str) -> str:
 def _define(source_code: str, name: str) -> Callable[..., Any]:
     namespace = dict(_NAMESPACE)
     try:
-        code = compile(source_code, f"<{name}>", "exec")
+        with warnings.catch_warnings():  # `1 is None` is meant: a constant tested for being unanswered
+            warnings.simplefilter("ignore", SyntaxWarning)
+            code = compile(source_code, f"<{name}>", "exec")
     except (SyntaxError, RecursionError, MemoryError) as error:  # Python's own nesting limits
         raise ExpressionError(f"too complex to compile ({type(error).__name__}); split it into facts") from None
     exec(code, namespace)  # noqa: S102 - built from allow-listed trees only

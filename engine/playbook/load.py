@@ -18,15 +18,15 @@ from ..errors import DealbookError, Problem, ValidationErrors
 from ..infra.cache import cache_folder, content_key, load_entry, store_entry
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
-from .build import Builder, resolution_order
+from .build import Builder, build_glossary, resolution_order
 from .checks import run_checks, templates_of
 from .clauses import adopt_compiled, compiled_code
 from .model import Department, Playbook
 from .overlay import compose, merged_documents, redirects
 from .pattern_files import build_patterns
 from .patterns import ItemPatterns
-from .sources import Sources, display_name, read_checked, read_listed, resolve_playbook_path
-from .stored import StoredFormError, from_plain, to_plain
+from .sources import Sources, display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
+from .stored import STORED_FORM, StoredFormError, from_plain, to_plain
 
 __all__ = ["load_playbook"]
 
@@ -45,7 +45,7 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
     if layers is not None:
         paths, contents = layers
         names = [display_name(path) for path in paths]
-        key = content_key("playbook", contents)
+        key = content_key(f"playbook {STORED_FORM}", contents)
         entry = load_entry(key)
         if entry is not None:
             try:
@@ -73,7 +73,7 @@ def cache_key(manifest_path: Path) -> str | None:
     and the working directory are not part of it.
     """
     layers = _cacheable_files(manifest_path)
-    return None if layers is None else content_key("playbook", layers[1])
+    return None if layers is None else content_key(f"playbook {STORED_FORM}", layers[1])
 
 
 def _cacheable_files(manifest_path: Path) -> tuple[list[Path], list[bytes]] | None:
@@ -96,6 +96,8 @@ def _layer_files(manifest_path: Path, seen: tuple[Path, ...]) -> list[Path]:
     listed = [content.get(key, []) for key in ("questionnaire", "modules", "overrides", "patterns")]
     if not all(isinstance(names, list) for names in listed):
         raise ValueError("not a playbook manifest")
+    if "definitions" in content:
+        listed.append([content["definitions"]])
     files = [manifest_path, *(root / str(name) for names in listed for name in names)]
     if "extends" in content:
         local = root / str(content["extends"])
@@ -112,10 +114,11 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
     ValidationErrors.raise_if(problems)
     assert manifest is not None
     if "extends" in manifest.content:
-        manifest, section_documents, module_documents = _overlay(manifest, root, sources, problems)
+        manifest, section_documents, module_documents, glossary_document = _overlay(manifest, root, sources, problems)
     else:
         section_documents = read_listed(root, manifest, "questionnaire", "questions", sources, problems)
         module_documents = read_listed(root, manifest, "modules", "module", sources, problems)
+        glossary_document = read_glossary(root, manifest, sources, problems)
     ValidationErrors.raise_if(problems)
     content = manifest.content
 
@@ -140,6 +143,8 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         resolution_order=order,
         digest=key,
         patterns=patterns,
+        outline=tuple(content.get("outline", [])),
+        glossary=None if glossary_document is None else build_glossary(glossary_document),
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built
@@ -163,7 +168,7 @@ def _patterns(manifest_path: Path, sources: Sources, problems: list[Problem], se
     return (*inherited, *build_patterns(documents, problems))
 
 
-def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any]]:
+def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any], Any]:
     """Merge an overlay (``extends:``) with its base; see :mod:`dealbook.overlay`."""
     composition = compose(manifest, root, sources, problems)
     ValidationErrors.raise_if(problems)
@@ -172,4 +177,5 @@ def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Pr
     problems.extend(problem for document in sections for problem in check_document(document, "questions"))  # type: ignore[arg-type]
     problems.extend(problem for document in modules for problem in check_document(document, "module"))  # type: ignore[arg-type]
     sources.redirects.update(redirects(composition))
-    return merged, sections, modules
+    sources.removed.update(composition.removed)
+    return merged, sections, modules, composition.glossary

@@ -10,14 +10,15 @@ the overlay's own files.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
-from ..errors import InputFileError, Location, Problem
+from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 
-__all__ = ["PLAYBOOK_FILE", "bundled_playbooks", "resolve_playbook_path", "Sources", "display_name", "read_checked", "read_listed"]
+__all__ = ["PLAYBOOK_FILE", "bundled_playbooks", "resolve_playbook_path", "Sources", "display_name", "read_checked", "read_listed", "read_glossary"]
 
 PLAYBOOK_FILE = "playbook.yaml"
 
@@ -55,6 +56,18 @@ class Sources:
         self.documents: dict[str, Document] = {}
         #: (file, YAML path) -> (document, YAML path): values an overlay changed live in the overlay's file
         self.redirects: dict[tuple[str, tuple[str | int, ...]], tuple[Document, tuple[str | int, ...]]] = {}
+        #: id -> (kind, where an overlay removed it)
+        self.removed: dict[str, tuple[str, Location]] = {}
+
+    def removed_but_used(self, name: str, here: Location) -> Problem | None:
+        """For an id an overlay removed, the problem at the removal naming the base element that still uses it."""
+        removal = self.removed.get(name)
+        if removal is None:
+            return None
+        kind, where = removal
+        user, _, detail = (here.element or here.path).partition(", ")
+        used = f"base {user}" + (f" ({detail})" if detail else "") + f" in {here.file}:{here.line}"
+        return Problem(where, f"{kind} '{name}' is removed by your overlay at {where.file}:{where.line} but still used by {used}")
 
     def add(self, document: Document) -> Document:
         self.documents[document.file] = document
@@ -92,7 +105,7 @@ def display_name(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):  # not below it, or the working directory is gone
-        return str(path)
+        return os.path.normpath(path)
 
 
 def read_listed(root: Path, manifest: Document, key: str, kind: str, sources: Sources, problems: list[Problem]) -> list[Document | None]:
@@ -101,8 +114,30 @@ def read_listed(root: Path, manifest: Document, key: str, kind: str, sources: So
     for index, name in enumerate(manifest.content[key]):
         path = root / name
         if not path.exists():
-            problems.append(Problem(manifest.locate([key, index]), f"file not found: {name}"))
+            problems.append(Problem(manifest.locate([key, index]), f"file not found: {name}{_nearby_files(root, str(name))}"))
             documents.append(None)
         else:
             documents.append(read_checked(path, display_name(path), kind, sources, problems))
     return documents
+
+
+def read_glossary(root: Path, manifest: Document, sources: Sources, problems: list[Problem]) -> Document | None:
+    """The defined-terms registry a manifest names under ``definitions``, if any."""
+    name = manifest.content.get("definitions")
+    if name is None:
+        return None
+    path = root / name
+    if not path.exists():
+        problems.append(Problem(manifest.locate(["definitions"]), f"file not found: {name}"))
+        return None
+    return read_checked(path, display_name(path), "definitions", sources, problems)
+
+
+def _nearby_files(root: Path, name: str) -> str:
+    """A did-you-mean on the YAML files in the folder a missing file was looked for in."""
+    folder = (root / name).parent
+    if not folder.is_dir():
+        return f" (no folder {Path(name).parent} next to {PLAYBOOK_FILE})"
+    prefix = Path(name).parent
+    candidates = [str(prefix / entry.name) if str(prefix) != "." else entry.name for entry in folder.iterdir() if entry.suffix in (".yaml", ".yml")]
+    return did_you_mean(name, candidates)

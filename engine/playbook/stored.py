@@ -15,22 +15,29 @@ the same entry serves a playbook opened from any working directory.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import fields
 from typing import Any
 
 from ..errors import Location
 from .expressions import Condition, compile_condition
-from .model import Department, Effect, Fact, Item, Module, Option, Playbook, Position, Positions, Question, Rule, Section, Term
+from .model import Definition, Department, Effect, Fact, Glossary, Item, Module, Option, Playbook, Position, Positions, Question, Rule, Section, Term
 from .patterns import Example, FlagPattern, ItemPatterns, Matcher, Near, Phrase, ValuePattern, compile_phrase
 
-__all__ = ["to_plain", "from_plain", "StoredFormError"]
+__all__ = ["to_plain", "from_plain", "StoredFormError", "STORED_FORM"]
 
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
-    Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module,
+    Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module, Definition, Glossary,
     Near, Matcher, Example, FlagPattern, ValuePattern, ItemPatterns,
 )}
 _FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(field.name for field in fields(cls)) for cls in (*_CLASSES.values(), Playbook)}
 _FILE_FIELDS = {"file"}
+
+#: The shape of the stored form: every stored class with its fields. It is part of the cache key, so a
+#: change to the model makes earlier entries unreachable instead of half-readable.
+STORED_FORM = hashlib.sha256(repr(sorted(
+    (cls.__name__, names) for cls, names in {**_FIELDS, Location: tuple(field.name for field in fields(Location))}.items()
+)).encode()).hexdigest()[:16]
 
 
 class StoredFormError(ValueError):
@@ -55,7 +62,7 @@ class _Encoder:
         if kind is dict:
             return ["d", *([key, self.value(item)] for key, item in value.items())]
         if kind is Location:
-            return ["L", self.file(value.file), value.line, value.column, value.path]
+            return ["L", self.file(value.file), value.line, value.column, value.path, value.element]
         if kind is Condition:
             return ["C", value.source]
         if kind is Phrase:
@@ -104,8 +111,8 @@ class _Decoder:
         if tag == "d":
             return {str(key): self.value(item) for key, item in rest}
         if tag == "L":
-            file, line, column, path = rest
-            return Location(self.file(file), int(line), int(column), str(path))
+            file, line, column, path, element = rest
+            return Location(self.file(file), int(line), int(column), str(path), str(element))
         if tag == "C":
             (source,) = rest
             return self.condition(str(source))

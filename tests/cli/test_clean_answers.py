@@ -41,7 +41,7 @@ def test_an_invalid_calendar_date_is_a_located_problem(tmp_path):
     answers = tmp_path / "deal.yaml"
     answers.write_text(DEAL.read_text(encoding="utf-8").replace('date: "2026-11-15"', "date: 2026-02-30"), encoding="utf-8")
     result = invoke("evaluate", answers)
-    assert result.exit_code == 1 and f"{answers}:9:9: '2026-02-30' is not a real calendar date" in result.output
+    assert result.exit_code == 1 and f"{answers}:10:9: '2026-02-30' is not a real calendar date" in result.output
 
 
 def test_a_late_ctrl_c_does_not_undo_a_finished_pack(tmp_path, monkeypatch):

@@ -106,3 +106,8 @@ def test_python_errors_inside_templates_become_template_errors():
     with pytest.raises(TemplateFault) as raised:
         render_bounded(environment.from_string("{{ '{:d}'.format('x') }}"), {}, CLAUSE)
     assert isinstance(raised.value.original, ValueError)
+
+
+def test_a_template_the_optimiser_would_fold_into_a_sandbox_violation_is_a_syntax_problem():
+    with pytest.raises(TemplateSyntaxError, match="unsafe"):
+        parse_template("{{ ().__class__ ~ deal.vendor }}")
