@@ -155,7 +155,8 @@ class PackView:
     terms: tuple[TermRow, ...]
     must_wins: tuple[ItemView, ...]
     must_win_count: int
-    must_wins_critical: bool
+    #: the priority of the must-wins: "critical", unless the deal has no critical item
+    must_wins_priority: str
     key_terms: tuple[TermRow, ...]
     flags: tuple[FlagView, ...]
     approvals: tuple[ApprovalView, ...]
@@ -233,10 +234,10 @@ def _term_row(evaluation: Evaluation, result: ItemResult, term: TermResult, anch
     quoted = term_fields(result.opening, term.id)
     open_field = quoted[0] if quoted else ("target" if result.tier == 0 else "fallback")
     later = [field for position in result.fallbacks for field in term_fields(position, term.id)[:1]]
-    if not later and open_field == "target":
-        later = ["fallback"]
     order = TERM_FIELDS.index(open_field)
     later = [field for field in dict.fromkeys(later) if TERM_FIELDS.index(field) > order and field != "walk_away"]
+    if not later and open_field == "target":  # the term's own fallback, whatever the positions' words quote
+        later = ["fallback"]
     value = {name: getattr(term, name) for name in TERM_FIELDS}
     bar = f"position:{_fraction(term, term.fallback):.2f},{_fraction(term, value[open_field]):.2f}"
     return TermRow(
@@ -315,11 +316,11 @@ def _flag_anchor(rule_items: tuple[str, ...], module: str, items: dict[str, Item
     return modules[module].anchor if module in modules else ""
 
 
-def _must_wins(items) -> tuple[tuple[ItemView, ...], bool]:
-    """The critical items, or the high ones when none is critical; and whether they are critical."""
+def _must_wins(items) -> tuple[tuple[ItemView, ...], str]:
+    """The items of the highest priority the deal has (the critical ones, as a rule), and that priority."""
     ranked = sorted(items, key=lambda item: PRIORITIES.index(item.priority))
-    critical = tuple(item for item in ranked if item.priority == "critical")
-    return critical or tuple(item for item in ranked if item.priority == "high"), bool(critical)
+    top = ranked[0].priority if ranked else ""
+    return tuple(item for item in ranked if item.priority == top), top
 
 
 def build_view(evaluation: Evaluation) -> PackView:
@@ -346,7 +347,8 @@ def build_view(evaluation: Evaluation) -> PackView:
     # Each flag is told in full in the guidance of the item (or module) it is about.
     # The pack must stay short enough to use: the must-wins carry their whole guidance, the other
     # high items their talking points; what else there is to read waits with the clause language.
-    full = {item.id for item in _must_wins(items.values())[0]}
+    top, priority = _must_wins(items.values())
+    full = {item.id for item in top} if priority in ("critical", "high") else set()
     modules = [replace(
         module, flags=tuple(flag for flag in flags if flag.anchor == module.anchor), items=tuple(
             replace(item, flags=tuple(flag for flag in flags if flag.anchor == item.anchor),
@@ -372,7 +374,7 @@ def build_view(evaluation: Evaluation) -> PackView:
         terms=tuple(row for module in modules for item in module.items for row in item.terms),
         must_wins=must_wins[:MUST_WINS],
         must_win_count=len(must_wins),
-        must_wins_critical=critical,
+        must_wins_priority=critical,
         key_terms=tuple(key_terms[:KEY_TERMS]),
         flags=tuple(flags),
         approvals=tuple(approvals),
