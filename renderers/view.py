@@ -368,7 +368,7 @@ def build_view(evaluation: Evaluation) -> PackView:
         approvals.append(ApprovalView(approval.department.name, reasons, short(reasons[0]) if reasons else ""))
     return PackView(
         deal={name: getattr(deal, name) or "" for name in DEAL_FIELDS},
-        playbook={"id": playbook.id, "title": playbook.title, "version": playbook.version},
+        playbook={"id": playbook.id, "title": playbook.title, "version": playbook.version, "named": _named(playbook.title)},
         facts=_facts(evaluation),
         modules=tuple(modules),
         terms=tuple(row for module in modules for item in module.items for row in item.terms),
@@ -384,3 +384,8 @@ def build_view(evaluation: Evaluation) -> PackView:
         skipped_count=len(evaluation.skipped),
         definitions=tuple((definition.term, definition.definition) for definition in evaluation.definitions),
     )
+
+
+def _named(title: str) -> str:
+    """``the X playbook`` reads once: a title already ending in "playbook" is not given another."""
+    return title if title.rstrip(" .").lower().endswith("playbook") else f"{title} playbook"

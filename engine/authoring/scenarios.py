@@ -132,7 +132,7 @@ def _scenario(document: Document, index: int, raw: dict[str, Any], playbook: Pla
         answers = complete_answers(answers_document, playbook)
     except ValidationErrors as error:
         problems.extend(error.problems)
-    scenario = Scenario(raw["name"], document.locate([*path, "name"]), answers, raw["expect"], document, path)  # type: ignore[arg-type]
+    scenario = Scenario(raw["name"], document.locate([*path, "name"]), answers, raw.get("expect", {}), document, path)  # type: ignore[arg-type]
     problems.extend(_unknown_ids(scenario, playbook))
     ValidationErrors.raise_if(problems)
     return scenario
@@ -187,6 +187,9 @@ def _unknown_ids(scenario: Scenario, playbook: Playbook) -> Iterator[Problem]:
 
 def _mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mismatch]:
     expect, where = scenario.expect, scenario.where
+    if not expect:
+        yield Mismatch("no expectations yet", "expectations", "none: `dealbook test --record` writes them from the current result, for you to review",
+                       scenario.location)
     applied = {result.id: result for result in evaluation.items}
     skipped = {entry.item.id: entry.reason for entry in evaluation.skipped}
     for item in expect.get("items", []):
