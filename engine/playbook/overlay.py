@@ -24,6 +24,7 @@ file that introduced the value, so errors point at the right layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from typing import Any
 from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
+from .effect_edits import drop_item, edit_effects, effect_items
 from .sources import display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
 
 __all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
@@ -254,47 +256,24 @@ def apply_patch(base: Composition, patch: Document, layer: str, *, skip: frozens
             if f"{kind}/{index}" in skip or kind in skip:
                 continue
             problem = _apply_entry(base, patch, kind, index, entry, layer)
-            if problem is not None:
+            if isinstance(problem, list):
+                problems.extend(problem)
+            elif problem is not None:
                 problems.append(problem)
     return problems
 
 
-def _effect_items(effect: Any) -> list[str] | None:
-    """The item ids an effect (``{kind: argument}``) names, or ``None``."""
-    if not isinstance(effect, dict) or len(effect) != 1:
-        return None
-    (argument,) = effect.values()
-    ids = argument if isinstance(argument, list) else argument.get("items") if isinstance(argument, dict) else None
-    return ids if isinstance(ids, list) else None
-
-
 def _forget_item(base: Composition, item_id: str, layer: str) -> None:
-    """Take a removed item out of every rule's effects; an effect left with no item goes, a rule left with no effect too."""
+    """Take a removed item out of every rule's effects; a rule left with no effect goes too (see :mod:`.effect_edits`)."""
     for layered in base.modules:
         kept_rules = []
         for rule in layered.lists["rules"]:
             then = rule.content.get("then")
-            if not isinstance(then, list) or not any(item_id in (_effect_items(effect) or ()) for effect in then):
+            if not isinstance(then, list) or not any(item_id in (effect_items(effect) or ()) for effect in then):
                 kept_rules.append(rule)
                 continue
-            document, path = rule.origins.get(("then",), (rule.origins[()][0], (*rule.origins[()][1], "then")))
-            new_then, origins = [], {}
-            for number, effect in enumerate(then):
-                ids = _effect_items(effect)
-                if ids is not None and item_id in ids:
-                    remaining = [entry for entry in ids if entry != item_id]
-                    if not remaining:
-                        rule.patched.append(f"effect {number + 1} dropped (it named only item '{item_id}', removed by {layer})")
-                        continue
-                    ((name, argument),) = effect.items()
-                    effect = {name: remaining if isinstance(argument, list) else {**argument, "items": remaining}}
-                    rule.patched.append(f"item '{item_id}' taken out of effect {number + 1} (removed by {layer})")
-                origins[("then", len(new_then))] = (document, (*path, number))
-                new_then.append(effect)
-            rule.origins = {key: value for key, value in rule.origins.items() if key[:1] != ("then",)} | origins
-            rule.content = {**rule.content, "then": new_then}
-            if layer not in rule.layers:
-                rule.layers.append(layer)
+            new_then, origins, notes = drop_item(then, _effect_origin(rule), item_id, layer)
+            _set_effects(rule, new_then, origins, notes, layer)
             if new_then:
                 kept_rules.append(rule)
             else:
@@ -302,7 +281,21 @@ def _forget_item(base: Composition, item_id: str, layer: str) -> None:
         layered.lists["rules"][:] = kept_rules
 
 
-def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entry: dict[str, Any], layer: str) -> Problem | None:
+def _effect_origin(rule: Element) -> Callable[[int], tuple[Document, Path_]]:
+    """Where effect ``n`` of a rule was written: its own origin, or inside the ``then`` list that holds it."""
+    home, base_path = rule.origins.get(("then",), (rule.origins[()][0], (*rule.origins[()][1], "then")))
+    return lambda number: rule.origins.get(("then", number), (home, (*base_path, number)))
+
+
+def _set_effects(rule: Element, then: list[Any], origins: dict[Any, Any], notes: list[str], layer: str) -> None:
+    rule.origins = {key: value for key, value in rule.origins.items() if key[:1] != ("then",) or key == ("then",)} | origins
+    rule.content = {**rule.content, "then": then}
+    rule.patched.extend(notes)
+    if layer not in rule.layers:
+        rule.layers.append(layer)
+
+
+def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entry: dict[str, Any], layer: str) -> Problem | list[Problem] | None:
     path: Path_ = (kind, index)
     container_key = PATCH_KINDS[kind][1]
     found = base.find(kind, entry["id"])
@@ -320,9 +313,16 @@ def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entr
     if container_key in entry:
         return Problem(patch.locate([*path, container_key]), f"'{entry['id']}' already exists; '{container_key}' is only for adding new {kind}")
     element = found[1][found[2]]
-    element.content = _patched(element, entry, patch, path)
+    edits = {key: entry[key] for key in ("add_effects", "remove_effects") if key in entry}
+    element.content = _patched(element, {key: value for key, value in entry.items() if key not in edits}, patch, path)
     element.layers.append(layer)
-    return None
+    if not edits:
+        return None
+    then = element.content.get("then") if isinstance(element.content.get("then"), list) else []
+    new_then, origins, notes, problems = edit_effects(element.id, then, _effect_origin(element), patch, path,
+                                                      edits.get("add_effects", []), edits.get("remove_effects", []))
+    _set_effects(element, new_then, origins, notes, layer)
+    return problems
 
 
 def _patched(element: Element, entry: dict[str, Any], patch: Document, path: Path_) -> dict[str, Any]:
