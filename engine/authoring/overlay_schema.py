@@ -60,7 +60,7 @@ def overlay_schema() -> dict[str, Any]:
     for name in ("question", "fact", "term", "item", "rule"):
         definitions.pop(name)
     sources = {"module": module["$defs"], "questions": questions["$defs"]}
-    for patch_list, (kind, schema, container, joins) in _KINDS.items():
+    for kind, schema, container, joins in _KINDS.values():
         definitions[f"{kind}_patch"] = _entry(sources[schema][kind], kind, container, joins)
     item = definitions["item_patch"]["properties"]
     item["positions"] = {
