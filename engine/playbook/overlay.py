@@ -116,6 +116,8 @@ class Composition:
     glossary: Document | None = None  # the defined-terms registry of the top-most layer that has one
     #: id -> (kind, where a later layer removed it), so that a problem it causes points at the removal
     removed: dict[str, tuple[str, Location]] = field(default_factory=dict)
+    #: id -> an element's content before a later layer changed or removed it
+    base_content: dict[str, Any] = field(default_factory=dict)
     #: base elements dropped as a consequence of a removal, in words (``show`` prints them)
     dropped: list[str] = field(default_factory=list)
 
@@ -247,10 +249,11 @@ def apply_patch(base: Composition, patch: Document, layer: str, *, skip: frozens
             if found is None:
                 problems.append(Problem(patch.locate(["remove", kind, index]), _unknown(base, kind, element_id)))
             else:
+                base.base_content.setdefault(element_id, found[1][found[2]].content)
                 del found[1][found[2]]
                 base.removed[element_id] = (kind.removesuffix("s"), patch.locate(["remove", kind, index]))
                 if kind == "items":
-                    _forget_item(base, element_id, layer)
+                    _forget_item(base, element_id, layer, patch.locate(["remove", kind, index]))
     for kind in PATCH_KINDS:
         for index, entry in enumerate(patch.content.get(kind, [])):
             if f"{kind}/{index}" in skip or kind in skip:
@@ -263,7 +266,7 @@ def apply_patch(base: Composition, patch: Document, layer: str, *, skip: frozens
     return problems
 
 
-def _forget_item(base: Composition, item_id: str, layer: str) -> None:
+def _forget_item(base: Composition, item_id: str, layer: str, where: Location) -> None:
     """Take a removed item out of every rule's effects; a rule left with no effect goes too (see :mod:`.effect_edits`)."""
     for layered in base.modules:
         kept_rules = []
@@ -278,6 +281,7 @@ def _forget_item(base: Composition, item_id: str, layer: str) -> None:
                 kept_rules.append(rule)
             else:
                 base.dropped.append(f"rule '{rule.id}': all its effects named item '{item_id}', removed by {layer}")
+                base.removed.setdefault(rule.id, ("rule", where))
         layered.lists["rules"][:] = kept_rules
 
 
@@ -313,6 +317,7 @@ def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entr
     if container_key in entry:
         return Problem(patch.locate([*path, container_key]), f"'{entry['id']}' already exists; '{container_key}' is only for adding new {kind}")
     element = found[1][found[2]]
+    base.base_content.setdefault(element.id, element.content)
     edits = {key: entry[key] for key in ("add_effects", "remove_effects") if key in entry}
     element.content = _patched(element, {key: value for key, value in entry.items() if key not in edits}, patch, path)
     element.layers.append(layer)

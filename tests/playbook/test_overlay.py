@@ -211,3 +211,43 @@ def test_removing_an_effect_the_rule_does_not_have_lists_its_effects(overlay_cop
         "Its effects: set_term: {term: breach_hours, target: 24}; flag: {severity: high, message: 'EU personal data hosted by {{ deal.vendor }}.'}; "
         "require_approver: {approver: privacy, reason: EU personal data.} [rule 'eu_rules', remove_effects/0]"
     )
+
+
+BASE_SCENARIOS = """\
+scenarios:
+  - name: SaaS with EU data
+    answers: {deployment: saas, annual_value: 100000, personal_data: true, regimes: [gdpr]}
+    expect:
+      priorities: {dpa: high}
+      approvers: [privacy]
+  - name: On-premises
+    answers: {deployment: on_prem, annual_value: 100000}
+    expect:
+      not_items: [hosting_review]
+      priorities: {price_protection: low}
+"""
+
+
+def test_the_base_playbooks_scenarios_run_against_the_overlay_with_its_changes_marked(overlay_copy):
+    from dealbook.cli.authoring import scenario_report
+
+    (overlay_copy.parent / "mini" / "tests").mkdir()
+    (overlay_copy.parent / "mini" / "tests" / "base.yaml").write_text(BASE_SCENARIOS, encoding="utf-8")
+    text, failed = scenario_report(overlay_copy, base_tests=True)
+    lines = [line.replace(f"{overlay_copy.parent}/", "") for line in text.splitlines()]
+    assert lines[:13] == [
+        "PASS  SaaS with EU data  (mini/tests/base.yaml:2:11)",
+        "      mini/tests/base.yaml:5:25: priority of item dpa  (changed by the overlay: dpa)",
+        "      - high",
+        "      + critical",
+        "      mini/tests/base.yaml:6:18: approval of privacy must be required  (changed by the overlay: privacy)",
+        "      - required",
+        "      + not required",
+        "FAIL  On-premises  (mini/tests/base.yaml:7:11)",
+        "      mini/tests/base.yaml:10:18: item hosting_review must not apply  (changed by the overlay: hosting_review)",
+        "      - does not apply",
+        "      + applies",
+        "      mini/tests/base.yaml:11:38: priority of item price_protection",
+        "      - low",
+    ]
+    assert failed
