@@ -438,10 +438,13 @@ def clean(case: Case, folder: Path, runs: list[Run]) -> tuple[str, str]:
 
 
 def main() -> None:
+    global DEALBOOK  # noqa: PLW0603 - the command every case runs
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-k", default="", help="run only the cases whose name contains this")
     parser.add_argument("-v", action="store_true", help="print every case with its outcome")
+    parser.add_argument("--command", default=DEALBOOK, help="the dealbook command to run (default: the one on PATH)")
     options = parser.parse_args()
+    DEALBOOK = options.command
     counts = {"clean": 0, "traceback": 0, "data-loss": 0, "exec": 0}
     startup = 0
     cases = [case for case in CASES if options.k in case.name]

@@ -18,7 +18,7 @@ from ..errors import Location, Problem, did_you_mean, did_you_mean_or_list
 from .clauses import CLAUSE_FILTERS, TERM_FIELDS, parse_template, template_filters, template_references
 from .effects import kind_of
 from .expressions import Comparison, Condition
-from .glossary import mentions, plain_text, undefined_candidates
+from .glossary import plain_text, undefined_candidates, uses
 from .model import DEAL_FIELDS, Effect, Playbook, Question
 from .sources import Sources
 
@@ -336,12 +336,12 @@ def check_tradeable(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
 
 
 def _item_texts(playbook: Playbook) -> Iterator[tuple[str, str, Location]]:
-    """Every summary and clause of every item: ``(item id, literal text, location)``."""
+    """Every summary and clause of every item: ``(item id, template text, location)``."""
     for item in playbook.items:
         for position in (*item.positions.tiers, item.positions.walk_away):
-            yield item.id, plain_text(position.summary), _sub(position.location, "summary")
+            yield item.id, position.summary, _sub(position.location, "summary")
             if position.clause:
-                yield item.id, plain_text(position.clause), _sub(position.location, "clause")
+                yield item.id, position.clause, _sub(position.location, "clause")
 
 
 def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -357,11 +357,10 @@ def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]
     known = {*registry, *glossary.names}
     used: dict[str, set[str]] = {term: set() for term in registry}
     reported: set[tuple[str, str]] = set()
-    for item_id, text, location in _item_texts(playbook):
-        for term in registry:
-            if mentions(text, term):
-                used[term].add(item_id)
-        for phrase in undefined_candidates(text, known):
+    for item_id, template, location in _item_texts(playbook):
+        for term in uses(plain_text(template), registry, glossary.names):
+            used[term].add(item_id)
+        for phrase in undefined_candidates(template, known):
             if (item_id, phrase) not in reported:
                 reported.add((item_id, phrase))
                 yield Problem(
@@ -370,6 +369,13 @@ def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]
                     "define it there, or list it under names if it is a proper name",
                 )
     for definition in glossary.definitions:
+        for phrase in undefined_candidates(definition.definition, known):
+            yield Problem(
+                sources.locate(definition.location, "definition"),
+                f"'{phrase}' reads as a defined term but is not in the registry; a definition uses only defined terms and names",
+            )
+        if glossary.inherited:
+            continue  # the item lists describe the clauses of the layer the registry belongs to
         listed = set(definition.items)
         for index, item_id in enumerate(definition.items):
             if item_id not in playbook.items_by_id:

@@ -113,6 +113,8 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
     manifest = read_checked(manifest_path, display_name(manifest_path), "playbook", sources, problems)
     ValidationErrors.raise_if(problems)
     assert manifest is not None
+    # an overlay that names no registry uses the one of a layer below it
+    inherited = "extends" in manifest.content and "definitions" not in manifest.content
     if "extends" in manifest.content:
         manifest, section_documents, module_documents, glossary_document = _overlay(manifest, root, sources, problems)
     else:
@@ -144,7 +146,7 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         digest=key,
         patterns=patterns,
         outline=tuple(content.get("outline", [])),
-        glossary=None if glossary_document is None else build_glossary(glossary_document),
+        glossary=None if glossary_document is None else build_glossary(glossary_document, inherited),
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built

@@ -265,6 +265,8 @@ class Glossary:
     file: str
     definitions: tuple[Definition, ...] = ()
     names: tuple[str, ...] = ()
+    #: the registry of a layer below (an overlay that names none): its item lists describe that layer's clauses
+    inherited: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -201,9 +201,12 @@ def create_app(folder: Path, playbook: Playbook, *, token: str | None = None) ->
         return redirect(url_for("questionnaire", deal_id=deal_id) + "#status", 303)
 
     def _save(deal_id: str, changes: Sequence[Any]) -> Saved:
-        if isinstance(_deal(deal_id), DealbookError):
+        try:
+            return workspace.save(deal_id, changes)
+        except KeyError:
+            abort(404, f"There is no deal {deal_id!r} in this workspace.")
+        except DealbookError:
             abort(409, "This deal's file has problems; fix them in the file first.")
-        return workspace.save(deal_id, changes)
 
     @app.post("/deals/<deal_id>/fields/<key>")
     def save_field(deal_id: str, key: str) -> Any:
@@ -220,8 +223,8 @@ def create_app(folder: Path, playbook: Playbook, *, token: str | None = None) ->
             field = deal_fields(saved.deal, overrides)[[item.name for item in deal_fields(None)].index(name)]
         else:
             field = question_field(playbook.questions_by_id[name], saved.deal, name in asked_now, **overrides.get(key, {}))
-        others = answer_fields(playbook, saved.deal, asked_now)
-        return render_template("saved.html", deal=saved.deal, field=field, changed=[others[name] for name in appeared + disappeared],
+        changed = [question_field(playbook.questions_by_id[name], saved.deal, name in asked_now) for name in appeared + disappeared]
+        return render_template("saved.html", deal=saved.deal, field=field, changed=changed,
                                notes=notes_for(saved, playbook, appeared, disappeared), open_count=workspace.open_questions(saved.deal),
                                tone="error" if saved.refused or saved.conflicts else "")
 

@@ -216,5 +216,6 @@ def notes_for(saved: Saved, playbook: Playbook, appeared: Sequence[str], disappe
     notes += [f"Your earlier answer to “{questions[name].text}” applies again and is back." for name in saved.restored]
     for name in disappeared:
         parked = " Your answer is parked and comes back if you change the earlier answer back." if name in saved.parked else ""
-        notes.append(f"No longer asked: {questions[name].text}.{parked}")
+        text = questions[name].text
+        notes.append(f"No longer asked: {text}{'' if text.endswith(('?', '.')) else '.'}{parked}")
     return notes

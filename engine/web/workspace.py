@@ -130,6 +130,7 @@ class Workspace:
         self.folder = Path(folder).resolve()
         self.playbook = playbook
         self._locks: dict[Path, threading.Lock] = {}
+        self._sheets: dict[Path, tuple[bytes, AnswerSheet]] = {}
         self._locks_guard = threading.Lock()
 
     # --- finding deals ---------------------------------------------------------
@@ -159,9 +160,20 @@ class Workspace:
         return self._read(deal_id, path)
 
     def _read(self, deal_id: str, path: Path) -> DealFile:
-        modified = path.stat().st_mtime
-        sheet = load_sheet(path, self.playbook)
-        return DealFile(deal_id, path, sheet, resolve_values(self.playbook, sheet.to_answers(str(path))), modified)
+        # A file holding exactly the bytes last read or written here is not parsed again;
+        # any other content (an edit in an editor, the CLI) is read and checked afresh.
+        data = path.read_bytes()
+        cached = self._sheets.get(path)
+        if cached is not None and cached[0] == data:
+            sheet = cached[1]
+        else:
+            sheet = load_sheet(path, self.playbook)
+            if path.read_bytes() == data:
+                self._sheets[path] = (data, sheet)
+        return self._deal_file(deal_id, path, sheet)
+
+    def _deal_file(self, deal_id: str, path: Path, sheet: AnswerSheet) -> DealFile:
+        return DealFile(deal_id, path, sheet, resolve_values(self.playbook, sheet.to_answers(str(path))), path.stat().st_mtime)
 
     def asked(self, deal: DealFile) -> list[str]:
         """The questions asked for this deal now, in playbook order."""
@@ -255,9 +267,10 @@ class Workspace:
             sheet, parked, restored = sort_relevant(self.playbook, sheet)
             if sheet == before.sheet:
                 return Saved(before, before, refused, conflicts)
-            text = questionnaire_text(self.playbook, sheet, format_for(path))
-            write_keeping_previous(path, text)
-            return Saved(self._read(deal_id, path), before, refused, conflicts, parked, restored, True)
+            data = questionnaire_text(self.playbook, sheet, format_for(path)).encode("utf-8")
+            write_keeping_previous(path, data)
+            self._sheets[path] = (data, sheet)
+            return Saved(self._deal_file(deal_id, path, sheet), before, refused, conflicts, parked, restored, True)
 
     def _coerce(self, change: Change, sheet: AnswerSheet) -> Any:
         raw = change.raw

@@ -36,3 +36,4 @@ def test_json_values_and_positions(tmp_path):
     assert document.content == json.loads(text)
     assert str(document.locate(["deal", "tags", 1])) == "d.json:2:37"
     assert str(document.locate(["answers"], key=True)) == "d.json:3:3"
+

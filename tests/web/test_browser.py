@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -50,6 +51,8 @@ def server(tmp_path_factory, request):
     if not match:
         process.kill()
         pytest.fail(f"dealbook serve did not start: {line}{process.stdout.read()}")
+    # Drain the server's output: a full pipe would stop the server mid-test.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     yield match[0].rstrip("/"), folder
     process.terminate()
     process.wait(timeout=10)
@@ -208,7 +211,11 @@ def test_upload_a_vendor_docx_and_see_the_issues(server, context, tmp_path):
     page.get_by_label("The vendor's paper").set_input_files(str(paper))
     page.get_by_role("button", name="Review it").click()
     expect(page.locator("#review-summary")).to_contain_text("items checked")
-    expect(page.get_by_role("link", name=re.compile(r"reviewed\.docx$"))).to_be_visible()
+    expect(page.locator(".document")).to_contain_text("Issues list")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"reviewed\.docx$")).click()
+    marked_up = docx.Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert any("Audit" in paragraph.text for paragraph in marked_up.paragraphs)
     screenshot(page, "review")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from dealbook.errors import DealbookError
 from dealbook.infra.files import backup_path
 from dealbook.intake.questionnaire import load_sheet
 from dealbook.web.workspace import Change, Workspace, field_version, slug_for
@@ -160,3 +161,13 @@ def test_concurrent_saves_to_one_deal_lose_nothing(workspace, itam):
 def test_versions_tell_values_apart():
     assert field_version(None) != field_version("") != field_version([]) != field_version(False)
     assert field_version(["a", "b"]) == field_version(["a", "b"])
+
+
+def test_a_file_changed_by_another_program_is_read_afresh(workspace, itam):
+    path = workspace.path_for("eu-saas-crm")
+    assert workspace.read("eu-saas-crm").sheet.answers["user_count"] == 1800
+    path.write_text(path.read_text(encoding="utf-8").replace("user_count: 1800", "user_count: 1900"), encoding="utf-8")
+    assert workspace.read("eu-saas-crm").sheet.answers["user_count"] == 1900
+    path.write_text(path.read_text(encoding="utf-8").replace("user_count: 1900", "user_count: lots"), encoding="utf-8")
+    with pytest.raises(DealbookError, match="user_count"):
+        workspace.read("eu-saas-crm")
