@@ -36,6 +36,11 @@ _KINDS = {
     "items": ("item", "module", "module", "module"),
     "rules": ("rule", "module", "module", "module"),
 }
+_EXAMPLE_IDS = {"questions": "hosted_region", "facts": "large_deal", "terms": "breach_notice_hours", "items": "breach_notification", "rules": "eu_data_rules"}
+_EXAMPLE_CHANGE: dict[str, dict[str, Any]] = {
+    "questions": {"required": True}, "facts": {"expr": "annual_value >= 500000"}, "terms": {"target": 24, "fallback": 36, "walk_away": 48},
+    "items": {"priority": "critical"}, "rules": {"add_effects": [{"require_approver": {"approver": "security", "reason": "Hosted personal data."}}]},
+}
 _CONDITIONALS = ("allOf", "anyOf", "oneOf", "if", "then", "else", "not", "dependentRequired")
 
 
@@ -66,8 +71,12 @@ def overlay_schema() -> dict[str, Any]:
     item["positions"] = {
         "type": "object", "minProperties": 1, "additionalProperties": False,
         "description": "Positions to change: preferred and walk_away field by field (a summary alone keeps the base clause); fallbacks as a whole list.",
-        "properties": {"preferred": {"$ref": "#/$defs/position_patch"}, "fallbacks": definitions["positions"]["properties"]["fallbacks"],
-                       "walk_away": {"$ref": "#/$defs/position_patch"}},
+        "examples": [{"preferred": {"summary": "Notice within {{ terms.breach_notice_hours }}, no exceptions."}}],
+        "properties": {"preferred": {"$ref": "#/$defs/position_patch", "description": "Fields of the preferred position to change.",
+                                     "examples": [{"summary": "Notice within 24 hours."}]},
+                       "fallbacks": definitions["positions"]["properties"]["fallbacks"],
+                       "walk_away": {"$ref": "#/$defs/position_patch", "description": "Fields of the walk-away position to change.",
+                                     "examples": [{"summary": "No notification commitment."}]}},
     }
     definitions["position_patch"] = {**{key: value for key, value in definitions["position"].items() if key != "required"}, "minProperties": 1}
     rule = definitions["rule_patch"]["properties"]
@@ -89,9 +98,11 @@ def overlay_schema() -> dict[str, Any]:
             "remove": {
                 "type": "object", "minProperties": 1, "additionalProperties": False,
                 "description": "Ids of elements to drop from the playbook being extended.",
-                "properties": {name: {"$ref": "#/$defs/ids", "description": f"The {name} to drop, by id."} for name in _KINDS},
+                "examples": [{"items": ["annual_attestation"], "rules": ["small_deal_light_touch"]}],
+                "properties": {name: {"$ref": "#/$defs/ids", "description": f"The {name} to drop, by id.", "examples": [[_EXAMPLE_IDS[name]]]} for name in _KINDS},
             },
-            **{name: {"type": "array", "items": {"$ref": f"#/$defs/{kind}_patch"}, "description": f"{kind.capitalize()}s to change or add, by id."}
+            **{name: {"type": "array", "items": {"$ref": f"#/$defs/{kind}_patch"}, "description": f"{kind.capitalize()}s to change or add, by id.",
+                      "examples": [[{"id": _EXAMPLE_IDS[name], **_EXAMPLE_CHANGE[name]}]]}
                for name, (kind, *_) in _KINDS.items()},
         },
         "$defs": definitions,
