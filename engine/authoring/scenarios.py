@@ -138,11 +138,20 @@ def _scenario(document: Document, index: int, raw: dict[str, Any], playbook: Pla
     try:
         answers = complete_answers(answers_document, playbook)
     except ValidationErrors as error:
-        problems.extend(error.problems)
+        problems.extend(_in_scenario(problem, path, raw["name"]) for problem in error.problems)
     scenario = Scenario(raw["name"], document.locate([*path, "name"]), answers, raw.get("expect", {}), document, path)  # type: ignore[arg-type]
     problems.extend(problem for name, problem in _unknown_ids(scenario, playbook) if name not in tolerate)
     ValidationErrors.raise_if(problems)
     return scenario
+
+
+def _in_scenario(problem: Problem, path: tuple[str | int, ...], name: str) -> Problem:
+    """A problem of a scenario's answers, located in the scenario file's terms: ``[scenario 'x', answers/y]``."""
+    location = problem.location
+    inner = location.path
+    located = dataclasses.replace(location, path="/".join(map(str, (*path, *([inner] if inner else [])))),
+                                  element=f"scenario '{name}'" + (f", {inner}" if inner else ""))
+    return Problem(located, problem.message)
 
 
 def load_scenarios(playbook: Playbook, paths: Iterable[Path], *, tolerate: frozenset[str] = frozenset()) -> list[Scenario]:
