@@ -51,8 +51,8 @@ class Decision:
 
     def __str__(self) -> str:
         text = f"{self.subject}: {self.outcome}"
-        if self.rule and not self.subject.startswith("rule "):
-            text += f" {self.rule}"
+        if self.rule and f"rule {self.rule}" not in text:
+            text += f" {self.rule}" if self.outcome.endswith(" rule") else f" (rule {self.rule})"
         if self.condition:
             text += f" — {self.condition}"
         if self.reads:

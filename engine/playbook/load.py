@@ -179,4 +179,5 @@ def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Pr
     problems.extend(problem for document in sections for problem in check_document(document, "questions"))  # type: ignore[arg-type]
     problems.extend(problem for document in modules for problem in check_document(document, "module"))  # type: ignore[arg-type]
     sources.redirects.update(redirects(composition))
+    sources.removed.update(composition.removed)
     return merged, sections, modules, composition.glossary
