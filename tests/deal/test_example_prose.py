@@ -76,6 +76,18 @@ def test_wording_fits_the_deal_shape(evaluations, name):
     assert found == []
 
 
+#: Term sheet rows that must not appear for a deal of this shape (the terms' titles).
+BANNED_ROWS = {"per-core": ["Waiting period before a licence can be reassigned"]}
+
+
+@pytest.mark.parametrize("name", DEALS, ids=DEALS)
+def test_term_sheet_rows_fit_the_deal_shape(evaluations, name):
+    view = build_view(evaluations[name])
+    titles = [row.title for row in view.terms] + [row.title for module in view.modules for item in module.items for row in item.terms]
+    banned = [title for shape in _shapes(evaluations[name]) for title in BANNED_ROWS.get(shape, [])]
+    assert titles and [title for title in titles if title in banned] == []
+
+
 @pytest.mark.parametrize("name", DEALS, ids=DEALS)
 def test_amounts_are_the_deals_own(evaluations, name):
     evaluation = evaluations[name]
