@@ -32,15 +32,17 @@ EXPECTED = REPO / "tests" / "fixtures" / "paper" / "expected"
 FILES = sorted(EXPECTED.glob("*.yaml"))
 HELD_OUT = sorted((EXPECTED / "held-out").glob("*.yaml"))
 BLIND = sorted((EXPECTED / "held-out" / "blind").glob("*.yaml"))
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 TIER = r"^(meets-preferred|fallback-[1-9]|walk-away|beyond-walk-away|unscored)$"
 
 
 def score(expected_file: Path) -> tuple[float, float, set, set]:
     expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
     review = review_file(dealbook.evaluate_file(REPO / expected["deal"]), SHARED / expected["document"])
-    wanted = {(entry["clause"], entry["item"], entry["tier"]) for entry in expected["findings"]}
+    # clauses as the reviewer names them ("5.5(b)", "Fees › 2"), curly and straight quotes alike
+    wanted = {(entry["clause"].translate(QUOTES), entry["item"], entry["tier"]) for entry in expected["findings"]}
     wanted |= {("-", item, "not-found") for item in expected["not_found"]}
-    located = {(finding.reference, finding.item, finding.tier.id) for finding in review.findings if finding.found}
+    located = {(finding.reference.translate(QUOTES), finding.item, finding.tier.id) for finding in review.findings if finding.found}
     missing = {("-", finding.item, "not-found") for finding in review.findings if not finding.found}
     predicted = located | missing
     precision = len(located & wanted) / len(located) if located else 1.0
