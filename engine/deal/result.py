@@ -10,13 +10,15 @@ only when a renderer or ``--explain`` asks for it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import TermValue, render_template
+from ..playbook.clauses import TermValue, clause_context, render_template, template_reads
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.expressions import Condition
 from ..playbook.model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
@@ -137,8 +139,75 @@ class RenderedPosition:
     clause: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _PlaybookTerms:
+    """Every term at the playbook's own values: what a deal gets unless a rule sets the term."""
+
+    results: Mapping[str, TermResult]
+    values: Mapping[str, TermValue]
+
+
+_DEFAULT_TERMS: weakref.WeakKeyDictionary[Playbook, _PlaybookTerms] = weakref.WeakKeyDictionary()
+
+
+def _playbook_terms(playbook: Playbook) -> _PlaybookTerms:
+    # Most deals set few terms: the rest are shared by every evaluation of the playbook.
+    terms = _DEFAULT_TERMS.get(playbook)
+    if terms is None:
+        results = {term.id: TermResult(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
+        values = {term.id: TermValue(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
+        # Read-only views: every evaluation of the playbook shares them.
+        terms = _DEFAULT_TERMS[playbook] = _PlaybookTerms(MappingProxyType(results), MappingProxyType(values))
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaybookItem:
+    """An item with what every deal shares: its module, its priority's rank, and its result when nothing tailors it."""
+
+    item: Item
+    module: Module
+    rank: int
+    #: for an item without a condition, its result in every deal that leaves it and its terms alone
+    untailored: ItemResult | None
+    #: results of a conditional item that no rule tailors, by what its condition read
+    by_reads: dict[tuple[Any, ...], ItemResult] = field(default_factory=dict)
+
+
+_ITEMS: weakref.WeakKeyDictionary[Playbook, tuple[_PlaybookItem, ...]] = weakref.WeakKeyDictionary()
+
+
+def _playbook_items(playbook: Playbook) -> tuple[_PlaybookItem, ...]:
+    items = _ITEMS.get(playbook)
+    if items is None:
+        modules, terms = playbook.modules_by_id, _playbook_terms(playbook).results
+        items = _ITEMS[playbook] = tuple(
+            _PlaybookItem(item, modules[item.module], PRIORITIES.index(item.priority), None if item.applies_when else ItemResult(
+                item, modules[item.module], item.priority, 0, tuple(terms[term] for term in item.terms),
+                (Decision(f"item {item.id}", "applies to every deal", item.location),)))
+            for item in playbook.items
+        )
+    return items
+
+
+#: Rendered templates by what they read (see :meth:`Evaluation.render`); cleared when full.
+_RENDERS: dict[tuple[Any, ...], str] = {}
+_MAX_RENDERS = 50_000
+_MAX_SHARED = 10_000
+
+
+def _key(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What ``names`` hold, as a dictionary key: 1, 1.0 and True stay apart (they read differently), lists become tuples."""
+    key = []
+    for name in names:
+        value = values.get(name)
+        key.append((type(value), tuple(value) if isinstance(value, list) else value))
+    return tuple(key)
+
+
 def _reads(condition: Condition, values: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple((name, values.get(name)) for name in condition.names)
+    names = condition.names
+    return tuple(zip(names, map(values.get, names), strict=True))
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,14 +243,37 @@ class Evaluation:
         """Items that apply, in playbook order."""
         results = []
         outcome = self.outcome
-        for index, item in enumerate(self.playbook.items):
-            if index in outcome.excluded or not (self.applies[index] or index in outcome.included):
+        applies, terms_by_id, values = self.applies, self.terms_by_id, self.values
+        included, excluded, lowered, raised, tiers = outcome.included, outcome.excluded, outcome.lowered, outcome.raised, outcome.tiers
+        set_terms = outcome.terms.keys()
+        for index, shared in enumerate(_playbook_items(self.playbook)):
+            if index in excluded or not (applies[index] or index in included):
+                continue
+            item = shared.item
+            tailored = index in included or index in lowered or index in raised or index in tiers
+            if not tailored and (not set_terms or set_terms.isdisjoint(item.terms)):
+                # Most items are untailored: every deal that reads the same shares one result.
+                if shared.untailored is not None:
+                    results.append(shared.untailored)
+                    continue
+                key = _key(item.applies_when.names, values)  # type: ignore[union-attr]
+                result = shared.by_reads.get(key)
+                if result is None:
+                    if len(shared.by_reads) >= _MAX_SHARED:
+                        shared.by_reads.clear()
+                    result = shared.by_reads[key] = ItemResult(
+                        item, shared.module, item.priority, 0, tuple(terms_by_id[term] for term in item.terms), (self._item_decision(index),))
+                results.append(result)
+                continue
+            module, rank = shared.module, shared.rank
+            reasons = [self._item_decision(index)] if applies[index] else []
+            terms = tuple(terms_by_id[term] for term in item.terms)
+            if not tailored:
+                results.append(ItemResult(item, module, item.priority, 0, terms, tuple(reasons)))
                 continue
             subject = f"item {item.id}"
-            reasons = [self._item_decision(index)] if self.applies[index] else []
             if index in outcome.included:
                 reasons.append(self._rule_decision(outcome.included[index], "included by rule", subject))
-            rank = PRIORITIES.index(item.priority)
             if index in outcome.lowered:
                 rank = max(rank, outcome.lowered[index][0])
                 reasons.append(self._rule_decision(outcome.lowered[index][1], f"priority lowered to {PRIORITIES[outcome.lowered[index][0]]}", subject))
@@ -192,8 +284,7 @@ class Evaluation:
             if index in outcome.tiers:
                 tier = outcome.tiers[index][0]
                 reasons.append(self._rule_decision(outcome.tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position", subject))
-            terms = tuple(self.terms_by_id[term] for term in item.terms)
-            results.append(ItemResult(item, self.playbook.modules_by_id[item.module], PRIORITIES[rank], tier, terms, tuple(reasons)))
+            results.append(ItemResult(item, module, PRIORITIES[rank], tier, terms, tuple(reasons)))
         return tuple(results)
 
     @cached_property
@@ -220,15 +311,19 @@ class Evaluation:
     # --- terms, flags, approvers --------------------------------------------
 
     @cached_property
-    def terms_by_id(self) -> dict[str, TermResult]:
+    def terms_by_id(self) -> Mapping[str, TermResult]:
         """Every term's value for this deal (targets, fallbacks, walk-aways after rules)."""
-        results = {}
-        for term in self.playbook.terms:
-            overrides = self.outcome.terms.get(term.id, {})
+        set_terms = self.outcome.terms
+        defaults = _playbook_terms(self.playbook).results
+        if not set_terms:
+            return defaults
+        results = dict(defaults)
+        for term_id, overrides in set_terms.items():
+            term = defaults[term_id].term
             values = {name: overrides[name][0] if name in overrides else getattr(term, name) for name in ("target", "fallback", "walk_away")}
             rules = tuple(dict.fromkeys(self.playbook.rules[rule].id for _, rule in overrides.values()))
-            results[term.id] = TermResult(term, values["target"], values["fallback"], values["walk_away"], rules)
-        return results
+            results[term_id] = TermResult(term, values["target"], values["fallback"], values["walk_away"], rules)
+        return MappingProxyType(results)
 
     @cached_property
     def terms(self) -> tuple[TermResult, ...]:
@@ -285,13 +380,55 @@ class Evaluation:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
         context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
         context["deal"] = self.answers.deal
-        context["terms"] = {
-            term_id: TermValue(result.term, result.target, result.fallback, result.walk_away) for term_id, result in self.terms_by_id.items()
-        }
-        return context
+        terms = _playbook_terms(self.playbook).values
+        if self.outcome.terms:
+            changed = dict(terms)
+            for term_id in self.outcome.terms:
+                result = self.terms_by_id[term_id]
+                changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
+            terms = MappingProxyType(changed)
+        context["terms"] = terms
+        return clause_context(context)
 
     def render(self, template: str, location: Location) -> str:
-        """Render one playbook template (a summary, clause or flag message) for this deal."""
+        """Render one playbook template (a summary, clause or flag message) for this deal.
+
+        A template's text depends only on what it reads, so a render is
+        reused across evaluations whose reads are equal (see
+        :func:`~dealbook.playbook.clauses.template_reads`).
+        """
+        key = self._render_key(template)
+        if key is None:
+            return self._render(template, location)
+        text = _RENDERS.get(key)
+        if text is None:
+            text = self._render(template, location)
+            if len(_RENDERS) >= _MAX_RENDERS:
+                _RENDERS.clear()
+            _RENDERS[key] = text
+        return text
+
+    def _render_key(self, template: str) -> tuple[Any, ...] | None:
+        if "{" not in template:
+            return None
+        reads = template_reads(template)
+        if reads is None:
+            return None
+        names, term_ids = reads
+        values, terms = self.values, self.terms_by_id
+        key: list[Any] = [template, self.answers.deal]
+        try:
+            key.append(_key(names, values))
+            for term_id in term_ids:
+                result = terms.get(term_id)
+                key.append(None if result is None else (result.term.id, result.term.unit, result.term.title, result.term.display,
+                                                        result.target, result.fallback, result.walk_away))
+            hash(tuple(key))
+        except TypeError:  # a value that cannot be a key: render it afresh
+            return None
+        return tuple(key)
+
+    def _render(self, template: str, location: Location) -> str:
         text = render_template(template, self.template_context, location)
         deal = self.answers.deal
         for name in (deal.vendor, deal.customer, deal.product):
