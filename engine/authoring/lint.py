@@ -30,7 +30,7 @@ from ..playbook.checks import conditions_of, templates_of, term_settings
 from ..playbook.clauses import parse_template, template_references
 from ..playbook.effects import kind_of
 from ..playbook.expressions import Condition
-from ..playbook.model import Playbook
+from ..playbook.model import OWNER, Playbook
 from ..playbook.sources import Sources
 from .exhaustive import flow_answers, item_templates, render_failures
 from .space import AnswerSpace
@@ -201,6 +201,21 @@ def lint_critical_without_approver(context: _Context) -> Found:
                 yield context.locate(effect.location), f"rule '{rule.id}' raises a critical (walk-away-level) flag without require_approver"
 
 
+def lint_walk_away_without_executive(context: _Context) -> Found:
+    playbook = context.playbook
+    routing = playbook.routing
+    if routing is None:
+        return
+    for item in playbook.items:
+        for tier in ("walk-away", "beyond-walk-away"):
+            route = routing.route(item.id, tier)
+            approvers = () if route is None else tuple(item.owner if role == OWNER else role for role in route.approvers)
+            if routing.executive not in approvers:
+                where = route.location if route is not None else routing.location or item.location
+                who = ", ".join(approvers) or "nobody"
+                yield context.locate(where), f"accepting item '{item.id}' at {tier} is approved by {who}, without the executive ({routing.executive})"
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split()).lower()
 
@@ -228,6 +243,7 @@ LINTS: dict[str, Lint] = {lint.code: lint for lint in (
     Lint("M101", "template-undefined", ERROR, "a clause template reads an answer that is undefined for some deal reaching its item", lint_template_undefined),
     Lint("D101", "duplicate-clause", WARNING, "two items carry the same clause text", lint_duplicate_clauses),
     Lint("F101", "critical-without-approver", WARNING, "a rule raises a critical flag but requires no approver", lint_critical_without_approver),
+    Lint("R101", "walk-away-without-executive", WARNING, "approval routing lets an item be accepted at or beyond its walk-away without the executive", lint_walk_away_without_executive),
 )}
 
 
