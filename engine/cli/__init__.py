@@ -51,5 +51,11 @@ for _module in (deal, intake, authoring):
         main.add_command(_command)
 
 
+from . import negotiation  # noqa: E402 - registered last, so that merges stay one line
+
+for _command in negotiation.COMMANDS:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
