@@ -8,14 +8,18 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .deal.answers import Answers, read_answers
-from .deal.evaluate import evaluate, load_answers
-from .deal.result import Evaluation
-from .errors import DealbookError, ValidationErrors
-from .playbook.load import load_playbook
+
+if TYPE_CHECKING:
+    from .deal.answers import Answers
+    from .deal.evaluate import evaluate, load_answers
+    from .deal.result import Evaluation
+    from .errors import DealbookError, ValidationErrors
+    from .playbook.load import load_playbook
 
 __all__ = [
     "__version__",
@@ -29,8 +33,32 @@ __all__ = [
     "ValidationErrors",
 ]
 
+#: Where each public name lives; imported on first use, so ``import dealbook`` (and the command's start) stays light.
+_EXPORTS = {
+    "Answers": ".deal.answers",
+    "evaluate": ".deal.evaluate",
+    "load_answers": ".deal.evaluate",
+    "Evaluation": ".deal.result",
+    "DealbookError": ".errors",
+    "ValidationErrors": ".errors",
+    "load_playbook": ".playbook.load",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dealbook' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 def evaluate_file(answers: str | Path, playbook: str | Path | None = None) -> Evaluation:
     """Load a playbook (default: the bundled ``itam``) and an answers file, and evaluate."""
+    from .deal.answers import read_answers  # noqa: PLC0415 - keeps `import dealbook` light
+    from .deal.evaluate import evaluate  # noqa: PLC0415
+    from .playbook.load import load_playbook  # noqa: PLC0415
+
     loaded = load_playbook(playbook)
     return evaluate(loaded, read_answers(answers, loaded), require_complete=True)

@@ -24,6 +24,7 @@ __all__ = [
     "InputFileError",
     "TemplateRenderError",
     "did_you_mean",
+    "did_you_mean_or_list",
     "shorten",
     "EXIT_INVALID",
     "EXIT_INTERRUPTED",
@@ -42,6 +43,8 @@ class Location:
     line: int = 0
     column: int = 0
     path: str = ""
+    #: the element the path points into, named for the author (``rule 'x', effect 1``); empty when the path says it
+    element: str = ""
 
     def __str__(self) -> str:
         where = self.file
@@ -78,7 +81,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        suffix = f" [{self.location.path}]" if self.location.path else ""
+        where = self.location.element or self.location.path
+        suffix = f" [{where}]" if where else ""
         return f"{self.location}: {self.message}{suffix}"
 
 
@@ -138,6 +142,18 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``(did you mean 'x'?)`` suffix for a misspelt id, or an empty string."""
     match = get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def did_you_mean_or_list(word: str, choices: Iterable[str], what: str, *, most: int = 12) -> str:
+    """A did-you-mean suffix when a choice is close, else ``; the departments are a, b, c``."""
+    close = did_you_mean(word, choices)
+    if close:
+        return close
+    names = sorted(set(map(str, choices)))
+    if not names:
+        return f"; there are no {what}"
+    shown = ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+    return f"; the {what} are {shown}"
 
 
 #: How much of a quoted value a message shows.

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..deal.result import Decision, Evaluation, ItemResult, TermResult
 from ..errors import Location
-from ..playbook.model import DEAL_FIELDS
+from ..playbook.model import DEAL_FIELDS, Position
 
 __all__ = ["evaluation_to_data"]
 
@@ -42,6 +42,11 @@ def _term(result: TermResult) -> dict[str, Any]:
     }
 
 
+def _position(evaluation: Evaluation, position: Position) -> dict[str, Any]:
+    rendered = evaluation.position(position)
+    return {"summary": rendered.summary, "clause": rendered.clause}
+
+
 def _item(evaluation: Evaluation, result: ItemResult, explain: bool) -> dict[str, Any]:
     item = result.item
     opening = evaluation.position(result.opening)
@@ -54,16 +59,15 @@ def _item(evaluation: Evaluation, result: ItemResult, explain: bool) -> dict[str
         "objective": item.objective,
         "opening_tier": result.tier,
         "opening": {"summary": opening.summary, "clause": opening.clause},
-        "fallbacks": [
-            {"summary": rendered.summary, "clause": rendered.clause}
-            for rendered in map(evaluation.position, result.fallbacks)
-        ],
+        "fallbacks": [_position(evaluation, position) for position in result.fallbacks],
         "walk_away": evaluation.position(result.walk_away).summary,
         "terms": [term.id for term in result.terms],
         "red_flags": list(item.red_flags),
-        "rationale": item.rationale,
-        "talking_points": list(item.talking_points),
+        "rationale": evaluation.rationale(result),
+        "talking_points": list(evaluation.talking_points(result)),
         "covers": list(item.covers),
+        "reasons": list(result.because),
+        "tradeable": None if result.tradeable is None else _position(evaluation, result.tradeable),
     }
     if explain:
         data["because"] = [_decision(reason) for reason in result.reasons]
@@ -91,6 +95,8 @@ def evaluation_to_data(evaluation: Evaluation, *, explain: bool = False) -> dict
              "reasons": [{"rule": rule, "reason": reason} for rule, reason in approval.reasons]}
             for approval in evaluation.approvals
         ],
+        "definitions": [{"term": definition.term, "definition": definition.definition} for definition in evaluation.definitions],
+        "assumed": [{"question": entry.question.id, "value": entry.value, "reason": entry.sentence} for entry in evaluation.assumed],
     }
     if explain:
         data["trace"] = [_decision(decision) for decision in evaluation.trace]

@@ -7,14 +7,13 @@ the same Markdown, so the three formats always say the same thing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..deal.result import Evaluation
 from ..errors import DealbookError
-from ..infra.files import write_files
+from ..infra.folders import WrittenFolder, folder_name, write_folder
 from .markdown import PARTS, render_markdown
 from .view import PackView, build_view
 
@@ -70,9 +69,8 @@ FORMATS: dict[str, Callable[[str, str, PackView, PackOptions], bytes]] = {
 
 
 def default_folder(evaluation: Evaluation) -> Path:
-    """``<deal name>-brief``, made safe as a folder name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", evaluation.answers.deal.name.lower()).strip("-")[:60].strip("-")
-    return Path(f"{slug or 'deal'}-brief")
+    """``<deal name>-brief``, made safe as a folder name in any script (see :func:`dealbook.infra.folders.folder_name`)."""
+    return Path(folder_name(evaluation.answers.deal.name))
 
 
 def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", "html"), options: PackOptions = PackOptions()) -> dict[str, bytes]:
@@ -99,11 +97,13 @@ def write_briefing_pack(
     *,
     templates: Path | None = None,
     reference_docx: Path | None = None,
-) -> list[Path]:
+) -> WrittenFolder:
     """Render the briefing pack and write it into ``folder`` (default: named after the deal).
 
-    Everything is rendered before anything is written, and the files are
-    replaced together (see :func:`dealbook.files.write_files`).
+    Everything is rendered before anything is written, and the folder is
+    replaced as a whole, for this deal only (see :func:`dealbook.infra.folders.write_folder`).
     """
     contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx))
-    return write_files(folder or default_folder(evaluation), contents)
+    answers = evaluation.answers.file
+    return write_folder(folder or default_folder(evaluation), contents, deal=evaluation.answers.deal.name,
+                        answers=str(Path(answers).resolve()) if answers and answers != "-" else answers)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from ..deal.result import Decision, Evaluation, ItemResult, TermResult
+from ..deal.reasons import EVERY_DEAL
+from ..deal.result import Evaluation, ItemResult, TermResult
 from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook
-from ..playbook.values import show_label
 
 __all__ = ["PackView", "build_view"]
 
@@ -89,27 +88,14 @@ class PackView:
     severity_counts: tuple[tuple[str, int], ...]
     item_count: int
     skipped_count: int
+    #: (term, definition) for every defined term the pack's clauses use, A to Z
+    definitions: tuple[tuple[str, str], ...] = ()
 
 
-
-def _reading(playbook: Playbook, name: str, value: Any) -> str:
-    question = playbook.questions_by_id.get(name)
-    if question is not None:
-        return f"{name.replace('_', ' ')}: {show_label(question.option_labels, value)}"
-    fact = playbook.facts_by_id.get(name)
-    if fact is not None:
-        description = fact.description.rstrip(".")
-        return description if value else f"not: {description[0].lower()}{description[1:]}"
-    return f"{name}: {value}"
-
-
-def because(playbook: Playbook, reasons: tuple[Decision, ...]) -> str:
-    """The answers that made an item apply (and changed it), in words."""
-    reads = [(name, value) for reason in reasons for name, value in reason.reads if value is not None]
-    # What held is the reason; what did not hold only matters when nothing did.
-    held = [(name, value) for name, value in reads if value not in (False, 0, [], "")] or reads
-    readings = dict.fromkeys(_reading(playbook, name, value) for name, value in held)
-    return "; ".join(readings) or "applies to every deal"
+def because(result: ItemResult) -> str:
+    """Why an item applies (and was tailored), as the playbook's business sentences."""
+    text = "; ".join(result.because) or EVERY_DEAL
+    return text[0].upper() + text[1:]
 
 
 def _term_row(playbook: Playbook, result: TermResult) -> TermRow:
@@ -134,14 +120,14 @@ def _item_view(evaluation: Evaluation, result: ItemResult) -> ItemView:
         priority=result.priority,
         owner=playbook.departments_by_id[item.owner].name,
         objective=item.objective,
-        because=because(playbook, result.reasons),
+        because=because(result),
         opening=PositionView(label, opening.summary, opening.clause),
         fallbacks=fallbacks,
         walk_away=evaluation.position(result.walk_away).summary,
         terms=tuple(_term_row(playbook, term) for term in result.terms),
         red_flags=item.red_flags,
-        rationale=item.rationale,
-        talking_points=item.talking_points,
+        rationale=evaluation.rationale(result),
+        talking_points=evaluation.talking_points(result),
     )
 
 
@@ -171,4 +157,5 @@ def build_view(evaluation: Evaluation) -> PackView:
         severity_counts=tuple((level, severities[level]) for level in SEVERITIES),
         item_count=len(evaluation.items),
         skipped_count=len(evaluation.skipped),
+        definitions=tuple((definition.term, definition.definition) for definition in evaluation.definitions),
     )

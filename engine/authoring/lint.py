@@ -216,6 +216,52 @@ def lint_walk_away_without_executive(context: _Context) -> Found:
                 yield context.locate(where), f"accepting item '{item.id}' at {tier} is approved by {who}, without the executive ({routing.executive})"
 
 
+def _pattern_examples(context: _Context, positive: bool) -> Found:
+    from .pattern_checks import example_failures  # noqa: PLC0415
+
+    failures = example_failures(context.playbook)
+    seen: set[tuple[str, str]] = set()
+    for failure in failures:
+        if failure.example.matches is not positive or (failure.item, failure.what) in seen:
+            continue
+        if positive:
+            siblings = [other for other in failures if (other.item, other.what) == (failure.item, failure.what) and other.example.matches]
+            positives = _positives(context.playbook, failure.item, failure.what)
+            if len(siblings) < positives:
+                continue  # matches some of its positives: reported by `dealbook test`, not as P201
+            seen.add((failure.item, failure.what))
+            yield failure.example.location, f"{failure.item} {failure.what} matches none of its positive examples"
+        else:
+            yield failure.example.location, f"{failure.item} {failure.what} {failure.message}"
+
+
+def _positives(playbook: Playbook, item: str, what: str) -> int:
+    patterns = playbook.patterns_by_item[item]
+    if what == "topic":
+        return sum(example.matches for example in patterns.examples)
+    if what == "meets":
+        return sum(example.matches for example in patterns.meets_examples)
+    if what.startswith("flag "):
+        return sum(example.matches for example in patterns.flags[int(what[5:]) - 1].examples)
+    value = next(value for value in patterns.values if f"value {value.term}" == what)
+    return sum(example.value is not None for example in value.examples)
+
+
+def lint_pattern_no_positive(context: _Context) -> Found:
+    return _pattern_examples(context, True)
+
+
+def lint_pattern_negative(context: _Context) -> Found:
+    return _pattern_examples(context, False)
+
+
+def lint_pattern_overlap(context: _Context) -> Found:
+    from .pattern_checks import overlaps  # noqa: PLC0415
+
+    for location, message in overlaps(context.playbook):
+        yield context.locate(location), message
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split()).lower()
 
@@ -243,7 +289,10 @@ LINTS: dict[str, Lint] = {lint.code: lint for lint in (
     Lint("M101", "template-undefined", ERROR, "a clause template reads an answer that is undefined for some deal reaching its item", lint_template_undefined),
     Lint("D101", "duplicate-clause", WARNING, "two items carry the same clause text", lint_duplicate_clauses),
     Lint("F101", "critical-without-approver", WARNING, "a rule raises a critical flag but requires no approver", lint_critical_without_approver),
-    Lint("R101", "walk-away-without-executive", WARNING, "approval routing lets an item be accepted at or beyond its walk-away without the executive", lint_walk_away_without_executive),
+    Lint("R101", "pattern-misses-positives", ERROR, "a pattern matches none of its positive examples (or a value pattern reads none of its values)", lint_pattern_no_positive),
+    Lint("R102", "pattern-matches-negative", ERROR, "a pattern matches one of its negative examples (or reads a value where none is expected)", lint_pattern_negative),
+    Lint("R103", "pattern-overlap", WARNING, "an item's topic also matches another item's positive example, so both would claim the same clause", lint_pattern_overlap),
+    Lint("A101", "walk-away-without-executive", WARNING, "approval routing lets an item be accepted at or beyond its walk-away without the executive", lint_walk_away_without_executive),
 )}
 
 

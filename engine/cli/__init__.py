@@ -20,7 +20,7 @@ import click
 
 from .._version import __version__
 from ..errors import EXIT_INTERRUPTED, DealbookError
-from . import authoring, deal, intake
+from . import authoring, deal, intake, paper
 
 __all__ = ["main", "DealbookGroup"]
 
@@ -38,6 +38,16 @@ class DealbookGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        finally:
+            _warn_about_the_cache()
+
+
+def _warn_about_the_cache() -> None:
+    """Say once why the cache was not used, if the command looked for it and refused an unsafe folder."""
+    from ..infra.cache import cache_folder, cache_refusal
+
+    if cache_folder.cache_info().currsize and cache_refusal():
+        click.echo(f"warning: {cache_refusal()}", err=True)
 
 
 @click.group(cls=DealbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,7 +56,7 @@ def main() -> None:
     """dealbook turns a negotiation playbook into guidance for one deal."""
 
 
-for _module in (deal, intake, authoring):
+for _module in (deal, intake, authoring, paper):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

@@ -27,10 +27,14 @@ def validate(playbook: str | None) -> None:
     Problems print as FILE:LINE:COL: MESSAGE [YAML/PATH]; the exit code is 1
     when there are any.
     """
+    from ..authoring.unlisted import unlisted_files
     from ..playbook.load import load_playbook
     from ..renderers.text import playbook_summary
 
-    click.echo(playbook_summary(load_playbook(playbook)))
+    loaded = load_playbook(playbook)
+    for warning in unlisted_files(loaded):
+        click.echo(str(warning), err=True)
+    click.echo(playbook_summary(loaded))
 
 
 def lint_report(playbook: str | Path | None, *, output_format: str = "text", strict: bool = False, ignore: Iterable[str] = ()) -> tuple[str, bool]:
@@ -73,12 +77,14 @@ def scenario_report(playbook: str | Path | None, files: Iterable[Path] = (), *, 
     paths = list(files) or scenario_files(loaded)
     if not paths:
         return f"no scenario files: put them in {Path(loaded.root) / 'tests'}/*.yaml", True
+    from ..authoring.pattern_checks import coverage_lines, example_failures
+
     run = run_scenarios(loaded, load_scenarios(loaded, paths))
-    text = run_text(run)
+    text = "\n".join([run_text(run), *coverage_lines(loaded)])
     covered = Coverage.percent(run.coverage.outcomes)
     if covered < min_coverage:
         text += f"\ncondition coverage {covered:.1f}% is below the minimum of {min_coverage:g}%"
-    return text, bool(run.failed) or covered < min_coverage
+    return text, bool(run.failed) or covered < min_coverage or bool(example_failures(loaded))
 
 
 @click.command("test")

@@ -18,12 +18,14 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import TermValue, clause_context, render_template, template_reads
+from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.expressions import Condition
-from ..playbook.model import PRIORITIES, SEVERITIES, Department, Item, Module, Playbook, Position, Rule, Term
+from ..playbook.glossary import mentions
+from ..playbook.model import PRIORITIES, SEVERITIES, Definition, Department, Item, Module, Playbook, Position, Question, Rule, Term
 from ..playbook.values import show_raw
 from .answers import Answers
+from .reasons import because_lines, reading
 
 __all__ = [
     "Evaluation",
@@ -34,6 +36,7 @@ __all__ = [
     "Approval",
     "Decision",
     "RenderedPosition",
+    "Assumption",
 ]
 
 
@@ -85,10 +88,23 @@ class ItemResult:
     tier: int
     terms: tuple[TermResult, ...]
     reasons: tuple[Decision, ...]
+    #: why the item applies and was tailored, as business sentences (see :mod:`dealbook.deal.reasons`)
+    because: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
         return self.item.id
+
+    @property
+    def tradeable(self) -> Position | None:
+        """The furthest fallback, beyond the opening, that we can concede for something else.
+
+        ``None`` when the playbook marks none or the item is a must-win (critical) for this deal.
+        """
+        if self.priority == "critical":
+            return None
+        tradeable = [position for position in self.fallbacks if position.tradeable]
+        return tradeable[-1] if tradeable else None
 
     @property
     def opening(self) -> Position:
@@ -132,6 +148,15 @@ class Approval:
 
 
 @dataclass(frozen=True, slots=True)
+class Assumption:
+    """A question asked for this deal but not answered, whose default was assumed."""
+
+    question: Question
+    value: Any
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedPosition:
     """A position's summary and clause, rendered for this deal."""
 
@@ -163,14 +188,12 @@ def _playbook_terms(playbook: Playbook) -> _PlaybookTerms:
 
 @dataclass(frozen=True, slots=True)
 class _PlaybookItem:
-    """An item with what every deal shares: its module, its priority's rank, and its result when nothing tailors it."""
+    """An item with what every deal shares: its module, its priority's rank, and its results when no rule tailors it."""
 
     item: Item
     module: Module
     rank: int
-    #: for an item without a condition, its result in every deal that leaves it and its terms alone
-    untailored: ItemResult | None
-    #: results of a conditional item that no rule tailors, by what its condition read
+    #: results of the item when no rule tailors it, by what its condition read (one entry for an item without one)
     by_reads: dict[tuple[Any, ...], ItemResult] = field(default_factory=dict)
 
 
@@ -180,18 +203,13 @@ _ITEMS: weakref.WeakKeyDictionary[Playbook, tuple[_PlaybookItem, ...]] = weakref
 def _playbook_items(playbook: Playbook) -> tuple[_PlaybookItem, ...]:
     items = _ITEMS.get(playbook)
     if items is None:
-        modules, terms = playbook.modules_by_id, _playbook_terms(playbook).results
-        items = _ITEMS[playbook] = tuple(
-            _PlaybookItem(item, modules[item.module], PRIORITIES.index(item.priority), None if item.applies_when else ItemResult(
-                item, modules[item.module], item.priority, 0, tuple(terms[term] for term in item.terms),
-                (Decision(f"item {item.id}", "applies to every deal", item.location),)))
-            for item in playbook.items
-        )
+        modules = playbook.modules_by_id
+        items = _ITEMS[playbook] = tuple(_PlaybookItem(item, modules[item.module], PRIORITIES.index(item.priority)) for item in playbook.items)
     return items
 
 
-#: Rendered templates by what they read (see :meth:`Evaluation.render`); cleared when full.
-_RENDERS: dict[tuple[Any, ...], str] = {}
+#: Rendered templates by what they read, per playbook (option labels are the playbook's); cleared when full.
+_RENDERS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], str]] = weakref.WeakKeyDictionary()
 _MAX_RENDERS = 50_000
 _MAX_SHARED = 10_000
 
@@ -243,48 +261,51 @@ class Evaluation:
         """Items that apply, in playbook order."""
         results = []
         outcome = self.outcome
-        applies, terms_by_id, values = self.applies, self.terms_by_id, self.values
+        applies, terms_by_id, values, given = self.applies, self.terms_by_id, self.values, self.answers.values
         included, excluded, lowered, raised, tiers = outcome.included, outcome.excluded, outcome.lowered, outcome.raised, outcome.tiers
         set_terms = outcome.terms.keys()
+        currency = self.answers.deal.currency
         for index, shared in enumerate(_playbook_items(self.playbook)):
             if index in excluded or not (applies[index] or index in included):
                 continue
             item = shared.item
             tailored = index in included or index in lowered or index in raised or index in tiers
             if not tailored and (not set_terms or set_terms.isdisjoint(item.terms)):
-                # Most items are untailored: every deal that reads the same shares one result.
-                if shared.untailored is not None:
-                    results.append(shared.untailored)
-                    continue
-                key = _key(item.applies_when.names, values)  # type: ignore[union-attr]
+                # Most items are untailored: deals that read the same (and answered the same questions) share one result.
+                names = item.applies_when.names if item.applies_when is not None else ()
+                key = (_key(names, values), tuple(name in given for name in names), currency) if names else ()
                 result = shared.by_reads.get(key)
                 if result is None:
                     if len(shared.by_reads) >= _MAX_SHARED:
                         shared.by_reads.clear()
+                    because = because_lines(self.playbook, self.answers, values, item, (item.applies_when,))
                     result = shared.by_reads[key] = ItemResult(
-                        item, shared.module, item.priority, 0, tuple(terms_by_id[term] for term in item.terms), (self._item_decision(index),))
+                        item, shared.module, item.priority, 0, tuple(terms_by_id[term] for term in item.terms), (self._item_decision(index),), because)
                 results.append(result)
                 continue
             module, rank = shared.module, shared.rank
-            reasons = [self._item_decision(index)] if applies[index] else []
-            terms = tuple(terms_by_id[term] for term in item.terms)
-            if not tailored:
-                results.append(ItemResult(item, module, item.priority, 0, terms, tuple(reasons)))
-                continue
             subject = f"item {item.id}"
-            if index in outcome.included:
-                reasons.append(self._rule_decision(outcome.included[index], "included by rule", subject))
-            if index in outcome.lowered:
-                rank = max(rank, outcome.lowered[index][0])
-                reasons.append(self._rule_decision(outcome.lowered[index][1], f"priority lowered to {PRIORITIES[outcome.lowered[index][0]]}", subject))
-            if index in outcome.raised:
-                rank = min(rank, outcome.raised[index][0])
-                reasons.append(self._rule_decision(outcome.raised[index][1], f"priority raised to {PRIORITIES[outcome.raised[index][0]]}", subject))
+            reasons = [self._item_decision(index)] if applies[index] else []
+            rules = [included[index]] if index in included else []
+            if index in included:
+                reasons.append(self._rule_decision(included[index], "included by rule", subject))
+            if index in lowered:
+                rank = max(rank, lowered[index][0])
+                rules.append(lowered[index][1])
+                reasons.append(self._rule_decision(lowered[index][1], f"priority lowered to {PRIORITIES[lowered[index][0]]}", subject))
+            if index in raised:
+                rank = min(rank, raised[index][0])
+                rules.append(raised[index][1])
+                reasons.append(self._rule_decision(raised[index][1], f"priority raised to {PRIORITIES[raised[index][0]]}", subject))
             tier = 0
-            if index in outcome.tiers:
-                tier = outcome.tiers[index][0]
-                reasons.append(self._rule_decision(outcome.tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position", subject))
-            results.append(ItemResult(item, module, PRIORITIES[rank], tier, terms, tuple(reasons)))
+            if index in tiers:
+                tier = tiers[index][0]
+                rules.append(tiers[index][1])
+                reasons.append(self._rule_decision(tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position", subject))
+            terms = tuple(terms_by_id[term] for term in item.terms)
+            conditions = ([item.applies_when] if applies[index] else []) + [self.playbook.rules[rule].when for rule in rules]
+            because = because_lines(self.playbook, self.answers, values, item, tuple(conditions))
+            results.append(ItemResult(item, module, PRIORITIES[rank], tier, terms, tuple(reasons), because))
         return tuple(results)
 
     @cached_property
@@ -350,6 +371,39 @@ class Evaluation:
             if name in self.outcome.approvers
         )
 
+    @cached_property
+    def assumed(self) -> tuple[Assumption, ...]:
+        """Questions asked for this deal but left unanswered, whose default stands in for the answer."""
+        return tuple(
+            Assumption(question, self.values[question.id], reading(self.playbook, self.answers, question.id, self.values[question.id]))
+            for question in self.playbook.questions
+            if question.id not in self.answers.values and question.default is not None and self.values.get(question.id) is not None
+        )
+
+    @cached_property
+    def definitions(self) -> tuple[Definition, ...]:
+        """The defined terms the applicable items' clause language uses, with the terms their definitions use, A to Z."""
+        registry = self.playbook.definitions_by_term
+        applicable = {result.id for result in self.items}
+        wanted = {term for term, definition in registry.items() if applicable.intersection(definition.items)}
+        pending = list(wanted)
+        while pending:
+            text = registry[pending.pop()].definition
+            for term in registry:
+                if term not in wanted and mentions(text, term):
+                    wanted.add(term)
+                    pending.append(term)
+        return tuple(sorted((registry[term] for term in wanted), key=lambda definition: definition.term.lower()))
+
+    def rationale(self, result: ItemResult) -> str:
+        """The item's rationale, rendered for this deal (it may quote the deal's figures)."""
+        return self.render(result.item.rationale, result.item.location)
+
+    def talking_points(self, result: ItemResult) -> tuple[str, ...]:
+        """The item's talking points for this deal; one that renders empty does not apply."""
+        rendered = (self.render(point, result.item.location) for point in result.item.talking_points)
+        return tuple(point for point in rendered if point)
+
     # --- explanation ------------------------------------------------------
 
     @cached_property
@@ -379,6 +433,12 @@ class Evaluation:
     def template_context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
         context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
+        for name, value in context.items():
+            question = self.playbook.questions_by_id.get(name)
+            if question is not None and question.options:
+                labels = {option.value: option.label for option in question.options}
+                entries = [OptionValue(entry, labels.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
+                context[name] = entries if isinstance(value, list) else entries[0]
         context["deal"] = self.answers.deal
         terms = _playbook_terms(self.playbook).values
         if self.outcome.terms:
@@ -400,12 +460,15 @@ class Evaluation:
         key = self._render_key(template)
         if key is None:
             return self._render(template, location)
-        text = _RENDERS.get(key)
+        renders = _RENDERS.get(self.playbook)
+        if renders is None:
+            renders = _RENDERS[self.playbook] = {}
+        text = renders.get(key)
         if text is None:
             text = self._render(template, location)
-            if len(_RENDERS) >= _MAX_RENDERS:
-                _RENDERS.clear()
-            _RENDERS[key] = text
+            if len(renders) >= _MAX_RENDERS:
+                renders.clear()
+            renders[key] = text
         return text
 
     def _render_key(self, template: str) -> tuple[Any, ...] | None:
@@ -421,8 +484,7 @@ class Evaluation:
             key.append(_key(names, values))
             for term_id in term_ids:
                 result = terms.get(term_id)
-                key.append(None if result is None else (result.term.id, result.term.unit, result.term.title, result.term.display,
-                                                        result.target, result.fallback, result.walk_away))
+                key.append(None if result is None else (result.target, result.fallback, result.walk_away))
             hash(tuple(key))
         except TypeError:  # a value that cannot be a key: render it afresh
             return None

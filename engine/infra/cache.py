@@ -1,101 +1,256 @@
-"""A cache of validated playbooks and compiled templates, keyed by content.
+"""A private cache of validated playbooks and their compiled templates, keyed by content.
 
-Validating a large playbook (YAML, JSON Schema, semantic checks, compiling
-hundreds of conditions and clause templates) takes most of a second; a
-negotiator re-running ``dealbook brief`` on the same playbook should not pay
-that every time. The cache folder holds:
+Validating a large playbook and compiling its clause templates takes a good
+part of a second; a negotiator re-running ``dealbook brief`` on the same
+playbook should not pay that every time. Each entry is **one file** per
+playbook, ``playbooks/<key>.entry``: the validated playbook as plain JSON
+data and the Python code Jinja compiled its clause templates into.
 
-- ``playbooks/<sha256>.pickle``: a loaded, *valid* playbook, keyed by the
-  bytes of every file it was read from and the dealbook version — any edit to
-  any file, or an upgrade, is a different key, so a stale entry is never used;
-- ``templates/``: Jinja's bytecode cache for clause and pack templates.
+What the cache trusts, and why that is safe:
+
+- The key is the SHA-256 of the dealbook version, the Python version and the
+  bytes of every file the playbook was read from, in order — content only,
+  so the same playbook opened from any folder is one entry, and any edit or
+  upgrade is a new key (a stale entry is never used).
+- Every entry carries an HMAC-SHA256 made with a per-user secret key
+  (``key``, 32 random bytes, mode 0600). An entry whose HMAC does not verify
+  — corrupt, truncated, or written by anyone without the key — is deleted
+  and rebuilt, never read further. Only then is the compiled code loaded.
+- The JSON part is rebuilt through the model's constructors only, with every
+  condition compiled again from its source (see
+  :mod:`dealbook.playbook.stored`): plain data cannot run code.
+- The cache folder must be a real folder (not a symlink) owned by the
+  current user and not writable by group or others; otherwise caching is off
+  and :func:`cache_refusal` says why. Folders are made 0700 and files 0600,
+  whatever the umask.
+- The folder is bounded: when entries exceed ``$DEALBOOK_CACHE_SIZE`` MB
+  (default 256), the least recently used are removed.
 
 The folder is ``$DEALBOOK_CACHE`` if set (``off`` disables caching), else
-``$XDG_CACHE_HOME/dealbook`` or ``~/.cache/dealbook``. It is created private
-to the user; a corrupt or unreadable entry is ignored and rebuilt.
+``$XDG_CACHE_HOME/dealbook`` or ``~/.cache/dealbook``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
+import marshal
 import os
-import pickle
+import secrets
+import stat
+import sys
+import time
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from .._version import __version__
-from .files import write_atomic
 
-__all__ = ["cache_folder", "playbook_key", "load_cached_playbook", "store_playbook", "template_bytecode_cache"]
+__all__ = ["cache_folder", "cache_refusal", "content_key", "load_entry", "store_entry", "MAGIC"]
+
+MAGIC = b"dealbook cache 2\n"
+_TAG = hashlib.sha256().digest_size
+_ENTRY_SUFFIX = ".entry"
+_DEFAULT_SIZE_MB = 256
+_refusal: list[str] = []
+
+
+def cache_refusal() -> str | None:
+    """Why the configured cache folder is not used (unsafe owner, mode or symlink), or ``None``."""
+    cache_folder()
+    return _refusal[0] if _refusal else None
+
+
+def _unsafe(folder: Path) -> str | None:
+    """Why ``folder`` must not be trusted, or ``None`` if it is a private folder of this user."""
+    try:
+        info = os.lstat(folder)
+    except OSError as error:
+        return f"cannot use the cache folder {folder}: {error.strerror}"
+    if stat.S_ISLNK(info.st_mode):
+        return f"the cache folder {folder} is a symbolic link; caching is off"
+    if not stat.S_ISDIR(info.st_mode):
+        return f"the cache folder {folder} is not a folder; caching is off"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return f"the cache folder {folder} belongs to another user; caching is off"
+    if info.st_mode & 0o022:
+        return f"the cache folder {folder} is writable by other users; caching is off"
+    return None
+
+
+def _private_folder(folder: Path) -> str | None:
+    try:
+        folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700, follow_symlinks=False)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        return f"cannot create the cache folder {folder}: {error.strerror}"
+    return _unsafe(folder)
 
 
 @cache
 def cache_folder() -> Path | None:
-    """The cache folder, or ``None`` when caching is off or impossible."""
+    """The cache folder, or ``None`` when caching is off, impossible or refused as unsafe."""
+    _refusal.clear()
     configured = os.environ.get("DEALBOOK_CACHE")
     if configured is not None and configured.strip().lower() in ("", "0", "off", "no", "false"):
         return None
     if configured:
-        folder = Path(configured)
+        folder = Path(configured).absolute()
     else:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        folder = Path(base) / "dealbook"
+        folder = Path(base).absolute() / "dealbook"
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return folder if os.access(folder, os.W_OK) else None
+    problem = _private_folder(folder) or _private_folder(folder / "playbooks")
+    if problem is not None:
+        _refusal.append(problem)
+        return None
+    return folder
 
 
-def playbook_key(files: list[tuple[str, bytes]]) -> str:
-    """A key for a playbook from its files' names and bytes, and the dealbook version."""
-    digest = hashlib.sha256(f"dealbook {__version__}\0".encode())
-    for name, content in files:
-        digest.update(name.encode("utf-8") + b"\0" + len(content).to_bytes(8, "big") + content)
+def content_key(kind: str, contents: Iterable[bytes]) -> str:
+    """A key from the bytes of a playbook's files (in order), the dealbook version and the Python version."""
+    digest = hashlib.sha256(f"dealbook {__version__}\0{sys.implementation.cache_tag}\0{kind}\0".encode())
+    for content in contents:
+        digest.update(len(content).to_bytes(8, "big") + content)
     return digest.hexdigest()
+
+
+def _secret(folder: Path) -> bytes | None:
+    """This user's HMAC key, created on first use; ``None`` if it is missing and cannot be made, or unsafe."""
+    path = folder / "key"
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(2):
+        try:
+            descriptor = os.open(path, flags)
+        except FileNotFoundError:
+            try:
+                _write_private(path, secrets.token_bytes(32), exclusive=True)
+            except FileExistsError:
+                pass
+            except OSError:
+                return None
+            continue
+        except OSError:
+            return None
+        with os.fdopen(descriptor, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if info.st_mode & 0o077 or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+                return None
+            key = stream.read(64)
+        return key if len(key) == 32 else None
+    return None
+
+
+def _write_private(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write ``data`` as a 0600 file atomically (or create it only if absent, with ``exclusive``)."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if exclusive:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            os.fchmod(stream.fileno(), 0o600)
+            stream.write(data)
+        return
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            os.fchmod(stream.fileno(), 0o600)
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _entry(key: str) -> Path | None:
     folder = cache_folder()
-    return None if folder is None else folder / "playbooks" / f"{key}.pickle"
-
-
-def load_cached_playbook(key: str) -> Any | None:
-    """The playbook stored under ``key``, or ``None``."""
-    entry = _entry(key)
-    if entry is None or not entry.is_file():
+    if folder is None or len(key) != 64 or not all(char in "0123456789abcdef" for char in key):
         return None
+    return folder / "playbooks" / f"{key}{_ENTRY_SUFFIX}"
+
+
+def load_entry(key: str) -> tuple[Any, dict[str, CodeType]] | None:
+    """The plain data and compiled code stored under ``key``, or ``None``.
+
+    The entry's HMAC is checked before anything in it is decoded; an entry
+    that fails is removed.
+    """
+    entry = _entry(key)
+    if entry is None:
+        return None
+    secret = _secret(entry.parent.parent)
     try:
-        with entry.open("rb") as stream:
-            return pickle.load(stream)  # noqa: S301 - our own private cache folder
-    except Exception:  # a corrupt or incompatible entry is rebuilt, never fatal
+        descriptor = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        raw = stream.read()
+    header = len(MAGIC) + _TAG
+    tag, payload = raw[len(MAGIC):header], raw[header:]
+    if secret is None or not raw.startswith(MAGIC) or not hmac.compare_digest(tag, hmac.digest(secret, key.encode() + payload, "sha256")):
         entry.unlink(missing_ok=True)
         return None
+    try:
+        size = int.from_bytes(payload[:8], "big")
+        data = json.loads(payload[8:8 + size])
+        # The HMAC above proves this user wrote the entry; only then is the code read.
+        names, codes = data.pop("_code_names"), marshal.loads(payload[8 + size:])  # noqa: S302
+        code = dict(zip(names, codes, strict=True))
+    except (ValueError, TypeError, KeyError, EOFError, AttributeError):
+        entry.unlink(missing_ok=True)
+        return None
+    try:
+        os.utime(entry)  # least recently used goes first
+    except OSError:
+        pass
+    return data, code
 
 
-def store_playbook(key: str, playbook: Any) -> None:
-    """Store a validated playbook under ``key`` (silently skipped if impossible)."""
+def store_entry(key: str, data: dict[str, Any], code: Mapping[str, CodeType]) -> None:
+    """Store plain ``data`` and compiled ``code`` under ``key`` (silently skipped if impossible)."""
     entry = _entry(key)
     if entry is None:
         return
+    secret = _secret(entry.parent.parent)
+    if secret is None:
+        return
     try:
-        write_atomic(entry, pickle.dumps(playbook, protocol=pickle.HIGHEST_PROTOCOL))
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        text = json.dumps({**data, "_code_names": list(code)}, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        payload = len(text).to_bytes(8, "big") + text + marshal.dumps(list(code.values()))
+        _write_private(entry, MAGIC + hmac.digest(secret, key.encode() + payload, "sha256") + payload)
+        _evict(entry.parent, keep=entry)
+    except (OSError, ValueError, TypeError):
         pass
 
 
-@cache
-def template_bytecode_cache() -> Any | None:
-    """Jinja's file bytecode cache in the cache folder, or ``None``."""
-    folder = cache_folder()
-    if folder is None:
-        return None
-    from jinja2 import FileSystemBytecodeCache  # noqa: PLC0415 - only when templates are compiled
-
-    templates = folder / "templates"
+def _evict(folder: Path, keep: Path) -> None:
+    """Remove the least recently used entries while the folder holds more than the size limit."""
     try:
-        templates.mkdir(exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(templates))
+        limit = int(float(os.environ.get("DEALBOOK_CACHE_SIZE", _DEFAULT_SIZE_MB)) * 1024 * 1024)
+    except ValueError:
+        limit = _DEFAULT_SIZE_MB * 1024 * 1024
+    entries = []
+    for path in folder.iterdir():
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if path.name.endswith(_ENTRY_SUFFIX) and stat.S_ISREG(info.st_mode):
+            entries.append((info.st_mtime, info.st_size, path))
+        elif path.name.endswith(".tmp") and stat.S_ISREG(info.st_mode) and info.st_mtime < time.time() - 3600:
+            path.unlink(missing_ok=True)  # left by a writer that was killed
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        if path != keep:
+            path.unlink(missing_ok=True)
+            total -= size

@@ -42,6 +42,9 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
         else:
             os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputFileError(Location(str(path)), f"cannot write: {error.strerror or error}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

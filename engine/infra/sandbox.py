@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
+from types import CodeType
 from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, TemplateRuntimeError, TemplateSyntaxError, nodes
@@ -52,6 +53,7 @@ __all__ = [
     "render_bounded",
     "SharedContext",
     "shared_context",
+    "compile_template",
     "check_constants",
 ]
 
@@ -260,8 +262,23 @@ class _BoundedList(list):  # type: ignore[type-arg]
         super().extend(parts)
 
 
+_NAMES: ContextVar[set[str] | None] = ContextVar("dealbook_template_names", default=None)
+
+
 class _BoundedCodeGenerator(CodeGenerator):
-    """Jinja's code generator, with every loop's iterable, ``~`` join and output buffer bounded."""
+    """Jinja's code generator, with every loop's iterable, ``~`` join and output buffer bounded.
+
+    While :func:`compile_template` runs it also collects the names the
+    template reads from its context, as :func:`jinja2.meta.find_undeclared_variables`
+    does, so one code-generation pass gives both.
+    """
+
+    def enter_frame(self, frame: Frame) -> None:
+        super().enter_frame(frame)
+        names = _NAMES.get()
+        if names is not None:
+            names.update(param for action, param in frame.symbols.loads.values()
+                         if action == "resolve" and param not in self.environment.globals)
 
     def buffer(self, frame: Frame) -> None:
         frame.buffer = self.temporary_identifier()
@@ -333,6 +350,22 @@ def sandboxed_environment(loader: BaseLoader | None = None, *, filters: Mapping[
     for name, function in (filters or {}).items():
         environment.filters[name] = _bounded_filter(name, function)
     return environment
+
+
+def compile_template(environment: BoundedEnvironment, tree: nodes.Template, name: str | None = None) -> tuple[CodeType, frozenset[str]]:
+    """Compile a parsed template to Python code, with the names it reads from its context.
+
+    Raises :class:`~jinja2.TemplateSyntaxError` (an unknown filter or test, a
+    misplaced tag). :meth:`Template.from_code <jinja2.Template.from_code>`
+    turns the code into a template.
+    """
+    names: set[str] = set()
+    token = _NAMES.set(names)
+    try:
+        code = environment.compile(tree, name=name, filename=name)
+    finally:
+        _NAMES.reset(token)
+    return code, frozenset(names)
 
 
 def render_bounded(template: Template, context: Mapping[str, Any], limits: Limits) -> str:

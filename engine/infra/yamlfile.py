@@ -16,10 +16,11 @@ import json
 import json.decoder
 import json.scanner
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -31,11 +32,14 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import InputFileError, Location, shorten
+from .elements import element_name
 
-__all__ = ["Document", "read_document", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
+__all__ = ["Document", "read_document", "read_stream", "STDIN", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+#: How standard input is named in messages (``dealbook brief -``).
+STDIN = "<stdin>"
 #: Longest integer read (Python's own limit for converting text to int).
 MAX_INTEGER_DIGITS = 4300
 
@@ -65,12 +69,12 @@ class Document:
         path = tuple(path)
         if key and path in self.keys:
             line, column = self.keys[path]
-            return Location(self.file, line, column, yaml_path(path))
+            return Location(self.file, line, column, yaml_path(path), element_name(self.content, path))
         probe = path
         while probe not in self.values and probe:
             probe = probe[:-1]
         line, column = self.values.get(probe, (0, 0))
-        return Location(self.file, line, column, yaml_path(path))
+        return Location(self.file, line, column, yaml_path(path), element_name(self.content, path))
 
 
 # --- scalar resolution: the YAML 1.2 core schema ---------------------------
@@ -94,18 +98,28 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
         event = self.peek_event()
-        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
-        tag = getattr(event, "tag", None)
-        if tag not in _ALLOWED_TAGS:
-            raise _Refused(event.start_mark, f"YAML tag {tag!r} is not allowed")
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+        opens = isinstance(event, CollectionStartEvent)
+        refuse(event, self._depth + opens)
+        self._depth += opens
         try:
             return super().compose_node(parent, index)
         finally:
-            self._depth -= 1
+            self._depth -= opens
+
+
+def refuse(event: Any, depth: int) -> None:
+    """Refuse what dealbook never reads from YAML: anchors, aliases, explicit tags, nesting beyond ``MAX_DEPTH``.
+
+    The one rule for both loaders (the pure-Python composer and the libyaml
+    event scan), so they cannot disagree on what a file may contain.
+    """
+    if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+        raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
+    tag = getattr(event, "tag", None)
+    if tag not in _ALLOWED_TAGS:
+        raise _Refused(event.start_mark, f"YAML tag {tag!r} is not allowed")
+    if depth > MAX_DEPTH:
+        raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
 
 
 for _tag, _pattern, _first in (
@@ -313,16 +327,9 @@ def _scan(text: str) -> None:
     try:
         while parser.check_event():
             event = parser.get_event()
-            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-                raise _Refused(event.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
-            if getattr(event, "tag", None) not in _ALLOWED_TAGS:
-                raise _Refused(event.start_mark, f"YAML tag {event.tag!r} is not allowed")
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _Refused(event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
+            depth += isinstance(event, CollectionStartEvent)
+            refuse(event, depth)
+            depth -= isinstance(event, CollectionEndEvent)
     finally:
         parser.dispose()
 
@@ -379,6 +386,8 @@ def read_document(path: Path, display: str | None = None, *, max_bytes: int = MA
     """
     file = display or str(path)
     here = Location(file)
+    if str(path) == "-":
+        return read_stream(sys.stdin.buffer, STDIN, max_bytes=max_bytes)
     if path.is_dir():
         raise InputFileError(here, "is a directory, expected a file")
     try:
@@ -388,12 +397,29 @@ def read_document(path: Path, display: str | None = None, *, max_bytes: int = MA
         raise InputFileError(here, "file not found") from None
     except OSError as error:
         raise InputFileError(here, f"cannot read file: {error.strerror}") from None
+    return _document(raw, file, json_text=path.suffix.lower() == ".json", max_bytes=max_bytes)
+
+
+def read_stream(stream: BinaryIO, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """Read a YAML or JSON document from an open binary stream (standard input for ``-``).
+
+    JSON is recognised by its opening ``{``.
+    """
+    try:
+        raw = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise InputFileError(Location(display), f"cannot read: {error.strerror}") from None
+    return _document(raw, display, json_text=raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"), max_bytes=max_bytes)
+
+
+def _document(raw: bytes, file: str, *, json_text: bool, max_bytes: int) -> Document:
+    here = Location(file)
     if len(raw) > max_bytes:
         raise InputFileError(here, f"file is larger than {max_bytes // 1024} KiB; refusing to read it")
     text = _decode(raw, file)
     if not text.strip():
         raise InputFileError(here, "file is empty")
-    if path.suffix.lower() == ".json":
+    if json_text:
         return _JsonBuilder(text, file).document()
     node = _compose(text, file)
     if node is None:

@@ -28,6 +28,7 @@ from ..deal.evaluate import evaluate, missing_required, resolve_values
 from ..deal.result import Evaluation
 from ..errors import DealbookError
 from ..infra.files import write_atomic, write_keeping_previous
+from ..infra.folders import folder_name
 from ..playbook.model import PRIORITIES, SEVERITIES, Playbook, Question
 from ..playbook.values import show_answer
 from .questionnaire import AnswerSheet, format_for, load_sheet, questionnaire_text
@@ -398,7 +399,7 @@ def _finish(session: _Session, pack_writer: PackWriter | None) -> None:
         asker.tell("Still to answer before the briefing pack:\n" + "\n".join(f"  - {text}" for text in missing)
                    + "\nRun the interview again with the same file to answer them.")
         return
-    folder = session.path.with_name(session.path.stem + "-briefing")
+    folder = Path(folder_name(answers.deal.name))  # the folder `dealbook brief` writes by default
     offer_pack(asker, evaluation, folder, pack_writer or _bundled_pack_writer())
 
 

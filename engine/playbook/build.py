@@ -17,11 +17,11 @@ from ..errors import Problem, shorten
 from ..infra.yamlfile import Document
 from .effects import parse_effect
 from .expressions import Condition, ExpressionError, compile_condition
-from .model import Fact, Item, Module, Option, Position, Positions, Question, Rule, Section, Term
+from .model import Definition, Fact, Glossary, Item, Module, Option, Position, Positions, Question, Rule, Section, Term
 from .sources import Sources
 from .values import plain_number
 
-__all__ = ["Builder", "resolution_order"]
+__all__ = ["Builder", "resolution_order", "build_glossary"]
 
 
 class Builder:
@@ -45,7 +45,7 @@ class Builder:
         )
         facts = tuple(
             Fact(raw["id"], raw["description"], self.condition(document, ["facts", index, "expr"], raw["expr"]),
-                 document.locate(["facts", index]))
+                 document.locate(["facts", index]), raw.get("reason", ""), raw.get("reason_if_not", ""))
             for index, raw in enumerate(content.get("facts", []))
         )
         return Section(content["id"], content["title"], content.get("description", ""), document.file, questions, facts)
@@ -60,12 +60,16 @@ class Builder:
             type=raw["type"],
             section=section,
             location=document.locate(path),
-            options=tuple(Option(option["value"], option["label"], option.get("help", "")) for option in raw.get("options", [])),
+            options=tuple(
+                Option(option["value"], option["label"], option.get("help", ""), option.get("reason", "")) for option in raw.get("options", [])
+            ),
             default=raw.get("default"),
             required=raw.get("required", False),
             minimum=raw.get("minimum"),
             maximum=raw.get("maximum"),
             when=None if when is None else self.condition(document, [*path, "when"], when),
+            reason=raw.get("reason", ""),
+            reason_if_not=raw.get("reason_if_not", ""),
         )
 
     def module(self, document: Document, number: int) -> Module:
@@ -117,12 +121,13 @@ class Builder:
                 self.position(document, [*path, "positions", "walk_away"], positions["walk_away"]),
             ),
             rationale=raw["rationale"],
-            covers=tuple(raw["covers"]),
+            covers=tuple(raw.get("covers", [])),
             location=document.locate(path),
             applies_when=None if applies_when is None else self.condition(document, [*path, "applies_when"], applies_when),
             terms=tuple(raw.get("terms", [])),
             red_flags=tuple(raw.get("red_flags", [])),
             talking_points=tuple(raw.get("talking_points", [])),
+            because=raw.get("because", ""),
         )
 
     def rule(self, document: Document, index: int, raw: dict[str, Any], module: str) -> Rule:
@@ -187,3 +192,13 @@ def _cycle(start: str, depends: dict[str, list[str]]) -> list[str]:
 
 def _condition(node: Question | Fact) -> Condition:
     return node.expr if isinstance(node, Fact) else node.when  # type: ignore[return-value]
+
+
+def build_glossary(document: Document) -> Glossary:
+    """The defined-terms registry from its schema-valid document."""
+    content = document.content
+    definitions = tuple(
+        Definition(raw["term"], raw["definition"], tuple(raw["items"]), document.locate(["definitions", index]))
+        for index, raw in enumerate(content["definitions"])
+    )
+    return Glossary(document.file, definitions, tuple(content.get("names", [])))

@@ -7,22 +7,25 @@ problems are reported together.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from ..errors import Location, Problem, did_you_mean
-from .clauses import TERM_FIELDS, parse_template, template_references
+from ..errors import Location, Problem, did_you_mean, did_you_mean_or_list
+from .clauses import CLAUSE_FILTERS, TERM_FIELDS, parse_template, template_filters, template_references
 from .effects import kind_of
 from .expressions import Comparison, Condition
+from .glossary import mentions, plain_text, undefined_candidates
 from .model import DEAL_FIELDS, Effect, Playbook, Question
 from .sources import Sources
 
 __all__ = ["CHECKS", "run_checks", "conditions_of", "templates_of", "term_settings"]
 
 NUMERIC_TYPES = ("integer", "number", "money", "percent")
+_NO_FILTER = re.compile(r"^No filter named '(?P<name>[^']+)'")
 _TEMPLATE_GLOBALS = {"loop", "range", "namespace", "cycler", "joiner", "dict"}
 
 
@@ -41,12 +44,15 @@ def conditions_of(playbook: Playbook) -> Iterator[tuple[Condition, Location]]:
 
 
 def templates_of(playbook: Playbook) -> Iterator[tuple[str, Location]]:
-    """Every template (position summaries, clauses, flag messages) with its location."""
+    """Every template (position summaries, clauses, rationales, talking points, flag messages) with its location."""
     for item in playbook.items:
         for position in (*item.positions.tiers, item.positions.walk_away):
             yield position.summary, _sub(position.location, "summary")
             if position.clause:
                 yield position.clause, _sub(position.location, "clause")
+        yield item.rationale, _sub(item.location, "rationale")
+        for index, point in enumerate(item.talking_points):
+            yield point, _sub(item.location, "talking_points", str(index))
     for rule in playbook.rules:
         for effect in rule.effects:
             for source, path in kind_of(effect).templates(effect):
@@ -69,17 +75,27 @@ def check_unique_ids(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     ]
     for kind, entries in groups:
         counts = Counter(name for name, _ in entries)
-        seen: set[str] = set()
+        first: dict[str, Location] = {}
         for name, location in entries:
             if counts[name] > 1:
-                if name in seen:
-                    yield Problem(sources.locate(location, "id"), f"duplicate {kind} id '{name}'")
-                seen.add(name)
+                here = sources.locate(location, "id")
+                if name in first:
+                    yield Problem(here, f"duplicate {kind} id '{name}' ({_where_first(first[name], here)})")
+                else:
+                    first[name] = here
     for question in playbook.questions:
         values = Counter(question.option_values)
         for value, count in values.items():
             if count > 1:
                 yield Problem(sources.locate(question.location, "options"), f"option '{value}' listed {count} times")
+
+
+def _where_first(first: Location, here: Location) -> str:
+    if not first.line:
+        return f"first defined in {first.file}"
+    if first.file == here.file:
+        return f"first defined on line {first.line}"
+    return f"first defined at {first.file}:{first.line}"
 
 
 def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -91,13 +107,20 @@ def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Prob
                 if name in playbook.terms_by_id:
                     yield Problem(here, f"term '{name}' cannot be used in a condition (rules set terms; conditions read answers and facts)")
                 else:
-                    kind = "deal field" if name.startswith("deal.") else "question or fact"
-                    yield Problem(here, f"unknown {kind} '{name}'{did_you_mean(name, known)}")
+                    if name.startswith("deal."):
+                        yield Problem(here, f"unknown deal field '{name}'{_deal_fields_hint(name.removeprefix('deal.'))}")
+                    else:
+                        yield Problem(here, f"unknown question or fact '{name}'{did_you_mean(name, known)}")
         for comparison in condition.comparisons:
             question = playbook.questions_by_id.get(comparison.name)
             if question is not None:
                 for message in _comparison_problems(question, comparison):
                     yield Problem(here, message)
+
+
+def _deal_fields_hint(field: str) -> str:
+    close = did_you_mean(field, DEAL_FIELDS)
+    return close or f"; the deal fields are {', '.join(f'deal.{name}' for name in DEAL_FIELDS)}"
 
 
 def _comparison_problems(question: Question, comparison: Comparison) -> Iterator[str]:
@@ -127,21 +150,22 @@ def check_references(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     departments = playbook.departments_by_id
     for item in playbook.items:
         if item.owner not in departments:
-            yield Problem(sources.locate(item.location, "owner"), f"unknown department '{item.owner}'{did_you_mean(item.owner, departments)}")
+            yield Problem(sources.locate(item.location, "owner"), f"unknown department '{item.owner}'{did_you_mean_or_list(item.owner, departments, 'departments')}")
         for index, term in enumerate(item.terms):
             if term not in playbook.terms_by_id:
                 yield Problem(sources.locate(item.location, "terms", index), f"unknown term '{term}'{did_you_mean(term, playbook.terms_by_id)}")
     for term in playbook.terms:
         if term.owner not in departments:
-            yield Problem(sources.locate(term.location, "owner"), f"unknown department '{term.owner}'{did_you_mean(term.owner, departments)}")
+            yield Problem(sources.locate(term.location, "owner"), f"unknown department '{term.owner}'{did_you_mean_or_list(term.owner, departments, 'departments')}")
     known = {"item": playbook.items_by_id, "term": playbook.terms_by_id, "department": departments}
     for rule in playbook.rules:
         for effect in rule.effects:
             kind = kind_of(effect)
             for reference in kind.references(effect):
                 if reference.id not in known[reference.kind]:
-                    yield Problem(sources.locate(effect.location, *reference.path),
-                                  f"unknown {reference.kind} '{reference.id}'{did_you_mean(reference.id, known[reference.kind])}")
+                    choices = known[reference.kind]
+                    hint = did_you_mean_or_list(reference.id, choices, "departments") if reference.kind == "department" else did_you_mean(reference.id, choices)
+                    yield Problem(sources.locate(effect.location, *reference.path), f"unknown {reference.kind} '{reference.id}'{hint}")
             for message in kind.problems(effect, playbook):
                 yield Problem(sources.locate(effect.location), message)
 
@@ -188,20 +212,63 @@ def check_templates(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
         try:
             tree = parse_template(source)
         except TemplateSyntaxError as error:
-            yield Problem(here, f"template syntax error on line {error.lineno} of the template: {error.message}")
+            yield Problem(here, _template_syntax(error))
             continue
         for name, attribute, line in template_references(tree):
             suffix = f" (line {line} of the template)" if line > 1 else ""
             if name not in names:
                 yield Problem(here, f"unknown name '{name}' in template{did_you_mean(name, names)}{suffix}")
             elif name == "deal" and attribute is not None and attribute not in DEAL_FIELDS:
-                yield Problem(here, f"unknown deal field 'deal.{attribute}'{did_you_mean(attribute, DEAL_FIELDS)}{suffix}")
+                yield Problem(here, f"unknown deal field 'deal.{attribute}'{_deal_fields_hint(attribute)}{suffix}")
             elif name == "terms" and attribute is not None:
                 term_id, _, field = attribute.partition(".")
                 if term_id not in playbook.terms_by_id:
                     yield Problem(here, f"unknown term 'terms.{term_id}'{did_you_mean(term_id, playbook.terms_by_id)}{suffix}")
                 elif field:
                     yield Problem(here, f"terms.{term_id} has no field '{field}' (fields: {', '.join(TERM_FIELDS)}){suffix}")
+
+
+def _template_syntax(error: TemplateSyntaxError) -> str:
+    unknown = _NO_FILTER.match(error.message or "")
+    if unknown:
+        name = unknown["name"]
+        return (f"unknown filter '{name}' in template{did_you_mean(name, template_filters())}; dealbook's own filters are "
+                f"{', '.join(CLAUSE_FILTERS)}, and Jinja's built-in ones (upper, join, default, ...) work too")
+    return f"template syntax error on line {error.lineno} of the template: {error.message}"
+
+
+#: Fields printed as written: ``{{ … }}`` in them would reach the pack literally.
+PLAIN_TEXT_FIELDS = {
+    "item": ("title", "objective", "red_flags", "because"),
+    "rule": ("because",),
+    "term": ("title", "description"),
+}
+
+
+def check_plain_text(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    """Template syntax in a field that is not a template, with the fields that are."""
+    elements = [("item", item) for item in playbook.items] + [("rule", rule) for rule in playbook.rules] + [("term", term) for term in playbook.terms]
+    for kind, element in elements:
+        for name in PLAIN_TEXT_FIELDS[kind]:
+            value = getattr(element, name)
+            entries = value if isinstance(value, tuple) else (value,)
+            for index, text in enumerate(entries):
+                if isinstance(text, str) and ("{{" in text or "{%" in text):
+                    where = sources.locate(element.location, name, index) if isinstance(value, tuple) else sources.locate(element.location, name)
+                    yield Problem(where, f"'{name}' is printed as written, so '{{{{ … }}}}' would appear literally in the pack; "
+                                         "only position summaries, clauses, rationales, talking points and flag messages are templates")
+
+
+def check_covers(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    """With an outline, every item covers at least one of its topics and names only real ones."""
+    if not playbook.outline:
+        return
+    for item in playbook.items:
+        if not item.covers:
+            yield Problem(sources.locate(item.location), f"item '{item.id}' names no outline topic; add 'covers:' with the codes it addresses, e.g. [{playbook.outline[0]}]")
+        for index, code in enumerate(item.covers):
+            if code not in playbook.outline:
+                yield Problem(sources.locate(item.location, "covers", index), f"'{code}' is not a topic of this playbook's outline{did_you_mean(code, playbook.outline)}")
 
 
 def check_questions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -212,6 +279,12 @@ def check_questions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
             yield Problem(sources.locate(question.location, "minimum"), "minimum is greater than maximum")
         if question.type not in NUMERIC_TYPES and (question.minimum is not None or question.maximum is not None):
             yield Problem(sources.locate(question.location), f"minimum/maximum only apply to numeric questions, not {question.type}")
+        if question.required and default is not None:
+            yield Problem(
+                sources.locate(question.location, "required"),
+                f"question '{question.id}' is required and has a default: keep required (no default, it must be answered) "
+                "or the default (assumed while unanswered, and shown as assumed)",
+            )
         if default is None:
             continue
         message = _default_problem(question, default)
@@ -239,6 +312,69 @@ def _default_problem(question: Question, default: Any) -> str:
     elif kind in ("text", "date") and not isinstance(default, str):
         return f"the default of a {kind} question is text"
     return ""
+
+
+def check_tradeable(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    for item in playbook.items:
+        marked = [position.tradeable for position in item.positions.fallbacks]
+        for tier, position in enumerate((item.positions.preferred, item.positions.walk_away)):
+            if position.tradeable:
+                name = "preferred" if tier == 0 else "walk_away"
+                yield Problem(sources.locate(position.location, "tradeable"), f"only fallbacks can be tradeable, not the {name} position")
+        if any(marked) and item.priority == "critical":
+            yield Problem(sources.locate(item.location, "priority"), f"item '{item.id}' is critical (a must-win) and cannot have tradeable fallbacks")
+        for number, position in enumerate(item.positions.fallbacks, 1):
+            if position.tradeable and not all(marked[: number - 1]):
+                yield Problem(
+                    sources.locate(position.location, "tradeable"),
+                    f"fallback {number} of item '{item.id}' is tradeable but an earlier fallback is not; we concede in order, so mark the earlier ones too",
+                )
+
+
+def _item_texts(playbook: Playbook) -> Iterator[tuple[str, str, Location]]:
+    """Every summary and clause of every item: ``(item id, literal text, location)``."""
+    for item in playbook.items:
+        for position in (*item.positions.tiers, item.positions.walk_away):
+            yield item.id, plain_text(position.summary), _sub(position.location, "summary")
+            if position.clause:
+                yield item.id, plain_text(position.clause), _sub(position.location, "clause")
+
+
+def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    glossary = playbook.glossary
+    if glossary is None:
+        return
+    registry = playbook.definitions_by_term
+    seen: set[str] = set()
+    for definition in glossary.definitions:
+        if definition.term in seen:
+            yield Problem(sources.locate(definition.location, "term"), f"term '{definition.term}' is defined more than once")
+        seen.add(definition.term)
+    known = {*registry, *glossary.names}
+    used: dict[str, set[str]] = {term: set() for term in registry}
+    reported: set[tuple[str, str]] = set()
+    for item_id, text, location in _item_texts(playbook):
+        for term in registry:
+            if mentions(text, term):
+                used[term].add(item_id)
+        for phrase in undefined_candidates(text, known):
+            if (item_id, phrase) not in reported:
+                reported.add((item_id, phrase))
+                yield Problem(
+                    sources.locate(location),
+                    f"'{phrase}' reads as a defined term but is not in the registry ({glossary.file}); "
+                    "define it there, or list it under names if it is a proper name",
+                )
+    for definition in glossary.definitions:
+        listed = set(definition.items)
+        for index, item_id in enumerate(definition.items):
+            if item_id not in playbook.items_by_id:
+                yield Problem(sources.locate(definition.location, "items", index), f"unknown item '{item_id}'{did_you_mean(item_id, playbook.items_by_id)}")
+            elif item_id not in used[definition.term]:
+                yield Problem(sources.locate(definition.location, "items", index), f"item '{item_id}' does not use '{definition.term}' in its summaries or clauses")
+        missing = sorted(used[definition.term] - listed, key=playbook.item_index.__getitem__)
+        if missing:
+            yield Problem(sources.locate(definition.location, "items"), f"'{definition.term}' is also used by {', '.join(missing)}; list every item that uses it")
 
 
 def check_patterns(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -293,7 +429,11 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "references": check_references,
     "term-order": check_term_order,
     "templates": check_templates,
+    "plain-text": check_plain_text,
+    "covers": check_covers,
     "questions": check_questions,
+    "tradeable": check_tradeable,
+    "definitions": check_definitions,
     "patterns": check_patterns,
     "routing": check_routing,
 }

@@ -8,20 +8,34 @@ empty string — so a clause never silently reads "within  hours".
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import CodeType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from jinja2 import DictLoader, Template, TemplateError, TemplateNotFound, TemplateSyntaxError, meta, nodes, pass_context
 from jinja2.runtime import Context
 
 from ..errors import Location, TemplateRenderError, shorten
-from ..infra.sandbox import CLAUSE, BoundedEnvironment, SharedContext, check_constants, render_bounded, sandboxed_environment, shared_context
+from ..infra.sandbox import (
+    CLAUSE,
+    BoundedEnvironment,
+    SharedContext,
+    check_constants,
+    compile_template,
+    render_bounded,
+    sandboxed_environment,
+    shared_context,
+)
 from .model import Term
 from .values import show_in_clause
 
-__all__ = ["TermValue", "parse_template", "template_references", "render_template", "compiled_template", "clause_context", "template_reads", "TERM_FIELDS"]
+__all__ = [
+    "CLAUSE_FILTERS", "OptionValue", "template_filters", "TermValue", "parse_template", "template_references", "render_template",
+    "compiled_template", "compiled_code", "adopt_compiled", "clause_context", "template_reads", "TERM_FIELDS",
+]
 
 #: Attributes a template may read from ``terms.<id>``.
 TERM_FIELDS = ("target", "fallback", "walk_away", "unit", "title")
@@ -39,10 +53,37 @@ def _money(context: Context, value: Any) -> str:
     return f"{currency} {amount}".strip()
 
 
+class OptionValue(str):
+    """A choice answer as a template sees it: prints as the option's value, ``| label`` gives its label."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> OptionValue:
+        made = super().__new__(cls, value)
+        made.label = label
+        return made
+
+
+def _label(value: Any) -> str:
+    """An option's label instead of its value (``sd_wan`` → ``SD-WAN``); a list's labels joined with commas."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_label(entry) for entry in value)
+    return str(getattr(value, "label", value))
+
+
+#: The filters dealbook adds to Jinja's own for clause templates.
+CLAUSE_FILTERS: dict[str, Any] = {"money": _money, "number": show_in_clause, "label": _label}
+
+
 @cache
 def _environment() -> BoundedEnvironment:
     # No template is loadable by name: an include reads "not found", never a file.
-    return sandboxed_environment(DictLoader({}), filters={"money": _money, "number": show_in_clause}, cache_size=0)
+    return sandboxed_environment(DictLoader({}), filters=CLAUSE_FILTERS, cache_size=0)
+
+
+def template_filters() -> list[str]:
+    """Every filter a clause template may use: Jinja's built-in ones and :data:`CLAUSE_FILTERS`."""
+    return sorted(_environment().filters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,23 +108,55 @@ class TermValue:
 
 
 
+#: Compiled clause templates by source: (code, names read), filled by validation or the cache.
+_COMPILED: dict[str, tuple[CodeType, frozenset[str]]] = {}
+_MAX_COMPILED = 20_000
+#: The names each parsed tree reads (the tree is only a key here).
+_NAMES: WeakKeyDictionary[nodes.Template, frozenset[str]] = WeakKeyDictionary()
+
+
 def parse_template(source: str) -> nodes.Template:
-    """Parse a clause template; raises ``jinja2.TemplateSyntaxError``.
+    """Parse and compile a clause template; raises ``jinja2.TemplateSyntaxError``.
 
     Also refused here, so that ``validate`` reports them: constant
-    expressions that fold into a huge value (``'x' * 10**9``) and unknown
-    filters or tests.
+    expressions that fold into a huge value (``'x' * 10**9``), include,
+    import and extends tags, and unknown filters or tests. The compiled code
+    is kept, so rendering the template later costs no second compilation.
     """
-    tree = _environment().parse(source)
+    environment = _environment()
+    tree = environment.parse(source)
     check_constants(tree)
     for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         raise TemplateSyntaxError("clause templates cannot include, import or extend other templates", node.lineno)
-    _undeclared(tree)
+    compiled = _COMPILED.get(source)
+    if compiled is None:
+        try:
+            compiled = compile_template(environment, tree)
+        except TemplateSyntaxError:
+            raise
+        except Exception as error:  # noqa: BLE001 - Jinja's optimiser may hit the sandbox (`().__class__ ~ x`)
+            raise TemplateSyntaxError(shorten(getattr(error, "message", None) or error, 200), 1) from None
+        _remember(source, compiled)
+    _NAMES[tree] = compiled[1]
     return tree
 
 
-def _undeclared(tree: nodes.Template) -> set[str]:
-    return meta.find_undeclared_variables(tree)
+def _remember(source: str, compiled: tuple[CodeType, frozenset[str]]) -> None:
+    if len(_COMPILED) >= _MAX_COMPILED:
+        _COMPILED.clear()  # a long-lived process that loads many playbooks starts over
+    _COMPILED[source] = compiled
+
+
+def compiled_code(sources: Iterable[str]) -> dict[str, CodeType]:
+    """The compiled code of each of ``sources`` that is compiled already, for the cache."""
+    return {source: _COMPILED[source][0] for source in sources if source in _COMPILED}
+
+
+def adopt_compiled(code: Mapping[str, CodeType]) -> None:
+    """Take clause templates compiled in an earlier run (from the cache, whose entries are authenticated)."""
+    for source, compiled in code.items():
+        if source not in _COMPILED and type(compiled) is CodeType:
+            _remember(source, (compiled, frozenset()))
 
 
 def template_references(tree: nodes.Template) -> Iterator[tuple[str, str | None, int]]:
@@ -95,7 +168,9 @@ def template_references(tree: nodes.Template) -> Iterator[tuple[str, str | None,
     are bound, by Jinja's own analysis — a loop variable read after its loop
     is still reported.
     """
-    undeclared = _undeclared(tree)
+    undeclared = _NAMES.get(tree)
+    if undeclared is None:
+        undeclared = meta.find_undeclared_variables(tree)
     attributed: set[int] = set()
     for getattr_node in tree.find_all(nodes.Getattr):
         inner = getattr_node.node
@@ -111,20 +186,31 @@ def template_references(tree: nodes.Template) -> Iterator[tuple[str, str | None,
 
 
 @lru_cache(maxsize=4096)
+def compiled_template(source: str) -> Template:
+    """A clause template, compiled once per process (or taken from the cache)."""
+    environment = _environment()
+    compiled = _COMPILED.get(source)
+    if compiled is None:
+        parse_template(source)
+        compiled = _COMPILED[source]
+    return Template.from_code(environment, compiled[0], environment.make_globals(None))
+
+
+@lru_cache(maxsize=4096)
 def template_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """What a template's output depends on: ``(names, term ids)``, or ``None`` when that cannot be told.
 
     ``names`` are the context names it reads (Jinja's own analysis) other
     than ``terms``; ``term ids`` the terms it reads as ``terms.<id>``. A
-    template that reads ``terms`` any other way (a loop, a subscript) gives
-    ``None``. Two renders of one template whose reads are equal give the
-    same text, which lets an evaluation reuse a render.
+    template that reads ``terms`` any other way (a loop, a subscript, a
+    method) gives ``None``. Two renders of one template whose reads are
+    equal give the same text, which lets an evaluation reuse a render.
     """
     try:
-        tree = parse_template(source)
+        tree = _environment().parse(source)
     except TemplateError:
         return None
-    undeclared = _undeclared(tree)
+    undeclared = meta.find_undeclared_variables(tree)
     term_ids: set[str] = set()
     through: set[int] = set()
     if "terms" in undeclared:
@@ -139,12 +225,6 @@ def template_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | Non
         if any(type(node) is nodes.Getattr and type(node.node) is nodes.Name and node.node.name == "terms" for node in called):
             return None  # terms.items(), terms.values(): the whole mapping
     return tuple(sorted(undeclared - {"terms"})), tuple(sorted(term_ids))
-
-
-@lru_cache(maxsize=4096)
-def compiled_template(source: str) -> Template:
-    """A clause template compiled once per process."""
-    return _environment().from_string(source)
 
 
 def clause_context(data: Mapping[str, Any]) -> SharedContext:

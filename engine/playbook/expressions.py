@@ -245,15 +245,15 @@ class _Compiler:
         return f"({self.visit(node.expr1)} if {self.visit(node.test)} else {otherwise})"
 
     def test(self, node: nodes.Test) -> str:
-        _no_arguments(node, "test")
         if node.name not in TESTS:
             raise ExpressionError(f"test 'is {node.name}' not allowed (allowed: {', '.join(sorted(TESTS))})")
+        _no_arguments(node, "test")
         return TESTS[node.name].format(self.visit(node.node))
 
     def filter(self, node: nodes.Filter) -> str:
-        _no_arguments(node, "filter")
         if node.name not in FILTERS or node.node is None:
-            raise ExpressionError(f"filter '{node.name}' not allowed (allowed: {', '.join(sorted(FILTERS))})")
+            raise ExpressionError(f"filter '{node.name}' not allowed in conditions (allowed: {', '.join(sorted(FILTERS))})")
+        _no_arguments(node, "filter")
         return f"_f_{node.name}({self.visit(node.node)})"
 
 
@@ -316,10 +316,41 @@ _VISITORS: dict[type, Callable[[_Compiler, Any], str]] = {
 }
 
 
+#: Operators authors bring from other languages, and what conditions write instead.
+FOREIGN_OPERATORS: tuple[tuple[str, str], ...] = (("&&", "and"), ("||", "or"), ("!=", "!="), ("==", "=="),
+                                                  ("<=", "<="), (">=", ">="), ("=", "=="), ("!", "not "))
+
+
+def foreign_operator(source: str) -> str:
+    """The fix for the first operator from another language outside quotes (``&&``, ``||``, ``=``, ``!``), or ``""``."""
+    index, quote = 0, ""
+    while index < len(source):
+        char = source[index]
+        if quote:
+            quote = "" if char == quote else quote
+            index += 2 if char == "\\" else 1
+            continue
+        if char in "'\"":
+            quote = char
+            index += 1
+            continue
+        for written, meant in FOREIGN_OPERATORS:
+            if source.startswith(written, index):
+                if written != meant:
+                    return f"write '{meant.strip()}' instead of '{written}' (conditions use and, or, not and ==)"
+                index += len(written) - 1
+                break
+        index += 1
+    return ""
+
+
 def parse(source: str) -> nodes.Expr:
     """Parse ``source`` as one Jinja expression (no evaluation)."""
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"longer than {MAX_LENGTH:,} characters; split it into facts")
+    fix = foreign_operator(source)
+    if fix:
+        raise ExpressionError(fix)
     try:
         parser = Parser(_ENVIRONMENT, source, state="variable")
         expression = parser.parse_expression()

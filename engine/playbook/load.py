@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DealbookError, Problem, ValidationErrors
-from ..infra.cache import load_cached_playbook, playbook_key, store_playbook
+from ..infra.cache import cache_folder, content_key, load_entry, store_entry
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
-from .build import Builder, resolution_order
-from .checks import run_checks
+from .build import Builder, build_glossary, resolution_order
+from .checks import run_checks, templates_of
+from .clauses import adopt_compiled, compiled_code
 from .model import Department, Playbook, Route, Routing
 from .overlay import compose, merged_documents, redirects
 from .pattern_files import build_patterns
 from .patterns import ItemPatterns
-from .sources import Sources, display_name, read_checked, read_listed, resolve_playbook_path
+from .sources import Sources, display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
+from .stored import STORED_FORM, StoredFormError, from_plain, to_plain
 
 __all__ = ["load_playbook", "content_digest"]
 
@@ -36,29 +38,51 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
     Raises :class:`~dealbook.errors.ValidationErrors` with every problem found,
     each located by file, line, column and YAML path. A playbook that was
     validated before with exactly the same files comes from the cache
-    (:mod:`dealbook.cache`).
+    (:mod:`dealbook.infra.cache`), with its clause templates compiled.
     """
     manifest_path = resolve_playbook_path(playbook)
-    key = cache_key(manifest_path) if use_cache else None
-    if key is not None:
-        cached = load_cached_playbook(key)
-        if isinstance(cached, Playbook):
-            return cached
-    built = _validate_and_build(manifest_path, key or "")
-    if key is not None:
-        store_playbook(key, built)
+    layers = _cacheable_files(manifest_path) if use_cache and cache_folder() is not None else None
+    key = ""
+    if layers is not None:
+        paths, contents = layers
+        names = [display_name(path) for path in paths]
+        key = content_key(f"playbook {STORED_FORM}", contents)
+        entry = load_entry(key)
+        if entry is not None:
+            try:
+                cached = from_plain(entry[0], names, str(manifest_path.parent), key)
+            except StoredFormError:
+                cached = None
+            if cached is not None:
+                adopt_compiled(entry[1])
+                return cached
+    built = _validate_and_build(manifest_path, key)
+    if layers is not None:
+        try:
+            plain = to_plain(built, names)
+        except StoredFormError:
+            return built
+        store_entry(key, plain, compiled_code(source for source, _ in templates_of(built)))
     return built
 
 
 def cache_key(manifest_path: Path) -> str | None:
-    """The cache key of a playbook: every file's display name and bytes, or ``None``.
+    """The cache key of a playbook: the bytes of every file it is read from, or ``None``.
 
     An overlay's key covers its own files and, through ``extends``, every
-    layer below it, so an edit anywhere in the stack is a new key.
+    layer below it, so an edit anywhere in the stack is a new key. File names
+    and the working directory are not part of it.
     """
+    layers = _cacheable_files(manifest_path)
+    return None if layers is None else content_key(f"playbook {STORED_FORM}", layers[1])
+
+
+def _cacheable_files(manifest_path: Path) -> tuple[list[Path], list[bytes]] | None:
+    """Every file of the playbook, in a fixed order, with its bytes; ``None`` if any is unreadable or odd."""
     try:
-        return playbook_key([(display_name(path), path.read_bytes()) for path in _layer_files(manifest_path, ())])
-    except (DealbookError, OSError, KeyError, TypeError, ValueError):
+        paths = _layer_files(manifest_path, ())
+        return paths, [path.read_bytes() for path in paths]
+    except (DealbookError, OSError, KeyError, TypeError, ValueError, AttributeError, RecursionError):
         return None  # the full load reports whatever is wrong
 
 
@@ -87,10 +111,15 @@ def _layer_files(manifest_path: Path, seen: tuple[Path, ...]) -> list[Path]:
     if resolved in seen or len(seen) > 16:
         raise ValueError("cycle of playbooks extending each other")
     content = read_document(manifest_path, display_name(manifest_path)).content
+    if not isinstance(content, dict):
+        raise ValueError("not a playbook manifest")
     root = manifest_path.parent
-    names = [*content.get("questionnaire", []), *content.get("modules", []), *content.get("overrides", []), *content.get("patterns", []),
-             *content.get("routing", [])]
-    files = [manifest_path, *(root / str(name) for name in names)]
+    listed = [content.get(key, []) for key in ("questionnaire", "modules", "overrides", "patterns", "routing")]
+    if not all(isinstance(names, list) for names in listed):
+        raise ValueError("not a playbook manifest")
+    if "definitions" in content:
+        listed.append([content["definitions"]])
+    files = [manifest_path, *(root / str(name) for names in listed for name in names)]
     if "extends" in content:
         local = root / str(content["extends"])
         base = resolve_playbook_path(local if local.exists() else str(content["extends"]))
@@ -106,10 +135,11 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
     ValidationErrors.raise_if(problems)
     assert manifest is not None
     if "extends" in manifest.content:
-        manifest, section_documents, module_documents = _overlay(manifest, root, sources, problems)
+        manifest, section_documents, module_documents, glossary_document = _overlay(manifest, root, sources, problems)
     else:
         section_documents = read_listed(root, manifest, "questionnaire", "questions", sources, problems)
         module_documents = read_listed(root, manifest, "modules", "module", sources, problems)
+        glossary_document = read_glossary(root, manifest, sources, problems)
     ValidationErrors.raise_if(problems)
     content = manifest.content
 
@@ -136,6 +166,8 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         digest=key,
         patterns=patterns,
         routing=routing,
+        outline=tuple(content.get("outline", [])),
+        glossary=None if glossary_document is None else build_glossary(glossary_document),
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built
@@ -196,7 +228,7 @@ def _routing(documents: list[Document]) -> Routing | None:
                    documents[-1].locate(["executive"]))
 
 
-def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any]]:
+def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any], Any]:
     """Merge an overlay (``extends:``) with its base; see :mod:`dealbook.overlay`."""
     composition = compose(manifest, root, sources, problems)
     ValidationErrors.raise_if(problems)
@@ -205,4 +237,4 @@ def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Pr
     problems.extend(problem for document in sections for problem in check_document(document, "questions"))  # type: ignore[arg-type]
     problems.extend(problem for document in modules for problem in check_document(document, "module"))  # type: ignore[arg-type]
     sources.redirects.update(redirects(composition))
-    return merged, sections, modules
+    return merged, sections, modules, composition.glossary

@@ -33,6 +33,8 @@ __all__ = [
     "Effect",
     "Rule",
     "Module",
+    "Definition",
+    "Glossary",
     "Route",
     "Routing",
     "OWNER",
@@ -63,6 +65,8 @@ class Option:
     value: str
     label: str
     help: str = ""
+    #: the business sentence a "because" line gives for this option
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,10 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     when: Condition | None = None
+    #: why the answer matters, as a sentence; ``{answer}`` is the answer in words
+    reason: str = ""
+    #: the sentence for a "no" answer
+    reason_if_not: str = ""
 
     @property
     def option_values(self) -> tuple[str, ...]:
@@ -112,6 +120,9 @@ class Fact:
     description: str
     expr: Condition
     location: Location
+    #: what the fact means for the deal when it holds, and when it does not
+    reason: str = ""
+    reason_if_not: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +206,8 @@ class Item:
     terms: tuple[str, ...] = ()
     red_flags: tuple[str, ...] = ()
     talking_points: tuple[str, ...] = ()
+    #: for an item that applies to every deal: why, in one short phrase
+    because: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +249,25 @@ class Module:
     terms: tuple[Term, ...]
     items: tuple[Item, ...]
     rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A capitalised defined term of the clause language, and the items that use it."""
+
+    term: str
+    definition: str
+    items: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """The defined-terms registry: definitions, and capitalised names that are not terms."""
+
+    file: str
+    definitions: tuple[Definition, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 #: The role in a route that stands for the item's (or term's) owning department.
@@ -298,8 +330,12 @@ class Playbook:
     #: what comes before it.
     resolution_order: tuple[Question | Fact, ...] = field(repr=False)
     digest: str = ""
+    #: the defined-terms registry, when the playbook has one
+    glossary: Glossary | None = None
     #: how to find items in a vendor's paper (optional pattern files), in file order
     patterns: tuple[ItemPatterns, ...] = field(default=(), repr=False)
+    #: the outline's topic codes items cover (``playbook.yaml`` ``outline``); empty when the playbook follows none
+    outline: tuple[str, ...] = ()
     #: who approves accepting each tier (optional routing files), or ``None``
     routing: Routing | None = field(default=None, repr=False)
 
@@ -346,6 +382,10 @@ class Playbook:
     @cached_property
     def departments_by_id(self) -> dict[str, Department]:
         return {department.id: department for department in self.departments}
+
+    @cached_property
+    def definitions_by_term(self) -> dict[str, Definition]:
+        return {definition.term: definition for definition in self.glossary.definitions} if self.glossary else {}
 
     @cached_property
     def patterns_by_item(self) -> dict[str, ItemPatterns]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.yamlfile import Document
-from .sources import display_name, read_checked, read_listed, resolve_playbook_path
+from .sources import display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
 
 __all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
 
@@ -110,6 +110,7 @@ class Composition:
     departments: list[Element]
     sections: list[Layered]
     modules: list[Layered]
+    glossary: Document | None = None  # the defined-terms registry of the top-most layer that has one
 
     def merged_manifest(self) -> MergedDocument:
         content = {key: self.manifest.content[key] for key in ("id", "title", "version", "description")}
@@ -150,9 +151,10 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     content, layer = manifest.content, manifest.content["id"]
     new_sections = [_layered(document, "questions", layer) for document in read_listed(root, manifest, "questionnaire", "questions", sources, problems)] if "questionnaire" in content else []
     new_modules = [_layered(document, "module", layer) for document in read_listed(root, manifest, "modules", "module", sources, problems)] if "modules" in content else []
+    glossary = read_glossary(root, manifest, sources, problems)
     if "extends" not in content:
         departments = _elements(manifest, "departments", layer)
-        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m])
+        return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m], glossary)
     base = _base(manifest, root, sources, problems, seen)
     patches = []
     for index, name in enumerate(content.get("overrides", [])):
@@ -164,6 +166,7 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
         return None
     base.manifest = manifest
     base.layers.append(layer)
+    base.glossary = glossary or base.glossary
     _merge_departments(base, manifest, layer)
     base.sections += [s for s in new_sections if s]
     base.modules += [m for m in new_modules if m]

@@ -275,7 +275,7 @@ _UNIT = (r"business\s+days?|working\s+days?|calendar\s+days?|days?|weeks?|months
          r"|%|percent|per\s+cent|times|x(?!\w)")
 _QUANTITY = re.compile(
     rf"(?<![\w.])(?:(?P<words>{_WORDS})\s*\(\s*(?P<digits>\d+(?:\.\d+)?)\s*\)|(?P<number>\d+(?:\.\d+)?)|(?P<only>{_WORDS}))"
-    rf"(?:\s*-\s*|\s*)(?P<unit>{_UNIT})(?!\w)",
+    rf"(?:\s+or\s+(?:more|fewer|less))?(?:\s+(?:consecutive|full))?(?:\s*-\s*|\s*)(?P<unit>{_UNIT})(?!\w)",
     re.IGNORECASE,
 )
 _FEES_MONTHS = re.compile(
@@ -359,7 +359,7 @@ _TO = {
     "days": {"days": 1, "business_days": 7 / 5, "weeks": 7, "months": 30, "years": 365},
     "business_days": {"business_days": 1, "days": 5 / 7, "weeks": 5},
     "months": {"months": 1, "years": 12},
-    "hours": {"hours": 1, "days": 24, "minutes": 1 / 60},
+    "hours": {"hours": 1, "days": 24, "business_days": 24 * 7 / 5, "minutes": 1 / 60},
     "minutes": {"minutes": 1, "hours": 60},
     "percent": {"percent": 1},
     "times": {"times": 1, "fee_months": 1 / 12},

@@ -13,11 +13,11 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from ..errors import InputFileError, Location, Problem
+from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 
-__all__ = ["PLAYBOOK_FILE", "bundled_playbooks", "resolve_playbook_path", "Sources", "display_name", "read_checked", "read_listed"]
+__all__ = ["PLAYBOOK_FILE", "bundled_playbooks", "resolve_playbook_path", "Sources", "display_name", "read_checked", "read_listed", "read_glossary"]
 
 PLAYBOOK_FILE = "playbook.yaml"
 
@@ -91,7 +91,7 @@ def display_name(path: Path) -> str:
     """A path as problems show it: relative to the working directory when below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):  # not below it, or the working directory is gone
         return str(path)
 
 
@@ -101,8 +101,30 @@ def read_listed(root: Path, manifest: Document, key: str, kind: str, sources: So
     for index, name in enumerate(manifest.content[key]):
         path = root / name
         if not path.exists():
-            problems.append(Problem(manifest.locate([key, index]), f"file not found: {name}"))
+            problems.append(Problem(manifest.locate([key, index]), f"file not found: {name}{_nearby_files(root, str(name))}"))
             documents.append(None)
         else:
             documents.append(read_checked(path, display_name(path), kind, sources, problems))
     return documents
+
+
+def read_glossary(root: Path, manifest: Document, sources: Sources, problems: list[Problem]) -> Document | None:
+    """The defined-terms registry a manifest names under ``definitions``, if any."""
+    name = manifest.content.get("definitions")
+    if name is None:
+        return None
+    path = root / name
+    if not path.exists():
+        problems.append(Problem(manifest.locate(["definitions"]), f"file not found: {name}"))
+        return None
+    return read_checked(path, display_name(path), "definitions", sources, problems)
+
+
+def _nearby_files(root: Path, name: str) -> str:
+    """A did-you-mean on the YAML files in the folder a missing file was looked for in."""
+    folder = (root / name).parent
+    if not folder.is_dir():
+        return f" (no folder {Path(name).parent} next to {PLAYBOOK_FILE})"
+    prefix = Path(name).parent
+    candidates = [str(prefix / entry.name) if str(prefix) != "." else entry.name for entry in folder.iterdir() if entry.suffix in (".yaml", ".yml")]
+    return did_you_mean(name, candidates)

@@ -101,7 +101,8 @@ def test_import_records_a_review_as_a_round_with_the_documents_hash(run, deal, t
     assert entries[0]["source"]["type"] == "document" and entries[0]["source"]["review"] == "vendor-msa.issues.json"
     import hashlib
     assert entries[0]["source"]["sha256"] == hashlib.sha256((tmp_path / "vendor-msa.md").read_bytes()).hexdigest()
-    assert [(entry["subject"], entry["tier"]) for entry in entries[1:]] == [("payment_days", "walk-away"), ("no_secondary_use", "unscored")]
+    # the clause's own words are read with the item's patterns: using data "to improve its services" is a red flag
+    assert [(entry["subject"], entry["tier"]) for entry in entries[1:]] == [("payment_days", "walk-away"), ("no_secondary_use", "fallback-2")]
 
 
 def test_import_without_the_reviewed_document_says_so(run, deal, tmp_path):

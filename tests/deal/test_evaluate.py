@@ -109,10 +109,30 @@ def test_a_template_reading_an_unanswered_question_fails_with_its_location(mini_
     with pytest.raises(InputFileError) as raised:
         evaluation.position(hosting.opening)
     assert "'notes' is undefined" in str(raised.value)
-    assert "items/1/positions/preferred" in str(raised.value)
+    assert raised.value.problem.location.path == "items/1/positions/preferred"
+    assert str(raised.value).endswith("[item 'hosting_review', positions/preferred]")
 
 
 def test_a_name_ending_in_a_full_stop_does_not_double_it(mini):
     evaluation = dealbook.evaluate(mini, Answers(Deal("D", "Acme Corp.", currency="EUR"), {**BASE, "personal_data": True, "regimes": ["gdpr"]}))
     (flag,) = evaluation.flags
     assert flag.message == "EU personal data hosted by Acme Corp."
+
+
+@pytest.mark.parametrize(
+    ("summary", "answers", "expected"),
+    [
+        ("'Review the {{ deployment | label }} hosting ({{ deployment }}).'", {}, "Review the SaaS hosting (saas)."),
+        ("'Regimes: {{ regimes | label }}.'", {"personal_data": True, "regimes": ["gdpr", "hipaa"]}, "Regimes: GDPR, HIPAA."),
+        ("'{% if deployment == \"saas\" %}Hosted by {{ deal.vendor }}.{% endif %}'", {}, "Hosted by V."),
+    ],
+    ids=["choice", "multi-choice", "compares-as-its-value"],
+)
+def test_a_clause_prints_an_options_label_with_the_label_filter(mini_copy, summary, answers, expected):
+    from tests.conftest import edit
+
+    edit(mini_copy / "modules/data.yaml", "summary: Review.", f"summary: {summary}")
+    playbook = dealbook.load_playbook(mini_copy, use_cache=False)
+    evaluation = dealbook.evaluate(playbook, Answers(Deal("D", "V"), {**BASE, **answers}))
+    hosting = next(result for result in evaluation.items if result.id == "hosting_review")
+    assert evaluation.position(hosting.opening).summary == expected

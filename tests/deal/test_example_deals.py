@@ -18,7 +18,7 @@ SHAPES = {
         "not": {"virtualisation_rights", "disaster_recovery_rights", "cloud_deployment_rights", "consumption_metering",
                 "exit_runoff_and_archive_licence", "software_security_self_hosted"},
         "critical": {"data_residency", "subprocessor_control", "breach_notification", "regulated_processing_terms"},
-        "terms": {"breach_notice_hours": (24, 48, 72), "audit_notice_days": (60, 45, 30)},
+        "terms": {"breach_notice_hours": (24, 48, 72), "audit_notice_days": (90, 60, 60)},
         "flags": {"eu_data_uncontrolled_location": "critical", "uncontrolled_regulated_location": "critical"},
         "approvers": {"privacy", "security", "legal"},
     },
@@ -28,17 +28,17 @@ SHAPES = {
         "not": {"availability_sla", "data_residency", "security_certifications", "consumption_metering",
                 "exit_data_and_configuration_export", "user_access_definition"},
         "critical": {"virtualisation_rights", "disaster_recovery_rights", "cloud_deployment_rights"},
-        "terms": {"breach_notice_hours": (48, 72, 96)},
+        "terms": {"breach_notice_hours": (48, 72, 72), "support_rate_pct": (18, 20, 22)},
         "flags": {"per_core_on_virtual_cluster": "high", "mobile_infrastructure_licensing": "high"},
         "approvers": {"itam", "it_ops", "finance"},
     },
     "small-desktop-subscription": {  # EUR 18k, one year, per user, no personal data
         "applies": {"signoff_authority", "support_fee_increase_cap", "gov_contract_managers_and_renewals",
-                    "exit_billing_stop_and_settlement", "retroactive_billing_limit"},
+                    "exit_billing_stop_and_settlement", "retroactive_billing_limit", "licence_metric_fit", "invoice_requirements"},
         "not": {"gov_financial_health_and_escrow", "gov_business_reviews_and_escalation", "exit_knowledge_transfer",
                 "milestone_payments", "breach_notification", "data_residency", "availability_sla", "dispute_escalation"},
         "critical": set(),
-        "terms": {"support_uplift_cap_pct": (5, 7, 10), "audit_notice_days": (60, 45, 30)},
+        "terms": {"support_uplift_cap_pct": (5, 7, 10), "audit_notice_days": (90, 60, 60)},
         "flags": {},
         "approvers": {"procurement"},
         "max_items": 18,
@@ -46,8 +46,9 @@ SHAPES = {
     },
     "health-cloud-consumption": {  # consumption platform, committed spend, hybrid, health data
         "applies": {"consumption_metering", "committed_spend_protection", "encryption_key_management",
-                    "regulated_processing_terms", "breach_notification", "vendor_dr_objectives"},
-        "not": {"true_up_terms", "licence_reharvesting", "user_access_definition", "licence_metric_fit"},
+                    "regulated_processing_terms", "breach_notification", "vendor_dr_objectives",
+                    "true_up_terms", "licence_mobility_hybrid"},
+        "not": {"licence_reharvesting", "user_access_definition", "licence_metric_fit"},
         "critical": {"consumption_metering", "committed_spend_protection", "encryption_key_management", "breach_notification"},
         "terms": {"breach_notice_hours": (24, 36, 48), "rca_hours": (24, 48, 48)},
         "flags": {"health_data_safeguards": "high", "service_levels_regulated_operations": "high"},
@@ -59,7 +60,7 @@ SHAPES = {
         "not": {"data_residency", "breach_notification", "consumption_metering", "availability_sla"},
         "critical": {"compliance_baseline_on_renewal", "audit_notice_and_scope", "audit_findings_dispute",
                      "audit_liability_cap", "retroactive_billing_limit"},
-        "terms": {"audit_notice_days": (90, 60, 45), "audit_lookback_months": (12, 12, 24), "audit_finding_cap_pct": (10, 25, 50)},
+        "terms": {"audit_notice_days": (120, 90, 60), "audit_lookback_months": (12, 12, 12), "audit_finding_cap_pct": (10, 25, 50)},
         "flags": {"open_compliance_claim": "critical", "open_claim_settled_in_deal": "critical",
                   "aggressive_auditor_hardens_audit_terms": "high"},
         "approvers": {"itam", "legal", "exec"},
@@ -68,7 +69,7 @@ SHAPES = {
         "applies": {"gov_change_of_control_and_continuity", "gov_financial_health_and_escrow", "payment_terms",
                     "support_fee_increase_cap", "sla_exit_right", "milestone_payments"},
         "not": {"consumption_metering", "committed_spend_protection"},
-        "critical": {"gov_change_of_control_and_continuity", "payment_terms", "support_fee_increase_cap"},
+        "critical": {"gov_change_of_control_and_continuity", "payment_terms", "licence_mobility_hybrid"},
         "terms": {"support_uplift_cap_pct": (2, 3, 5), "uptime_pct": (99.99, 99.95, 99.9)},
         "flags": {"financial_prepayment_exposure": "high", "gov_ownership_change_locks_terms": "high"},
         "approvers": {"finance", "exec", "legal"},
@@ -97,6 +98,7 @@ def test_items_priorities_terms_flags_and_approvers(evaluations, name):
     critical = {item_id for item_id, result in items.items() if result.priority == "critical"}
     assert shape["critical"] <= critical, shape["critical"] - critical
     assert len(critical) <= 10, "a negotiator needs a short list of must-wins"
+    assert sum(result.priority == "high" for result in items.values()) <= 15, "high must still mean something"
     for term_id, values in shape["terms"].items():
         result = evaluation.terms_by_id[term_id]
         assert (result.target, result.fallback, result.walk_away) == values, term_id

@@ -5,7 +5,9 @@ the change, with the cache off, and compare the folders::
 
     python tests/golden/packs.py /tmp/before      # on the old commit
     python tests/golden/packs.py /tmp/after       # on the new one
-    diff -r /tmp/before /tmp/after && echo identical
+    diff -r -x .dealbook-pack.json /tmp/before /tmp/after && echo identical
+
+(``.dealbook-pack.json`` is the marker naming the deal a pack folder was written for.)
 """
 
 from __future__ import annotations

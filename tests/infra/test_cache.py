@@ -1,25 +1,67 @@
+"""The playbook cache: content-keyed, authenticated, plain data, private, bounded — and never a way to run code."""
+
+import os
 import pickle
+import shutil
+import stat
+from dataclasses import fields
 
 import dealbook
 import pytest
 from dealbook.deal.answers import Answers, Deal
 from dealbook.infra import cache
 from dealbook.playbook.load import cache_key
-from dealbook.playbook.sources import resolve_playbook_path
+from dealbook.playbook.model import Playbook
+from dealbook.playbook.sources import display_name, resolve_playbook_path
 
-from ..conftest import edit
+from ..conftest import FIXTURES, edit
 
 
-def test_a_valid_playbook_is_cached_and_evaluates_the_same(mini_copy):
+@pytest.fixture
+def private_cache(tmp_path, monkeypatch):
+    """A fresh cache folder for one test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DEALBOOK_CACHE", str(folder))
+    cache.cache_folder.cache_clear()
+    yield folder
+    cache.cache_folder.cache_clear()
+
+
+def entries(folder):
+    return sorted((folder / "playbooks").glob("*.entry"))
+
+
+def test_a_valid_playbook_is_cached_in_one_file_and_evaluates_the_same(private_cache, mini_copy):
     first = dealbook.load_playbook(mini_copy)
     key = cache_key(resolve_playbook_path(mini_copy))
     assert first.digest == key
-    cached = cache.load_cached_playbook(key)
-    assert cached is not None and cached is not first
+    assert [path.name for path in entries(private_cache)] == [f"{key}.entry"]
+    again = dealbook.load_playbook(mini_copy)
+    assert again is not first and again.sections == first.sections and again.modules == first.modules
     answers = Answers(Deal("D", "V"), {"deployment": "saas", "annual_value": 2_000_000, "personal_data": True, "regimes": ["gdpr"]})
-    fresh, again = dealbook.evaluate(first, answers), dealbook.evaluate(dealbook.load_playbook(mini_copy), answers)
-    assert [str(decision) for decision in fresh.trace] == [str(decision) for decision in again.trace]
-    assert [again.position(result.opening) for result in again.items] == [fresh.position(result.opening) for result in fresh.items]
+    fresh, cached = dealbook.evaluate(first, answers), dealbook.evaluate(again, answers)
+    assert [str(decision) for decision in fresh.trace] == [str(decision) for decision in cached.trace]
+    assert [cached.position(result.opening) for result in cached.items] == [fresh.position(result.opening) for result in fresh.items]
+
+
+def test_every_part_of_the_bundled_playbook_survives_the_cache(private_cache):
+    first = dealbook.load_playbook("itam")
+    assert len(entries(private_cache)) == 1, "the bundled playbook must be storable"
+    again = dealbook.load_playbook("itam")
+    assert again is not first and first.patterns
+    for field in fields(Playbook):
+        assert getattr(again, field.name) == getattr(first, field.name), field.name
+
+
+def test_the_key_does_not_depend_on_the_working_directory(private_cache, mini_copy, monkeypatch):
+    monkeypatch.chdir(mini_copy)
+    near = dealbook.load_playbook(".")
+    monkeypatch.chdir(mini_copy.parent.parent)
+    far = dealbook.load_playbook(mini_copy)
+    assert near.digest == far.digest and len(entries(private_cache)) == 1
+    # the cached copy names files as seen from here, not from where it was stored
+    assert far.items[0].location.file == display_name(mini_copy / "modules/commercial.yaml") != near.items[0].location.file
+    assert near.items[0].location.file == "modules/commercial.yaml"
 
 
 def test_any_edit_changes_the_key(mini_copy):
@@ -28,46 +70,152 @@ def test_any_edit_changes_the_key(mini_copy):
     assert cache_key(resolve_playbook_path(mini_copy)) != before
 
 
-def test_a_corrupt_entry_is_ignored_and_rebuilt(mini_copy):
+def test_a_corrupt_entry_is_removed_and_rebuilt(private_cache, mini_copy):
     dealbook.load_playbook(mini_copy)
-    key = cache_key(resolve_playbook_path(mini_copy))
-    entry = cache.cache_folder() / "playbooks" / f"{key}.pickle"
-    entry.write_bytes(b"not a pickle")
+    (entry,) = entries(private_cache)
+    entry.write_bytes(entry.read_bytes()[:-10] + b"x" * 10)
     assert dealbook.load_playbook(mini_copy).id == "mini"
-    assert pickle.loads(entry.read_bytes()).id == "mini"
+    assert cache.load_entry(entry.stem) is not None  # rebuilt, and verifies again
 
 
-def test_invalid_playbooks_are_never_cached(mini_copy):
-    edit(mini_copy / "modules/data.yaml", "owner: legal", "owner: legl")
+class _Exploit:
+    def __reduce__(self):
+        return (os.system, ("touch PWNED",))
+
+
+PLANTED = {
+    "a pickle that runs a command": pickle.dumps(_Exploit()),
+    "an entry with a forged tag": cache.MAGIC + b"\0" * 32 + b"\0\0\0\0\0\0\0\2{}",
+    "marshalled code without a tag": cache.MAGIC + __import__("marshal").dumps(compile("open('PWNED','w')", "x", "exec")),
+}
+
+
+@pytest.mark.parametrize("planted", PLANTED.values(), ids=PLANTED.keys())
+def test_a_planted_entry_never_runs_and_is_replaced(private_cache, mini_copy, monkeypatch, planted):
+    monkeypatch.chdir(mini_copy)
     key = cache_key(resolve_playbook_path(mini_copy))
+    (private_cache / "playbooks").mkdir(parents=True, exist_ok=True)
+    (private_cache / "playbooks" / f"{key}.entry").write_bytes(planted)
+    (private_cache / "playbooks" / f"{key}.pickle").write_bytes(planted)
+    assert dealbook.load_playbook(".").id == "mini"
+    assert not (mini_copy / "PWNED").exists()
+    assert cache.load_entry(key) is not None
+
+
+def _conditions(value):
+    if isinstance(value, list) and value[:1] == ["C"]:
+        yield value
+    elif isinstance(value, (list, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _conditions(item)
+
+
+def test_a_tampered_plain_part_with_a_valid_tag_cannot_build_other_objects(private_cache, mini_copy):
+    dealbook.load_playbook(mini_copy)
+    (entry,) = entries(private_cache)
+    data, code = cache.load_entry(entry.stem)
+    data["departments"] = ["t", ["@Popen", "id"]]
+    conditions = list(_conditions(data))
+    assert conditions
+    for condition in conditions:
+        condition[1] = "__import__('os').system('touch PWNED')"
+    cache.store_entry(entry.stem, data, code)  # as if someone had the key
+    assert dealbook.load_playbook(mini_copy).departments[0].id != "id"
+    assert not any(path.name == "PWNED" for path in mini_copy.rglob("*"))
+
+
+def test_invalid_playbooks_are_never_cached(private_cache, mini_copy):
+    edit(mini_copy / "modules/data.yaml", "owner: legal", "owner: legl")
     with pytest.raises(dealbook.ValidationErrors):
         dealbook.load_playbook(mini_copy)
-    assert cache.load_cached_playbook(key) is None
+    assert entries(private_cache) == []
 
 
-def test_caching_can_be_switched_off(monkeypatch, tmp_path):
+def test_caching_can_be_switched_off(private_cache, monkeypatch, mini_copy):
+    monkeypatch.setenv("DEALBOOK_CACHE", "off")
     cache.cache_folder.cache_clear()
+    assert cache.cache_folder() is None
+    dealbook.load_playbook(mini_copy)
+    assert not private_cache.exists()
+
+
+def test_files_are_0600_and_folders_0700_whatever_the_umask(private_cache, mini_copy):
+    previous = os.umask(0)
     try:
-        monkeypatch.setenv("DEALBOOK_CACHE", "off")
-        assert cache.cache_folder() is None
-        monkeypatch.setenv("DEALBOOK_CACHE", str(tmp_path / "c"))
-        cache.cache_folder.cache_clear()
-        assert cache.cache_folder() == tmp_path / "c"
+        dealbook.load_playbook(mini_copy)
     finally:
-        cache.cache_folder.cache_clear()
+        os.umask(previous)
+    modes = {path.relative_to(private_cache).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in [private_cache, *private_cache.rglob("*")]}
+    assert set(modes.values()) <= {0o600, 0o700} and modes["."] == 0o700 and modes["key"] == 0o600
+    assert all(mode == 0o600 for name, mode in modes.items() if name.endswith(".entry"))
 
 
-def test_an_overlay_is_cached_under_a_key_covering_every_layer(tmp_path):
-    import shutil
+def _world_writable(folder):
+    folder.mkdir()
+    folder.chmod(0o777)
 
-    from ..conftest import FIXTURES
 
+def _symlinked(folder):
+    real = folder.with_name("elsewhere")
+    real.mkdir(mode=0o700)
+    folder.symlink_to(real)
+
+
+def _someone_elses(folder):
+    if os.getuid() != 0:
+        pytest.skip("needs root to give the folder to another user")
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 65534, 65534)
+
+
+UNSAFE = {"writable by others": (_world_writable, "writable by other users"), "a symbolic link": (_symlinked, "symbolic link"),
+          "another user's": (_someone_elses, "belongs to another user")}
+
+
+@pytest.mark.parametrize(("make", "reason"), UNSAFE.values(), ids=UNSAFE.keys())
+def test_an_unsafe_cache_folder_is_refused(private_cache, mini_copy, make, reason):
+    make(private_cache)
+    assert cache.cache_folder() is None
+    assert reason in cache.cache_refusal()
+    assert dealbook.load_playbook(mini_copy).id == "mini"
+    assert not (private_cache / "playbooks").exists() or not any((private_cache / "playbooks").iterdir())
+
+
+def test_the_least_recently_used_entries_are_evicted(private_cache, monkeypatch, tmp_path):
+    monkeypatch.setenv("DEALBOOK_CACHE_SIZE", "0.03")  # about 30 KB: room for one small playbook
+    copies = []
+    for number in range(3):
+        copy = tmp_path / f"mini{number}"
+        shutil.copytree(FIXTURES / "mini", copy)
+        edit(copy / "modules/data.yaml", "summary: Personal data.", f"summary: Personal data {number}.")
+        dealbook.load_playbook(copy)
+        copies.append(cache_key(resolve_playbook_path(copy)))
+    assert [path.stem for path in entries(private_cache)] == [copies[-1]]
+
+
+def test_an_overlay_is_cached_under_a_key_covering_every_layer(private_cache, tmp_path):
     shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
     shutil.copytree(FIXTURES / "mini_overlay", tmp_path / "mini_overlay")
     overlay = tmp_path / "mini_overlay"
     first = dealbook.load_playbook(overlay)
     key = cache_key(resolve_playbook_path(overlay))
-    assert key is not None and first.digest == key
-    assert cache.load_cached_playbook(key).id == first.id
+    assert key is not None and first.digest == key and cache.load_entry(key) is not None
+    assert dealbook.load_playbook(overlay).sections == first.sections
     edit(tmp_path / "mini" / "modules/data.yaml", "summary: Personal data.", "summary: Personal data, edited.")
     assert cache_key(resolve_playbook_path(overlay)) != key
+
+
+NOT_PLAYBOOKS = {
+    "a list": "- just\n- a list\n",
+    "a string": "just text\n",
+    "modules not a list": "id: x\nmodules: 3\n",
+    "extends a system file": "id: x\nextends: /etc/passwd\n",
+}
+
+
+@pytest.mark.parametrize("manifest", NOT_PLAYBOOKS.values(), ids=NOT_PLAYBOOKS.keys())
+def test_a_manifest_that_is_not_a_playbook_is_one_clean_error(private_cache, tmp_path, manifest):
+    (tmp_path / "playbook.yaml").write_text(manifest, encoding="utf-8")
+    with pytest.raises(dealbook.DealbookError) as raised:
+        dealbook.load_playbook(tmp_path)
+    assert all(line.startswith(str(tmp_path)) or "problem(s)" in line for line in raised.value.lines())

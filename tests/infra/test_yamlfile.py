@@ -87,3 +87,30 @@ def test_json_files_are_read_with_errors_located(tmp_path):
     with pytest.raises(InputFileError) as raised:
         read(tmp_path, '{"a": [1, 2}', "file.json")
     assert str(raised.value).startswith("file.json:1:")
+
+
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("a: " + "[" * 63 + "1" + "]" * 63 + "\n", None),  # the mapping and 63 lists: 64 levels
+        ("a: " + "[" * 64 + "1" + "]" * 64 + "\n", "nested deeper than 64 levels"),
+        ("a: &x 1\nb: *x\n", "anchors and aliases"),
+        ("a: !!python/object:os.system ls\n", "YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
+    ],
+    ids=["depth-64", "depth-65", "alias", "tag"],
+)
+def test_both_loaders_refuse_the_same_things(tmp_path, monkeypatch, libyaml, text, refused):
+    from dealbook.infra import yamlfile
+
+    if not libyaml:
+        monkeypatch.setattr(yamlfile, "CParser", None)
+    elif yamlfile.CParser is None:
+        pytest.skip("PyYAML was built without libyaml")
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    if refused is None:
+        assert read_document(path).content["a"]
+    else:
+        with pytest.raises(InputFileError, match=refused):
+            read_document(path)

@@ -8,6 +8,7 @@ from dealbook.cli import main
 from dealbook.errors import ValidationErrors
 from dealbook.intake.interview import HELP, SKIP, next_question, offer_pack, run_interview, sort_relevant, summary_lines
 from dealbook.intake.questionnaire import AnswerSheet, load_sheet
+from dealbook.renderers.pack import default_folder
 
 from ..conftest import REPO, edit
 
@@ -252,7 +253,8 @@ def test_the_end_shows_a_summary_and_writes_the_pack_on_request(mini, deal):
         "Approvers required: Privacy officer, Executive sponsor",
     ]
     ((evaluation, folder),) = writer.calls
-    assert folder == deal.with_name("deal-briefing") and evaluation.answers.values["regimes"] == ["gdpr"]
+    assert folder == Path("test-deal-brief") == default_folder(evaluation)  # the same folder `dealbook brief` writes
+    assert evaluation.answers.values["regimes"] == ["gdpr"]
     assert asker.told[-1] == f"Briefing pack written:\n  {folder / 'briefing.md'}"
 
 

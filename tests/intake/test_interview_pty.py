@@ -75,4 +75,4 @@ def test_typed_interview_survives_a_wrong_value_and_ctrl_c_then_resumes(start, t
     assert sheet.answers == {"deployment": "saas", "annual_value": 2000000, "personal_data": True, "regimes": ["gdpr"],
                              "notes": "Signed in a terminal: yes"}
     assert (tmp_path / "deal.yaml.bak").read_text(encoding="utf-8") == after_first_session
-    assert not (tmp_path / "deal-briefing").exists()
+    assert not list(tmp_path.glob("*-brief"))

@@ -10,7 +10,7 @@ CLAUSES = {
     "huge constant": ("{{ 'x' * 10**9 }}", "more than 1,000,000 characters"),
     "huge power": ("{{ 7**100000000 }}", "more than 4,300 digits"),
     "include": ("{% include '/etc/passwd' %}", "cannot include"),
-    "unknown filter": ("{{ deal.vendor|shout }}", "No filter named 'shout'"),
+    "unknown filter": ("{{ deal.vendor|shout }}", "unknown filter 'shout' in template (did you mean 'sort'?); dealbook's own filters are money, number, label, and Jinja's built-in ones (upper, join, default, ...) work too"),
 }
 
 

@@ -63,10 +63,12 @@ def test_allowed_syntax_evaluates(source, values, expected):
         ("x % 2", "'%'"),
         ("x ~ y", "'~'"),
         ('{"a": 1}', "dict literals"),
-        ("x | join(',')", "takes no arguments"),
-        ("x | attr('y')", "takes no arguments"),
+        ("x | join(',')", "filter 'join' not allowed in conditions"),
+        ("x | attr('y')", "filter 'attr' not allowed in conditions (allowed: abs, float, int, length, lower, round, upper)"),
+        ("x | round(2)", "filter 'round' takes no arguments"),
         ("x | map", "filter 'map' not allowed"),
-        ("x is divisibleby 3", "takes no arguments"),
+        ("x is divisibleby 3", "test 'is divisibleby' not allowed"),
+        ("x is defined(3)", "test 'defined' takes no arguments"),
         ("x is callable", "test 'is callable' not allowed"),
         ("deal.vendor.__class__", "attribute access"),
         ("x and", "syntax error"),
@@ -96,3 +98,25 @@ def test_static_knowledge_of_names_and_compared_values():
 def test_generated_code_has_no_builtins():
     condition = compile_condition("x == 1")
     assert condition.function.__globals__["__builtins"+"__"] == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("big && eu", "write 'and' instead of '&&' (conditions use and, or, not and ==)"),
+        ("big || eu", "write 'or' instead of '||' (conditions use and, or, not and ==)"),
+        ('deployment = "saas"', "write '==' instead of '=' (conditions use and, or, not and ==)"),
+        ("!big", "write 'not' instead of '!' (conditions use and, or, not and ==)"),
+    ],
+    ids=["and", "or", "equals", "not"],
+)
+def test_operators_from_other_languages_get_the_fix(source, message):
+    with pytest.raises(ExpressionError) as raised:
+        compile_condition(source)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("source", ['name == "a && b"', "name != 'x'", "value >= 1 and value <= 3", "name == '!'", 'name == "it\\"s = x"'],
+                         ids=["and-in-quotes", "not-equal", "orderings", "bang-in-quotes", "escaped-quote"])
+def test_operators_inside_quotes_or_spelled_right_are_left_alone(source):
+    compile_condition(source)

@@ -81,15 +81,15 @@ BREAKAGES = [
 )
 def test_each_problem_is_reported_with_message_and_location(mini_copy, file, old, new, message, path):
     edit(mini_copy / file, old, new)
-    problems = problems_of(mini_copy)
-    matching = [problem for problem in problems if message in problem]
-    assert matching, problems
+    with pytest.raises(ValidationErrors) as raised:
+        dealbook.load_playbook(mini_copy)
+    problems = raised.value.problems
+    matching = [problem for problem in problems if message in problem.message]
+    assert matching, [str(problem) for problem in problems]
     problem = matching[0]
-    assert problem.split(":")[0].endswith(file)
-    if path:
-        assert problem.endswith(f"[{path}]"), problem
-        line = int(problem.split(":")[1])
-        assert line > 0
+    assert problem.location.file.endswith(file)
+    assert problem.location.path == path
+    assert problem.location.line > 0
 
 
 def test_all_problems_are_reported_together(mini_copy):

@@ -43,13 +43,38 @@ def test_at_least_25_terms_with_units_and_every_term_shown_by_an_item(itam):
     assert required <= set(itam.terms_by_id)
 
 
-def test_market_norm_defaults(itam):
-    terms = itam.terms_by_id
-    assert terms["breach_notice_hours"].fallback == 72
-    assert terms["audit_notice_days"].target == 60
-    assert terms["audit_frequency_per_year"].target == 1
-    assert terms["audit_lookback_months"].target == 12
-    assert terms["exit_post_termination_access_days"].target == 90
+#: The outline's own figures: (term, field, which way is looser, the figure). A
+#: looser walk-away must be argued in the item's rationale for the deal.
+OUTLINE_FIGURES = [
+    ("audit_frequency_per_year", "walk_away", "above", 1),  # audits at most once a year
+    ("audit_notice_days", "walk_away", "below", 60),  # on 60 days' notice
+    ("audit_lookback_months", "fallback", "above", 12),  # no retroactive billing beyond 12 months
+    ("breach_notice_hours", "fallback", "above", 72),  # breach notice within 72 hours
+    ("rca_hours", "fallback", "above", 48),  # root-cause analysis within 48 hours
+]
+
+
+@pytest.mark.parametrize(("term", "field", "looser", "figure"), OUTLINE_FIGURES, ids=[row[0] for row in OUTLINE_FIGURES])
+def test_terms_hold_the_outlines_figures(itam, term, field, looser, figure):
+    value = getattr(itam.terms_by_id[term], field)
+    assert value <= figure if looser == "above" else value >= figure
+
+
+@pytest.mark.parametrize("deal", sorted(path.stem for path in (REPO / "examples" / "deals").glob("*.yaml")))
+def test_a_walk_away_looser_than_the_outline_is_argued(itam, deal):
+    evaluation = dealbook.evaluate(itam, dealbook.load_answers(REPO / "examples" / "deals" / f"{deal}.yaml", itam))
+    argued = {"audit_lookback_months": "retroactive_billing_limit", "breach_notice_hours": "breach_notification", "rca_hours": "incident_rca"}
+    results = {result.id: result for result in evaluation.items}
+    shown = {result.id for result in evaluation.terms}
+    for term, _, looser, figure in OUTLINE_FIGURES:
+        if term not in shown:
+            continue
+        value = evaluation.terms_by_id[term].walk_away
+        if value <= figure if looser == "above" else value >= figure:
+            continue
+        item = argued[term]
+        assert item in results, (term, value)
+        assert str(int(value)) in evaluation.rationale(results[item]), (term, value)
 
 
 @pytest.mark.parametrize("field", ["objective", "rationale"])

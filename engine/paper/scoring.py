@@ -1,0 +1,167 @@
+"""Scoring a vendor's paper against one deal: each applicable item's patterns, paragraph by paragraph.
+
+For every paragraph where an item's topic is found, the item's term values
+are read and placed against the deal's own target, fallback and walk-away
+(after the rules tailored them), and its red flags are checked; a flag
+without a value is placed by its severity. Where the topic appears in more
+than one clause, the item's finding is the clause that falls furthest short.
+Survival lists and definitions mention topics without stating them, so they
+do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..deal.result import Evaluation, ItemResult
+from ..deal.tiers import NOT_FOUND, PREFERRED, UNSCORED, Tier, place_value, tier_for_severity, worst
+from ..playbook.model import PRIORITIES
+from ..playbook.patterns import ItemPatterns, Prepared, Span, prepare
+from .findings import Anchor, Finding, FlagHit, Review, ValueRead
+from .reading import Paper, Paragraph
+
+__all__ = ["review_paper", "prepared_paragraphs", "excerpt"]
+
+_SURVIVAL = re.compile(r"\b(?:surviv\w*)\b", re.IGNORECASE)
+_DEFINITION = re.compile(r"^\s*[\"“”']?[A-Z][\w\s-]{0,60}[\"“”']?\s+(?:means|has the meaning|shall mean)\b")
+_SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(“\"])")
+
+
+def _counts(paragraph: Paragraph) -> bool:
+    """Whether a paragraph can state a clause: not a survival list, a definition or a bare heading."""
+    if paragraph.kind == "heading" and len(paragraph.text.split()) <= 10:
+        return False
+    if _SURVIVAL.search(paragraph.title) or (_SURVIVAL.search(paragraph.text) and paragraph.text.count("Section") >= 2):
+        return False
+    return not _DEFINITION.match(paragraph.text)
+
+
+def prepared_paragraphs(paper: Paper) -> list[tuple[int, Paragraph, Prepared]]:
+    """The paragraphs that count, with their position, each prepared for matching once."""
+    return [(position, paragraph, prepare(paragraph.text, paragraph.heading))
+            for position, paragraph in enumerate(paper.paragraphs) if _counts(paragraph)]
+
+
+def excerpt(text: str, span: Span, limit: int = 320) -> str:
+    """The sentence around ``span``, trimmed to about ``limit`` characters."""
+    starts = [0] + [match.end() for match in _SENTENCE_END.finditer(text)]
+    begin = max((start for start in starts if start <= span.start), default=0)
+    end = next((start for start in starts if start > span.end), len(text))
+    sentence = " ".join(text[begin:end].split())
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return sentence
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    paragraph: Paragraph
+    position: int  # index into paper.paragraphs
+    span: Span
+    tier: Tier
+    values: tuple[ValueRead, ...]
+    flags: tuple[FlagHit, ...]
+
+
+def _score(patterns: ItemPatterns, result: ItemResult, evaluation: Evaluation, paragraph: Paragraph, position: int,
+           prepared: Prepared) -> _Hit | None:
+    span = patterns.topic.find(prepared)
+    if span is None:
+        return None
+    values = []
+    for pattern in patterns.values:
+        if pattern.term not in result.item.terms:
+            continue
+        term = evaluation.terms_by_id[pattern.term]
+        read = pattern.read(prepared, term.term.unit)
+        if read is None:
+            continue
+        value, where = read
+        tier = place_value(value, term.target, term.fallback, term.walk_away, term.term.better)
+        ask = term.target if result.tier == 0 else term.fallback
+        values.append(ValueRead(term.id, term.term.title, value, term.term.format(value), paragraph.text[where.start:where.end],
+                                tier, Anchor(position, where.start, where.end), term.term.format(ask), pattern.location))
+    flags = []
+    for flag in patterns.flags:
+        where = flag.match.find(prepared)
+        if where is not None:
+            flags.append(FlagHit(flag.says, flag.severity, tier_for_severity(flag.severity, len(result.item.positions.fallbacks)),
+                                 Anchor(position, where.start, where.end), flag.location))
+    tier = worst([value.tier for value in values] + [flag.tier for flag in flags])
+    if tier is None:
+        tier = PREFERRED if patterns.meets is not None and patterns.meets.find(prepared) is not None else UNSCORED
+    anchor_span = span
+    if values and not flags:
+        anchor_span = Span(values[0].anchor.start, values[0].anchor.end)
+    return _Hit(paragraph, position, anchor_span, tier, tuple(values), tuple(flags))
+
+
+def _approvers(result: ItemResult, tier: Tier, evaluation: Evaluation) -> tuple[str, ...]:
+    """Who signs off if we accept the vendor's text: the owner for a fallback; beyond that, the deal's approvers too."""
+    departments = evaluation.playbook.departments_by_id
+    owner = departments[result.item.owner].name if result.item.owner in departments else result.item.owner
+    if tier.kind == "fallback":
+        return (owner,)
+    if tier.kind in ("walk_away", "beyond", "not_found"):
+        names = [owner, *(approval.department.name for approval in evaluation.approvals)]
+        if tier.kind == "beyond" and "exec" in departments:
+            names.append(departments["exec"].name)
+        return tuple(dict.fromkeys(names))
+    return ()
+
+
+def _section(patterns: ItemPatterns, paper: Paper) -> str:
+    """The heading of the section where a missing clause belongs, or ""."""
+    if not patterns.section:
+        return ""
+    for paragraph in paper.paragraphs:
+        if paragraph.kind == "heading" or (paragraph.title and paragraph.label.count(".") == 0 and paragraph.label):
+            if any(phrase.regex.search(paragraph.title or paragraph.text) for phrase in patterns.section):
+                return paragraph.title or paragraph.text.strip()
+    return ""
+
+
+def _finding(result: ItemResult, patterns: ItemPatterns, hits: list[_Hit], evaluation: Evaluation, paper: Paper) -> Finding:
+    item = result.item
+    opening = evaluation.position(result.opening)
+    departments = evaluation.playbook.departments_by_id
+    common = dict(
+        item=item.id, title=item.title, module=item.module, priority=result.priority, opening=result.tier,
+        ask=opening.summary, clause=opening.clause,
+        owner=departments[item.owner].name if item.owner in departments else item.owner,
+        fallbacks=tuple(evaluation.position(position).summary for position in result.fallbacks),
+        walk_away=evaluation.position(result.walk_away).summary, rationale=item.rationale.strip(),
+    )
+    if not hits:
+        return Finding(tier=NOT_FOUND, approvers=_approvers(result, NOT_FOUND, evaluation), section=_section(patterns, paper), **common)
+    scored = [hit for hit in hits if hit.tier.scored]
+    # the clause that falls furthest short; among equals, a numbered clause before a cover-page cell
+    chosen = max(scored, key=lambda hit: (hit.tier.rank, bool(hit.paragraph.label))) if scored else \
+        next((hit for hit in hits if hit.paragraph.label), hits[0])
+    text = chosen.paragraph.text
+    others = tuple(dict.fromkeys(hit.paragraph.reference for hit in hits if hit.paragraph.reference != chosen.paragraph.reference))
+    return Finding(
+        tier=chosen.tier, approvers=_approvers(result, chosen.tier, evaluation), reference=chosen.paragraph.reference,
+        excerpt=excerpt(text, chosen.span), anchor=Anchor(chosen.position, chosen.span.start, chosen.span.end),
+        values=chosen.values, flags=chosen.flags, pattern=patterns.topic.location, also=others, **common,
+    )
+
+
+def review_paper(paper: Paper, evaluation: Evaluation) -> Review:
+    """Score every applicable item that has patterns against the paper; see the module docstring."""
+    playbook = evaluation.playbook
+    prepared = prepared_paragraphs(paper)
+    findings = []
+    unchecked = []
+    for result in evaluation.items:
+        patterns = playbook.patterns_by_item.get(result.id)
+        if patterns is None:
+            unchecked.append(result.item.title)
+            continue
+        hits = [hit for position, paragraph, ready in prepared
+                if (hit := _score(patterns, result, evaluation, paragraph, position, ready)) is not None]
+        findings.append(_finding(result, patterns, hits, evaluation, paper))
+    order = playbook.item_index
+    findings.sort(key=lambda finding: (PRIORITIES.index(finding.priority), -finding.tier.gap, order[finding.item]))
+    return Review(paper, evaluation, tuple(findings), tuple(unchecked))

@@ -1,0 +1,84 @@
+"""Defined terms: finding the capitalised terms clause language uses.
+
+Contract drafting capitalises a defined term ("the Transition Period") and
+defines it once. The playbook's registry (``definitions.yaml``) holds each
+term with its definition and the items whose clauses use it, so that a
+briefing pack can print exactly the definitions its clauses need. This module
+says which terms a piece of clause text uses, and which capitalised phrases
+in it look like defined terms the registry lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+__all__ = ["mentions", "plain_text", "undefined_candidates"]
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{#.*?#\}", re.S)
+_TAG = re.compile(r"\{%.*?%\}", re.S)
+_WORD = r"[A-Z][a-z0-9]*(?:-[A-Za-z0-9]+)*\b"
+#: two or more capitalised words, "of" allowed between them (Change of Control)
+_RUN = re.compile(rf"\b{_WORD}(?:[ \t]+(?:of[ \t]+)?{_WORD})+")
+#: a quoted phrase in title case: how a clause introduces a defined term, (the "Exit Plan")
+_QUOTED = re.compile(r'"([A-Z][A-Za-z0-9-]*(?: (?:of |and |the |for |to )*[A-Z][A-Za-z0-9-]*){0,6})"')
+_ARTICLE = re.compile(r"^(?:A|An|The|Each|Any|All|No) ")
+#: where a sentence starts: its first word is capitalised by grammar, not by definition
+_STARTS = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|\([a-z0-9]{1,4}\)\s*)(?=[A-Z])")
+#: a paragraph's own title, "Invoicing and Payment. ..."
+_HEADING = re.compile(r"^(?:[A-Z][A-Za-z-]*[ \t]*)(?:(?:of|and|for|to|the|on|in|with)[ \t]+|[A-Z][A-Za-z-]*[ \t]*){0,8}\.[ \t]", re.M)
+
+
+def plain_text(template: str) -> str:
+    """A template's literal text: ``{{ ... }}`` read as a lower-case word, tags removed."""
+    return _TAG.sub(" ", _TEMPLATE.sub(" x ", template))
+
+
+@lru_cache(maxsize=1024)
+def _pattern(term: str) -> re.Pattern[str]:
+    forms = [re.escape(term)]
+    if term.endswith("s"):
+        forms.append(re.escape(term[:-1]))
+    return re.compile(rf"(?<![A-Za-z-])(?:{'|'.join(forms)})(?:s|es)?(?![A-Za-z-])")
+
+
+def mentions(text: str, term: str) -> bool:
+    """Whether ``text`` uses the defined term ``term``, in the singular or the plural."""
+    return _pattern(term).search(text) is not None
+
+
+def _singular(phrase: str) -> Iterator[str]:
+    yield phrase
+    if phrase.endswith("es"):
+        yield phrase[:-2]
+    if phrase.endswith("s"):
+        yield phrase[:-1]
+    yield phrase + "s"
+
+
+def undefined_candidates(template: str, known: Iterable[str]) -> list[str]:
+    """Capitalised phrases in a clause that look like defined terms and are not in ``known``.
+
+    Two kinds: a quoted capitalised phrase (how a clause defines a term), and
+    two or more capitalised words not at the start of a sentence and not a
+    paragraph's title. ``known`` holds the registry's terms and its names.
+    """
+    known = set(known)
+    text = _HEADING.sub("x ", plain_text(template))
+    starts = {match.end() for match in _STARTS.finditer(text)}
+    found: list[str] = [match.group(1).strip() for match in _QUOTED.finditer(text)]
+    for match in _RUN.finditer(text):
+        phrase = _ARTICLE.sub("", match.group(0))
+        if " " not in phrase:
+            continue
+        if match.start() in starts:
+            # the first word is capitalised by grammar; the rest may still be a term
+            first, _, rest = phrase.partition(" ")
+            if first in known or any(candidate in known for candidate in _singular(phrase)):
+                continue
+            phrase = rest.removeprefix("of ").strip()
+            if " " not in phrase:
+                continue
+        found.append(phrase)
+    return [phrase for phrase in dict.fromkeys(found) if not any(candidate in known for candidate in _singular(phrase))]

@@ -1,0 +1,167 @@
+"""A validated playbook as plain data (JSON), and back, for the cache.
+
+The stored form holds only JSON values: strings, numbers, booleans, null and
+lists. Reading it back can only call the constructors of the model's own
+frozen dataclasses, chosen from a fixed table by name,
+:func:`~dealbook.playbook.expressions.compile_condition` on each condition's
+source text — which checks the expression against the allow-list again —
+and :func:`~dealbook.playbook.patterns.compile_phrase` on each pattern's. So
+a stored playbook, even one written by someone else, can at worst be a wrong
+playbook; it can never run code.
+
+File names are stored as indexes into the list of the playbook's files, so
+the same entry serves a playbook opened from any working directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from typing import Any
+
+from ..errors import Location
+from .expressions import Condition, compile_condition
+from .model import (
+    Definition,
+    Department,
+    Effect,
+    Fact,
+    Glossary,
+    Item,
+    Module,
+    Option,
+    Playbook,
+    Position,
+    Positions,
+    Question,
+    Route,
+    Routing,
+    Rule,
+    Section,
+    Term,
+)
+from .patterns import Example, FlagPattern, ItemPatterns, Matcher, Near, Phrase, ValuePattern, compile_phrase
+
+__all__ = ["to_plain", "from_plain", "StoredFormError", "STORED_FORM"]
+
+_CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
+    Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module, Definition, Glossary, Route, Routing,
+    Near, Matcher, Example, FlagPattern, ValuePattern, ItemPatterns,
+)}
+_FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(field.name for field in fields(cls)) for cls in (*_CLASSES.values(), Playbook)}
+_FILE_FIELDS = {"file"}
+
+#: The shape of the stored form: every stored class with its fields. It is part of the cache key, so a
+#: change to the model makes earlier entries unreachable instead of half-readable.
+STORED_FORM = hashlib.sha256(repr(sorted(
+    (cls.__name__, names) for cls, names in {**_FIELDS, Location: tuple(field.name for field in fields(Location))}.items()
+)).encode()).hexdigest()[:16]
+
+
+class StoredFormError(ValueError):
+    """A stored playbook that does not have the expected shape (it is then rebuilt from the files)."""
+
+
+class _Encoder:
+    def __init__(self, files: list[str]) -> None:
+        self.files = {name: index for index, name in reversed(list(enumerate(files)))}
+
+    def file(self, name: str) -> Any:
+        return self.files.get(name, name)
+
+    def value(self, value: Any) -> Any:
+        kind = type(value)
+        if value is None or kind in (str, int, float, bool):
+            return value
+        if kind is tuple:
+            return ["t", *map(self.value, value)]
+        if kind is list:
+            return ["l", *map(self.value, value)]
+        if kind is dict:
+            return ["d", *([key, self.value(item)] for key, item in value.items())]
+        if kind is Location:
+            return ["L", self.file(value.file), value.line, value.column, value.path, value.element]
+        if kind is Condition:
+            return ["C", value.source]
+        if kind is Phrase:
+            return ["P", value.source]
+        if kind in _FIELDS:
+            return [f"@{kind.__name__}", *(
+                self.file(getattr(value, name)) if name in _FILE_FIELDS else self.value(getattr(value, name))
+                for name in _FIELDS[kind]
+            )]
+        raise StoredFormError(f"cannot store a {kind.__name__}")
+
+
+def to_plain(playbook: Playbook, files: list[str]) -> dict[str, Any]:
+    """``playbook`` as JSON-ready data; ``files`` are the display names of its files, in a fixed order."""
+    encoder = _Encoder(files)
+    plain = {name: encoder.value(getattr(playbook, name))
+             for name in _FIELDS[Playbook] if name not in ("root", "resolution_order", "digest")}
+    plain["resolution_order"] = [
+        ["question" if type(step) is Question else "fact", step.id] for step in playbook.resolution_order
+    ]
+    return plain
+
+
+class _Decoder:
+    def __init__(self, files: list[str]) -> None:
+        self.files = files
+        self.conditions: dict[str, Condition] = {}
+
+    def file(self, value: Any) -> str:
+        if type(value) is int:
+            return self.files[value]
+        if type(value) is str:
+            return value
+        raise StoredFormError("bad file reference")
+
+    def value(self, value: Any) -> Any:
+        if type(value) is not list:
+            if value is None or type(value) in (str, int, float, bool):
+                return value
+            raise StoredFormError(f"unexpected {type(value).__name__}")
+        tag, *rest = value
+        if tag == "t":
+            return tuple(map(self.value, rest))
+        if tag == "l":
+            return list(map(self.value, rest))
+        if tag == "d":
+            return {str(key): self.value(item) for key, item in rest}
+        if tag == "L":
+            file, line, column, path, element = rest
+            return Location(self.file(file), int(line), int(column), str(path), str(element))
+        if tag == "C":
+            (source,) = rest
+            return self.condition(str(source))
+        if tag == "P":
+            (source,) = rest
+            return compile_phrase(str(source))  # a regular expression compiled again from its source, never unpickled
+        cls = _CLASSES.get(tag[1:]) if type(tag) is str and tag.startswith("@") else None
+        names = _FIELDS.get(cls) if cls is not None else None
+        if names is None or len(names) != len(rest):
+            raise StoredFormError(f"unknown or malformed entry {str(tag)[:40]!r}")
+        return cls(*(self.file(item) if name in _FILE_FIELDS else self.value(item) for name, item in zip(names, rest, strict=True)))
+
+    def condition(self, source: str) -> Condition:
+        condition = self.conditions.get(source)
+        if condition is None:
+            condition = self.conditions[source] = compile_condition(source)  # allow-listed again, never trusted
+        return condition
+
+
+def from_plain(plain: Any, files: list[str], root: str, digest: str) -> Playbook:
+    """Rebuild the playbook stored by :func:`to_plain`; raises :class:`StoredFormError` for anything unexpected."""
+    decoder = _Decoder(files)
+    try:
+        values = {name: decoder.value(plain[name]) for name in _FIELDS[Playbook] if name not in ("root", "resolution_order", "digest")}
+        steps = {
+            "question": {question.id: question for section in values["sections"] for question in section.questions},
+            "fact": {fact.id: fact for section in values["sections"] for fact in section.facts},
+        }
+        order = tuple(steps[kind][name] for kind, name in plain["resolution_order"])
+        return Playbook(**values, root=root, resolution_order=order, digest=digest)
+    except StoredFormError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any malformed entry is rebuilt from the files
+        raise StoredFormError(f"malformed stored playbook ({type(error).__name__})") from None

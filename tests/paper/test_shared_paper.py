@@ -1,0 +1,45 @@
+"""Real vendor paper in ../shared/paper against expected-findings files written by reading it as a negotiator.
+
+Precision is over the clauses the reviewer located (clause, item and tier must
+all agree with the file); recall is over every expected entry, including the
+items the file says the paper lacks. Skipped when ../shared/paper is absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dealbook
+import pytest
+import yaml
+from dealbook.paper import review_file
+
+REPO = Path(__file__).parents[2]
+# the shared folder beside the repository checkout (one level further up from a worktree in /work/wt)
+SHARED = next((path for path in (REPO / ".." / "shared" / "paper", REPO / ".." / ".." / "shared" / "paper") if path.is_dir()),
+              REPO / ".." / "shared" / "paper")
+EXPECTED = REPO / "tests" / "fixtures" / "paper" / "expected"
+FILES = sorted(EXPECTED.glob("*.yaml"))
+
+
+def score(expected_file: Path) -> tuple[float, float, set, set]:
+    expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
+    review = review_file(dealbook.evaluate_file(REPO / expected["deal"]), SHARED / expected["document"])
+    wanted = {(entry["clause"], entry["item"], entry["tier"]) for entry in expected["findings"]}
+    wanted |= {("-", item, "not-found") for item in expected["not_found"]}
+    located = {(finding.reference, finding.item, finding.tier.id) for finding in review.findings if finding.found}
+    missing = {("-", finding.item, "not-found") for finding in review.findings if not finding.found}
+    predicted = located | missing
+    precision = len(located & wanted) / len(located) if located else 1.0
+    recall = len(predicted & wanted) / len(wanted)
+    return precision, recall, wanted - predicted, located - wanted
+
+
+@pytest.mark.parametrize("expected_file", FILES, ids=[path.stem for path in FILES])
+def test_precision_and_recall(expected_file: Path) -> None:
+    if not SHARED.is_dir():
+        pytest.skip("../shared/paper is not present")
+    precision, recall, missed, extra = score(expected_file)
+    print(f"{expected_file.stem}: precision {precision:.2f}, recall {recall:.2f}; missed {sorted(missed)}; extra {sorted(extra)}")
+    assert recall >= 0.8, f"recall {recall:.2f}; missed {sorted(missed)}"
+    assert precision >= 0.9, f"precision {precision:.2f}; not expected {sorted(extra)}"

@@ -1,0 +1,157 @@
+"""The defined-terms registry, tradeable fallbacks and required-versus-default, as validate checks them."""
+
+from pathlib import Path
+
+import dealbook
+import pytest
+from dealbook.errors import ValidationErrors
+from dealbook.playbook.glossary import mentions, undefined_candidates
+
+from ..conftest import edit
+
+REGISTRY = """\
+# yaml-language-server: $schema=../../../schemas/definitions.schema.json
+definitions:
+  - term: Fees
+    definition: The charges in the Order Form.
+    items: [price_protection]
+  - term: Order Form
+    definition: The ordering document signed by both parties.
+    items: []
+names: [Standard Contractual Clauses]
+"""
+
+CANDIDATES = [
+    ("quoted-definition", 'notice (the "Transition Period") of it', ["Transition Period"]),
+    ("title-case-run", "payable within 30 days of a Correct Invoice.", ["Correct Invoice"]),
+    ("change-of-control", "on any Change of Control of the vendor", ["Change of Control"]),
+    ("sentence-start-is-grammar", "Payment is due. Invoices go monthly.", []),
+    ("paragraph-title-is-not-a-term", "Invoicing and Payment. The vendor invoices monthly.", []),
+    ("known-term-and-plural", "all Security Incidents and the Order Form", []),
+    ("proper-name", "under the Standard Contractual Clauses", []),
+    ("template-values-break-runs", "{{ deal.vendor }} Ltd shall {% if x %}Notify{% endif %} us", []),
+    ("acronyms-are-not-terms", "an ISO 27001 or SOC 2 report", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in CANDIDATES], ids=[case[0] for case in CANDIDATES])
+def test_undefined_candidates(text, expected):
+    assert undefined_candidates(text, {"Security Incident", "Order Form", "Standard Contractual Clauses"}) == expected
+
+
+@pytest.mark.parametrize(("text", "term", "expected"), [
+    ("the Fees", "Fees", True), ("each Fee", "Fees", True), ("two Audit Reports", "Audit Report", True),
+    ("Feeds", "Fees", False), ("Sub-processor", "Processor", False),
+], ids=["same", "singular", "plural", "other-word", "part-of-a-word"])
+def test_mentions(text, term, expected):
+    assert mentions(text, term) is expected
+
+
+def _registry(root: Path, text: str = REGISTRY) -> None:
+    (root / "definitions.yaml").write_text(text, encoding="utf-8")
+    edit(root / "playbook.yaml", "modules:\n", "definitions: definitions.yaml\nmodules:\n")
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(ValidationErrors) as raised:
+        dealbook.load_playbook(root, use_cache=False)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_a_registry_that_fits_the_clauses_is_valid(mini_copy):
+    _registry(mini_copy, REGISTRY.replace("  - term: Order Form\n    definition: The ordering document signed by both parties.\n    items: []\n", ""))
+    playbook = dealbook.load_playbook(mini_copy, use_cache=False)
+    assert [definition.term for definition in playbook.glossary.definitions] == ["Fees"]
+    assert playbook.glossary.names == ("Standard Contractual Clauses",)
+
+
+def test_registry_problems_are_located(mini_copy):
+    duplicated = REGISTRY.replace("items: []", "items: [dpa, price_protektion]").replace(
+        "names:", "  - term: Fees\n    definition: Again.\n    items: [price_protection]\nnames:")
+    _registry(mini_copy, duplicated)
+    edit(mini_copy / "modules" / "data.yaml", 'clause: "Notice within', 'clause: "Notice under the Order Form within a Correct Invoice window of')
+    problems = _problems(mini_copy)
+    assert len(problems) == 3, problems
+    in_registry = [problem.split(": ", 1)[1] for problem in problems if "definitions.yaml:" in problem]
+    assert sorted(in_registry) == [
+        "term 'Fees' is defined more than once [definitions/2/term]",
+        "unknown item 'price_protektion' (did you mean 'price_protection'?) [definitions/1/items/1]",
+    ]
+    (undefined,) = [problem for problem in problems if "modules/data.yaml:" in problem]
+    assert "'Correct Invoice' reads as a defined term but is not in the registry" in undefined
+    assert undefined.endswith("[item 'dpa', fallback 1, clause]")
+
+
+def test_every_item_using_a_term_must_be_listed(mini_copy):
+    _registry(mini_copy)
+    edit(mini_copy / "modules" / "data.yaml", 'clause: "Notice within', 'clause: "Notice, as the Order Form says, within')
+    problems = _problems(mini_copy)
+    assert problems == [next(problem for problem in problems if "'Order Form' is also used by dpa; list every item that uses it" in problem)]
+    assert "[definitions/1/items]" in problems[0]
+
+
+def test_a_listed_item_must_use_the_term(mini_copy):
+    _registry(mini_copy, REGISTRY.replace("items: []", "items: [exec_signoff]"))
+    assert any("item 'exec_signoff' does not use 'Order Form' in its summaries or clauses" in problem for problem in _problems(mini_copy))
+
+
+def test_missing_registry_file_is_located(mini_copy):
+    edit(mini_copy / "playbook.yaml", "modules:\n", "definitions: nowhere.yaml\nmodules:\n")
+    assert any("file not found: nowhere.yaml" in problem and "playbook.yaml" in problem for problem in _problems(mini_copy))
+
+
+def test_the_evaluation_lists_the_definitions_its_clauses_use(mini_copy, write_answers):
+    _registry(mini_copy, REGISTRY.replace("items: []", "items: [dpa]").replace("The charges in the Order Form.", "The charges agreed."))
+    edit(mini_copy / "modules" / "data.yaml", 'clause: "Notice within', 'clause: "Notice, as the Order Form says, within')
+    playbook = dealbook.load_playbook(mini_copy, use_cache=False)
+    without_dpa = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": 1}), playbook))
+    assert [definition.term for definition in without_dpa.definitions] == ["Fees"]
+    with_dpa = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": 1, "personal_data": True}), playbook))
+    assert [definition.term for definition in with_dpa.definitions] == ["Fees", "Order Form"]
+
+
+def test_definitions_pull_in_the_terms_they_use(mini_copy, write_answers):
+    _registry(mini_copy)
+    playbook = dealbook.load_playbook(mini_copy, use_cache=False)
+    evaluation = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": 1}), playbook))
+    assert [definition.term for definition in evaluation.definitions] == ["Fees", "Order Form"]
+
+
+def test_required_with_a_default_is_rejected_where_it_is_written(mini_copy):
+    edit(mini_copy / "questions.yaml", "    type: bool\n    default: false\n", "    type: bool\n    default: false\n    required: true\n")
+    (problem,) = _problems(mini_copy)
+    assert "questions.yaml:24:15:" in problem and problem.endswith("[question 'personal_data', required]")
+    assert "question 'personal_data' is required and has a default" in problem
+
+
+FIRST_FALLBACK = "        - summary: Cap at {{ terms.price_cap.fallback }}%.\n"
+TRADEABLE = [
+    ("preferred", [("      preferred:\n        summary: Cap at", "      preferred:\n        tradeable: true\n        summary: Cap at")],
+     "only fallbacks can be tradeable, not the preferred position"),
+    ("critical-item", [(FIRST_FALLBACK, FIRST_FALLBACK + "          tradeable: true\n"), ("    priority: medium\n    covers: [M3.2]", "    priority: critical\n    covers: [M3.2]")],
+     "item 'price_protection' is critical (a must-win) and cannot have tradeable fallbacks"),
+    ("out-of-order", [("      walk_away:\n        summary: Uncapped", "        - summary: Cap at 9%.\n          tradeable: true\n      walk_away:\n        summary: Uncapped")],
+     "fallback 2 of item 'price_protection' is tradeable but an earlier fallback is not"),
+]
+
+
+@pytest.mark.parametrize(("edits", "message"), [case[1:] for case in TRADEABLE], ids=[case[0] for case in TRADEABLE])
+def test_tradeable_problems(mini_copy, edits, message):
+    for old, new in edits:
+        edit(mini_copy / "modules" / "commercial.yaml", old, new)
+    (problem,) = _problems(mini_copy)
+    assert message in problem and "commercial.yaml:" in problem
+
+
+def test_a_tradeable_fallback_is_offered_unless_the_item_is_a_must_win(mini_copy, write_answers):
+    edit(mini_copy / "modules" / "commercial.yaml", FIRST_FALLBACK, FIRST_FALLBACK + "          tradeable: true\n")
+    playbook = dealbook.load_playbook(mini_copy, use_cache=False)
+
+    def tradeable(value: int):
+        evaluation = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": value}), playbook))
+        result = next(result for result in evaluation.items if result.id == "price_protection")
+        return result.priority, None if result.tradeable is None else evaluation.position(result.tradeable).summary
+
+    assert tradeable(200_000) == ("medium", "Cap at 5%.")
+    assert tradeable(2_000_000) == ("critical", None)  # a must-win for a large deal
+    assert tradeable(20_000) == ("low", None)  # already opens at the tradeable fallback: nothing left to give
