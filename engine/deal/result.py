@@ -37,6 +37,9 @@ __all__ = [
     "Decision",
     "RenderedPosition",
     "Assumption",
+    "Explanation",
+    "item_decision",
+    "rule_decision",
 ]
 
 
@@ -78,6 +81,56 @@ class TermResult:
         return self.term.id
 
 
+class Explanation:
+    """Why one item applies to a deal and how rules tailored it, worked out when first read.
+
+    Most readers of an evaluation (a batch over many deals, a term sheet)
+    never ask why; a pack or ``--explain`` does, and then gets the same
+    decisions and sentences as if they had been built with the item.
+    """
+
+    __slots__ = ("_playbook", "_answers", "_values", "_index", "_applies", "_steps", "_worked_out")
+
+    def __init__(self, playbook: Playbook, answers: Answers, values: Mapping[str, Any], index: int, applies: bool,
+                 steps: tuple[tuple[int, str], ...] = ()) -> None:
+        self._playbook, self._answers, self._values = playbook, answers, values
+        self._index, self._applies, self._steps = index, applies, steps  # steps: (rule index, what it did)
+        self._worked_out: tuple[tuple[Decision, ...], tuple[str, ...]] | None = None
+
+    def _work_out(self) -> tuple[tuple[Decision, ...], tuple[str, ...]]:
+        if self._worked_out is None:
+            playbook, values = self._playbook, self._values
+            item = playbook.items[self._index]
+            reasons = [item_decision(playbook, values, self._index, self._applies)] if self._applies else []
+            reasons += [rule_decision(playbook, values, rule, outcome, f"item {item.id}") for rule, outcome in self._steps]
+            conditions = ([item.applies_when] if self._applies else []) + [playbook.rules[rule].when for rule, _ in self._steps]
+            self._worked_out = tuple(reasons), because_lines(playbook, self._answers, values, item, tuple(conditions))
+        return self._worked_out
+
+    @property
+    def reasons(self) -> tuple[Decision, ...]:
+        return self._work_out()[0]
+
+    @property
+    def because(self) -> tuple[str, ...]:
+        return self._work_out()[1]
+
+
+def item_decision(playbook: Playbook, values: Mapping[str, Any], index: int, applies: bool) -> Decision:
+    """Whether item ``index`` applies, by its condition and what that read."""
+    item = playbook.items[index]
+    if item.applies_when is None:
+        return Decision(f"item {item.id}", "applies to every deal", item.location)
+    verdict = "applies" if applies else "does not apply"
+    return Decision(f"item {item.id}", verdict, item.location, item.applies_when.source, _reads(item.applies_when, values))
+
+
+def rule_decision(playbook: Playbook, values: Mapping[str, Any], rule_index: int, outcome: str, subject: str) -> Decision:
+    """What rule ``rule_index`` did to ``subject``, by its condition and what that read."""
+    rule = playbook.rules[rule_index]
+    return Decision(subject, outcome, rule.location, rule.when.source, _reads(rule.when, values), rule.id)
+
+
 @dataclass(frozen=True, slots=True)
 class ItemResult:
     """An item that applies to the deal, tailored."""
@@ -87,13 +140,22 @@ class ItemResult:
     priority: str
     tier: int
     terms: tuple[TermResult, ...]
-    reasons: tuple[Decision, ...]
-    #: why the item applies and was tailored, as business sentences (see :mod:`dealbook.deal.reasons`)
-    because: tuple[str, ...] = ()
+    #: why the item applies and was tailored, worked out when first read
+    why: Explanation = field(compare=False, repr=False)
 
     @property
     def id(self) -> str:
         return self.item.id
+
+    @property
+    def reasons(self) -> tuple[Decision, ...]:
+        """The decisions behind the item: its condition, the rules that included or tailored it."""
+        return self.why.reasons
+
+    @property
+    def because(self) -> tuple[str, ...]:
+        """Why the item applies and was tailored, as business sentences (see :mod:`dealbook.deal.reasons`)."""
+        return self.why.because
 
     @property
     def tradeable(self) -> Position | None:
@@ -170,6 +232,10 @@ class _PlaybookTerms:
 
     results: Mapping[str, TermResult]
     values: Mapping[str, TermValue]
+    #: option labels by question, for the questions that have options
+    labels: Mapping[str, Mapping[str, str]]
+    #: terms as rules set them, by (term, the rules' settings): deals whose rules set a term alike share the result
+    set: dict[tuple[Any, ...], TermResult]
 
 
 _DEFAULT_TERMS: weakref.WeakKeyDictionary[Playbook, _PlaybookTerms] = weakref.WeakKeyDictionary()
@@ -182,7 +248,8 @@ def _playbook_terms(playbook: Playbook) -> _PlaybookTerms:
         results = {term.id: TermResult(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
         values = {term.id: TermValue(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
         # Read-only views: every evaluation of the playbook shares them.
-        terms = _DEFAULT_TERMS[playbook] = _PlaybookTerms(MappingProxyType(results), MappingProxyType(values))
+        labels = {question.id: question.option_labels for question in playbook.questions if question.options}
+        terms = _DEFAULT_TERMS[playbook] = _PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {})
     return terms
 
 
@@ -246,26 +313,21 @@ class Evaluation:
     # --- items -----------------------------------------------------------
 
     def _item_decision(self, index: int) -> Decision:
-        item = self.playbook.items[index]
-        if item.applies_when is None:
-            return Decision(f"item {item.id}", "applies to every deal", item.location)
-        verdict = "applies" if self.applies[index] else "does not apply"
-        return Decision(f"item {item.id}", verdict, item.location, item.applies_when.source, _reads(item.applies_when, self.values))
+        return item_decision(self.playbook, self.values, index, bool(self.applies[index]))
 
     def _rule_decision(self, rule_index: int, outcome: str, subject: str) -> Decision:
-        rule = self.playbook.rules[rule_index]
-        return Decision(subject, outcome, rule.location, rule.when.source, _reads(rule.when, self.values), rule.id)
+        return rule_decision(self.playbook, self.values, rule_index, outcome, subject)
 
     @cached_property
     def items(self) -> tuple[ItemResult, ...]:
         """Items that apply, in playbook order."""
         results = []
         outcome = self.outcome
-        applies, terms_by_id, values, given = self.applies, self.terms_by_id, self.values, self.answers.values
+        playbook, answers, applies, terms_by_id, values, given = self.playbook, self.answers, self.applies, self.terms_by_id, self.values, self.answers.values
         included, excluded, lowered, raised, tiers = outcome.included, outcome.excluded, outcome.lowered, outcome.raised, outcome.tiers
         set_terms = outcome.terms.keys()
-        currency = self.answers.deal.currency
-        for index, shared in enumerate(_playbook_items(self.playbook)):
+        currency = answers.deal.currency
+        for index, shared in enumerate(_playbook_items(playbook)):
             if index in excluded or not (applies[index] or index in included):
                 continue
             item = shared.item
@@ -278,34 +340,27 @@ class Evaluation:
                 if result is None:
                     if len(shared.by_reads) >= _MAX_SHARED:
                         shared.by_reads.clear()
-                    because = because_lines(self.playbook, self.answers, values, item, (item.applies_when,))
                     result = shared.by_reads[key] = ItemResult(
-                        item, shared.module, item.priority, 0, tuple(terms_by_id[term] for term in item.terms), (self._item_decision(index),), because)
+                        item, shared.module, item.priority, 0, tuple(terms_by_id[term] for term in item.terms),
+                        Explanation(playbook, answers, values, index, True))
                 results.append(result)
                 continue
-            module, rank = shared.module, shared.rank
-            subject = f"item {item.id}"
-            reasons = [self._item_decision(index)] if applies[index] else []
-            rules = [included[index]] if index in included else []
+            rank, steps = shared.rank, []
             if index in included:
-                reasons.append(self._rule_decision(included[index], "included by rule", subject))
+                steps.append((included[index], "included by rule"))
             if index in lowered:
                 rank = max(rank, lowered[index][0])
-                rules.append(lowered[index][1])
-                reasons.append(self._rule_decision(lowered[index][1], f"priority lowered to {PRIORITIES[lowered[index][0]]}", subject))
+                steps.append((lowered[index][1], f"priority lowered to {PRIORITIES[lowered[index][0]]}"))
             if index in raised:
                 rank = min(rank, raised[index][0])
-                rules.append(raised[index][1])
-                reasons.append(self._rule_decision(raised[index][1], f"priority raised to {PRIORITIES[raised[index][0]]}", subject))
+                steps.append((raised[index][1], f"priority raised to {PRIORITIES[raised[index][0]]}"))
             tier = 0
             if index in tiers:
                 tier = tiers[index][0]
-                rules.append(tiers[index][1])
-                reasons.append(self._rule_decision(tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position", subject))
+                steps.append((tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position"))
             terms = tuple(terms_by_id[term] for term in item.terms)
-            conditions = ([item.applies_when] if applies[index] else []) + [self.playbook.rules[rule].when for rule in rules]
-            because = because_lines(self.playbook, self.answers, values, item, tuple(conditions))
-            results.append(ItemResult(item, module, PRIORITIES[rank], tier, terms, tuple(reasons), because))
+            why = Explanation(playbook, answers, values, index, bool(applies[index]), tuple(steps))
+            results.append(ItemResult(item, shared.module, PRIORITIES[rank], tier, terms, why))
         return tuple(results)
 
     @cached_property
@@ -339,11 +394,18 @@ class Evaluation:
         if not set_terms:
             return defaults
         results = dict(defaults)
+        made = _playbook_terms(self.playbook).set
         for term_id, overrides in set_terms.items():
-            term = defaults[term_id].term
-            values = {name: overrides[name][0] if name in overrides else getattr(term, name) for name in ("target", "fallback", "walk_away")}
-            rules = tuple(dict.fromkeys(self.playbook.rules[rule].id for _, rule in overrides.values()))
-            results[term_id] = TermResult(term, values["target"], values["fallback"], values["walk_away"], rules)
+            key = (term_id, *overrides.items())
+            result = made.get(key)
+            if result is None:
+                term = defaults[term_id].term
+                values = {name: overrides[name][0] if name in overrides else getattr(term, name) for name in ("target", "fallback", "walk_away")}
+                rules = tuple(dict.fromkeys(self.playbook.rules[rule].id for _, rule in overrides.values()))
+                if len(made) >= _MAX_SHARED:
+                    made.clear()
+                result = made[key] = TermResult(term, values["target"], values["fallback"], values["walk_away"], rules)
+            results[term_id] = result
         return MappingProxyType(results)
 
     @cached_property
@@ -433,14 +495,14 @@ class Evaluation:
     def template_context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
         context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
-        for name, value in context.items():
-            question = self.playbook.questions_by_id.get(name)
-            if question is not None and question.options:
-                labels = {option.value: option.label for option in question.options}
+        shared = _playbook_terms(self.playbook)
+        for name, labels in shared.labels.items():
+            value = context.get(name)
+            if value is not None:
                 entries = [OptionValue(entry, labels.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
                 context[name] = entries if isinstance(value, list) else entries[0]
         context["deal"] = self.answers.deal
-        terms = _playbook_terms(self.playbook).values
+        terms = shared.values
         if self.outcome.terms:
             changed = dict(terms)
             for term_id in self.outcome.terms:
@@ -478,8 +540,13 @@ class Evaluation:
         if reads is None:
             return None
         names, term_ids = reads
-        values, terms = self.values, self.terms_by_id
-        key: list[Any] = [template, self.answers.deal]
+        values, terms, deal, dotted = self.values, self.terms_by_id, self.answers.deal, self._dotted
+        set_terms = self.outcome.terms
+        if not names and not dotted and "money" not in template and (not set_terms or set_terms.keys().isdisjoint(term_ids)):
+            return (template,)  # reads only the playbook's own term values: the same text for every deal
+        # The deal counts when the template reads it (the money filter reads its currency), and so do names
+        # ending in "." that the text is tidied for (see _render).
+        key: list[Any] = [template, deal if "deal" in names or "money" in template else None, dotted]
         try:
             key.append(_key(names, values))
             for term_id in term_ids:
@@ -489,6 +556,11 @@ class Evaluation:
         except TypeError:  # a value that cannot be a key: render it afresh
             return None
         return tuple(key)
+
+    @cached_property
+    def _dotted(self) -> tuple[str, ...]:
+        deal = self.answers.deal
+        return tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
 
     def _render(self, template: str, location: Location) -> str:
         text = render_template(template, self.template_context, location)
