@@ -15,7 +15,7 @@ from ..deal.result import Evaluation
 from ..errors import DealbookError
 from ..infra.folders import WrittenFolder, folder_name, write_folder
 from .markdown import PARTS, render_markdown
-from .view import PackView, build_view
+from .view import PackView, Standings, build_view
 
 __all__ = ["FORMATS", "PART_TITLES", "PackOptions", "render_pack", "write_briefing_pack", "default_folder"]
 
@@ -33,6 +33,8 @@ class PackOptions:
 
     templates: Path | None = None
     reference_docx: Path | None = None
+    #: where the deal's negotiation stands, shown in the checklist and the term sheet
+    standings: Standings | None = None
 
 
 def _markdown(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
@@ -81,7 +83,7 @@ def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", 
         raise DealbookError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     if options.reference_docx is not None and not Path(options.reference_docx).is_file():
         raise DealbookError(f"reference document not found: {options.reference_docx}")
-    view = build_view(evaluation)
+    view = build_view(evaluation, options.standings)
     rendered: dict[str, bytes] = {}
     for part in PARTS:
         markdown = render_markdown(view, part, templates=options.templates)
@@ -97,13 +99,14 @@ def write_briefing_pack(
     *,
     templates: Path | None = None,
     reference_docx: Path | None = None,
+    standings: Standings | None = None,
 ) -> WrittenFolder:
     """Render the briefing pack and write it into ``folder`` (default: named after the deal).
 
     Everything is rendered before anything is written, and the folder is
     replaced as a whole, for this deal only (see :func:`dealbook.infra.folders.write_folder`).
     """
-    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx))
+    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, standings))
     answers = evaluation.answers.file
     return write_folder(folder or default_folder(evaluation), contents, deal=evaluation.answers.deal.name,
                         answers=str(Path(answers).resolve()) if answers and answers != "-" else answers)

@@ -9,13 +9,27 @@ templates only format these; they never compute.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..deal.reasons import EVERY_DEAL
 from ..deal.result import Evaluation, ItemResult, TermResult
 from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Playbook
 
-__all__ = ["PackView", "build_view"]
+__all__ = ["PackView", "build_view", "Standings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Standings:
+    """Where a negotiation stands, as the pack shows it (made by :mod:`dealbook.negotiation`).
+
+    ``items``: item id → a few words (``agreed at fallback 1``, ``open —
+    needs Legal``); ``terms``: term id → the vendor's latest position.
+    """
+
+    items: Mapping[str, str]
+    terms: Mapping[str, str]
+    record: str = ""  # the record's file name
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +48,8 @@ class TermRow:
     walk_away: str
     owner: str
     adjusted: bool
+    #: the vendor's latest position, when the deal has a negotiation record
+    vendor: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +67,8 @@ class ItemView:
     red_flags: tuple[str, ...]
     rationale: str
     talking_points: tuple[str, ...]
+    #: where the negotiation stands on the item, when the deal has a record
+    standing: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +108,8 @@ class PackView:
     skipped_count: int
     #: (term, definition) for every defined term the pack's clauses use, A to Z
     definitions: tuple[tuple[str, str], ...] = ()
+    #: the negotiation record's file name, when the pack shows where the negotiation stands
+    negotiation: str = ""
 
 
 def because(result: ItemResult) -> str:
@@ -98,15 +118,15 @@ def because(result: ItemResult) -> str:
     return text[0].upper() + text[1:]
 
 
-def _term_row(playbook: Playbook, result: TermResult) -> TermRow:
+def _term_row(playbook: Playbook, result: TermResult, standings: Standings | None = None) -> TermRow:
     term = result.term
     return TermRow(
         term.title, term.unit, term.format(result.target), term.format(result.fallback), term.format(result.walk_away),
-        playbook.departments_by_id[term.owner].name, bool(result.set_by),
+        playbook.departments_by_id[term.owner].name, bool(result.set_by), standings.terms.get(term.id, "") if standings else "",
     )
 
 
-def _item_view(evaluation: Evaluation, result: ItemResult) -> ItemView:
+def _item_view(evaluation: Evaluation, result: ItemResult, standings: Standings | None = None) -> ItemView:
     playbook, item = evaluation.playbook, result.item
     opening = evaluation.position(result.opening)
     label = "Preferred position" if result.tier == 0 else f"Opening position (fallback {result.tier})"
@@ -128,16 +148,17 @@ def _item_view(evaluation: Evaluation, result: ItemResult) -> ItemView:
         red_flags=item.red_flags,
         rationale=evaluation.rationale(result),
         talking_points=evaluation.talking_points(result),
+        standing=standings.items.get(item.id, "") if standings else "",
     )
 
 
-def build_view(evaluation: Evaluation) -> PackView:
-    """Arrange an evaluation for the briefing-pack templates."""
+def build_view(evaluation: Evaluation, standings: Standings | None = None) -> PackView:
+    """Arrange an evaluation for the briefing-pack templates (with where its negotiation stands, if given)."""
     playbook, deal = evaluation.playbook, evaluation.answers.deal
     modules = tuple(
         ModuleView(
             module.number, module.title, module.summary,
-            tuple(_item_view(evaluation, result) for result in sorted(results, key=lambda entry: PRIORITIES.index(entry.priority))),
+            tuple(_item_view(evaluation, result, standings) for result in sorted(results, key=lambda entry: PRIORITIES.index(entry.priority))),
         )
         for module, results in evaluation.items_by_module
     )
@@ -147,7 +168,7 @@ def build_view(evaluation: Evaluation) -> PackView:
         deal={name: getattr(deal, name) or "" for name in DEAL_FIELDS},
         playbook={"id": playbook.id, "title": playbook.title, "version": playbook.version},
         modules=modules,
-        terms=tuple(_term_row(playbook, result) for result in evaluation.terms),
+        terms=tuple(_term_row(playbook, result, standings) for result in evaluation.terms),
         flags=tuple(FlagView(flag.severity, flag.message, flag.because) for flag in evaluation.flags),
         approvals=tuple(
             ApprovalView(approval.department.name, tuple(dict.fromkeys(reason for _, reason in approval.reasons)))
@@ -158,4 +179,5 @@ def build_view(evaluation: Evaluation) -> PackView:
         item_count=len(evaluation.items),
         skipped_count=len(evaluation.skipped),
         definitions=tuple((definition.term, definition.definition) for definition in evaluation.definitions),
+        negotiation=standings.record if standings else "",
     )

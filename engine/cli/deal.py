@@ -92,10 +92,12 @@ class FormatList(click.ParamType):
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), help="Folder of templates overriding the bundled ones by file name.")
 def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: list[str], reference_docx: Path | None, templates: Path | None) -> None:
     """Write the briefing pack for a deal: checklist, term sheet, redline guidance and the combined pack."""
+    from ..negotiation.pack import standings_for
     from ..renderers import write_briefing_pack
 
     evaluation = evaluated(answers, playbook)
-    written = write_briefing_pack(evaluation, outdir, formats, templates=templates, reference_docx=reference_docx)
+    written = write_briefing_pack(evaluation, outdir, formats, templates=templates, reference_docx=reference_docx,
+                                  standings=standings_for(answers, evaluation))
     lines = [f"wrote {len(written)} files to {written.folder}/", *(f"  {path.name}" for path in written)]
     if written.kept is not None:
         lines.append(f"the previous pack had changes ({', '.join(written.changed)}); it is kept as {written.kept}/")

@@ -253,10 +253,9 @@ def parse_answers(document: Document, playbook: Playbook) -> Answers:
     parked: dict[str, Any] = {}
     for block, target in (("answers", values), ("parked", parked)):
         for question_id, raw in (content.get(block) or {}).items():
-            location = document.locate([block, question_id], key=True)
             question = playbook.questions_by_id.get(question_id)
             if question is None:
-                problems.append(Problem(location, _unknown(question_id, playbook)))
+                problems.append(Problem(document.locate([block, question_id], key=True), _unknown(question_id, playbook)))
                 continue
             if raw is None or raw == [] and question.type != "multi-choice":
                 continue

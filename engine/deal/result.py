@@ -319,6 +319,13 @@ class Evaluation:
         return rule_decision(self.playbook, self.values, rule_index, outcome, subject)
 
     @cached_property
+    def applicable(self) -> tuple[str, ...]:
+        """The ids of the items that apply, in playbook order (what :attr:`items` holds, without building it)."""
+        outcome, applies = self.outcome, self.applies
+        included, excluded = outcome.included, outcome.excluded
+        return tuple(item.id for index, item in enumerate(self.playbook.items) if index not in excluded and (applies[index] or index in included))
+
+    @cached_property
     def items(self) -> tuple[ItemResult, ...]:
         """Items that apply, in playbook order."""
         results = []

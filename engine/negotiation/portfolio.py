@@ -62,7 +62,7 @@ def portfolio(playbook: Playbook, deals: Iterable[DealFile]) -> Portfolio:
             states["cannot be evaluated"] += 1
             problems.append((deal.path.name, deal.problem.split("\n")[0]))
             continue
-        applies.update(result.id for result in deal.evaluation.items)
+        applies.update(deal.evaluation.applicable)
         if deal.record is None:
             states["no record"] += 1
             continue

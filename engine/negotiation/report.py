@@ -6,11 +6,12 @@ from typing import Any
 
 from ..deal.offers import OfferError, place_offer
 from ..errors import Problem
+from ..renderers.view import Standings
 from .record import DEAL_SUBJECT, Record, verify_chain
 from .session import Session
 from .standing import GivenApproval, Negotiation, Standing
 
-__all__ = ["standing_text", "standing_data", "history_text", "verify_record", "standing_line"]
+__all__ = ["standing_text", "standing_data", "history_text", "verify_record", "standing_line", "pack_standings"]
 
 
 def _names(negotiation: Negotiation, departments: tuple[str, ...]) -> str:
@@ -144,3 +145,20 @@ def verify_record(session: Session) -> list[Problem]:
         if tier != entry["tier"]:
             problems.append(Problem(record.locate(index, "tier"), f"entry {entry['n']} records {entry['tier']}, but the vendor's words give {tier}"))
     return problems
+
+
+def pack_standings(negotiation: Negotiation) -> Standings:
+    """What the briefing pack shows of the negotiation: per item where it stands (its own position,
+    or its terms'), and per term the vendor's latest position."""
+    by_subject = negotiation.by_subject
+    items: dict[str, str] = {}
+    for result in negotiation.evaluation.items:
+        parts = []
+        if result.id in by_subject:
+            parts.append(standing_line(negotiation, by_subject[result.id]))
+        parts += [f"{term}: {standing_line(negotiation, by_subject[term])}" for term in result.item.terms if term in by_subject]
+        if parts:
+            items[result.id] = "; ".join(parts)
+    terms = {standing.subject: f"{standing.shown} ({standing_line(negotiation, standing)})"
+             for standing in negotiation.standings if standing.kind == "term" and standing.text}
+    return Standings(items, terms, negotiation.record.path.name)
