@@ -9,12 +9,16 @@
 from __future__ import annotations
 
 from importlib import import_module
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
+# Only the names are imported here, so that ``import dealbook`` (the first thing the
+# command does) is quick and a Ctrl-C during start-up lands in the entry point's guard.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from .deal.answers import Answers
     from .deal.evaluate import evaluate, load_answers
     from .deal.result import Evaluation
@@ -56,9 +60,8 @@ def __getattr__(name: str) -> Any:
 
 def evaluate_file(answers: str | Path, playbook: str | Path | None = None) -> Evaluation:
     """Load a playbook (default: the bundled ``itam``) and an answers file, and evaluate."""
-    from .deal.answers import read_answers  # noqa: PLC0415 - keeps `import dealbook` light
-    from .deal.evaluate import evaluate  # noqa: PLC0415
+    from .deal.evaluate import evaluate, load_answers  # noqa: PLC0415 - keeps `import dealbook` light
     from .playbook.load import load_playbook  # noqa: PLC0415
 
     loaded = load_playbook(playbook)
-    return evaluate(loaded, read_answers(answers, loaded), require_complete=True)
+    return evaluate(loaded, load_answers(answers, loaded), require_complete=True)

@@ -8,11 +8,11 @@ requests.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
-from jinja2 import Environment
-
+from ..infra.sandbox import DOCUMENT, render_bounded, sandboxed_environment
 from .tokens import parse, parser
 
 __all__ = ["markdown_to_html"]
@@ -22,7 +22,11 @@ __all__ = ["markdown_to_html"]
 def _page():  # noqa: ANN202
     source = (files("dealbook.renderers") / "templates" / "page.html.j2").read_text(encoding="utf-8")
     css = (files("dealbook.renderers") / "assets" / "pack.css").read_text(encoding="utf-8")
-    return Environment(autoescape=True, keep_trailing_newline=True).from_string(source), css
+    environment = sandboxed_environment(autoescape=True, keep_trailing_newline=True, trim_blocks=False, lstrip_blocks=False)
+    return environment.from_string(source), css
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def markdown_to_html(markdown: str, *, title: str, lang: str = "en") -> str:
@@ -30,4 +34,5 @@ def markdown_to_html(markdown: str, *, title: str, lang: str = "en") -> str:
     markdown_parser = parser()
     body = markdown_parser.renderer.render(list(parse(markdown)), markdown_parser.options, {})
     page, css = _page()
-    return page.render(title=title, css=css, body=body, lang=lang)
+    title = " ".join(_CONTROL.sub(" ", title).split())  # no NUL, newline or other control character in <title>
+    return render_bounded(page, {"title": title, "css": css, "body": body, "lang": lang}, DOCUMENT)

@@ -166,7 +166,7 @@ def build_view(evaluation: Evaluation, standings: Standings | None = None) -> Pa
     severities = Counter(flag.severity for flag in evaluation.flags)
     return PackView(
         deal={name: getattr(deal, name) or "" for name in DEAL_FIELDS},
-        playbook={"id": playbook.id, "title": playbook.title, "version": playbook.version},
+        playbook={"id": playbook.id, "title": playbook.title, "version": playbook.version, "named": _named(playbook.title)},
         modules=modules,
         terms=tuple(_term_row(playbook, result, standings) for result in evaluation.terms),
         flags=tuple(FlagView(flag.severity, flag.message, flag.because) for flag in evaluation.flags),
@@ -181,3 +181,8 @@ def build_view(evaluation: Evaluation, standings: Standings | None = None) -> Pa
         definitions=tuple((definition.term, definition.definition) for definition in evaluation.definitions),
         negotiation=standings.record if standings else "",
     )
+
+
+def _named(title: str) -> str:
+    """``the X playbook`` reads once: a title already ending in "playbook" is not given another."""
+    return title if title.rstrip(" .").lower().endswith("playbook") else f"{title} playbook"

@@ -12,6 +12,16 @@ os.environ["DEALBOOK_CACHE"] = tempfile.mkdtemp(prefix="dealbook-test-cache-")
 from collections.abc import Callable
 from pathlib import Path
 
+try:  # property-based tests: a short run by default, `HYPOTHESIS_PROFILE=long` or `--hypothesis-profile=long` for more
+    from hypothesis import HealthCheck, settings
+
+    _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+    settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=_QUIET)
+    settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+except ImportError:  # the fuzz tests skip themselves
+    pass
+
 import dealbook
 import pytest
 import yaml

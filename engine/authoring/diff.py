@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ..playbook.effects import kind_of
@@ -55,8 +56,23 @@ def _rule(rule: Rule) -> dict[str, Any]:
     return {"when": rule.when.source, "because": rule.because, "module": rule.module, "effects": "\n".join(kind_of(effect).describe(effect) for effect in rule.effects)}
 
 
+@dataclass(frozen=True, slots=True)
+class _Manifest:
+    """The playbook's own fields, compared as one element."""
+
+    id: str
+    fields: dict[str, Any]
+
+
+def _manifest(playbook: Playbook) -> tuple[_Manifest, ...]:
+    return (_Manifest("playbook.yaml", {"title": playbook.title,
+                                        "description": playbook.description, "outline": ", ".join(playbook.outline)}),)
+
+
 #: What is compared, in report order: heading -> (elements of a playbook, fields of one element).
 SECTIONS: dict[str, tuple[Callable[[Playbook], tuple[Any, ...]], Callable[[Any], dict[str, Any]]]] = {
+    "Playbook": (_manifest, lambda manifest: manifest.fields),
+    "Modules": (lambda playbook: playbook.modules, lambda module: {"number": module.number, "title": module.title, "summary": module.summary}),
     "Questions": (lambda playbook: playbook.questions, _question),
     "Facts": (lambda playbook: playbook.facts, lambda fact: {"description": fact.description, "expr": fact.expr.source}),
     "Departments": (lambda playbook: playbook.departments, lambda department: {"name": department.name, "description": department.description}),
@@ -125,7 +141,7 @@ def diff_playbooks(old: Playbook, new: Playbook) -> str:
     heading = f"# Playbook changes: {old.id} {old.version} → {new.id} {new.version}"
     body = [line for title in SECTIONS for line in _section(title, old, new)]
     if not body:
-        return f"{heading}\n\nNo changes to questions, facts, departments, terms, items or rules.\n"
+        return f"{heading}\n\nNo changes to the playbook's metadata, modules, questions, facts, departments, terms, items or rules.\n"
     counts = {title: sum(line.startswith("- **") for line in _section(title, old, new)) for title in SECTIONS}
     summary = ", ".join(f"{count} {title.lower()}" for title, count in counts.items() if count)
     return "\n".join([heading, "", f"Changed: {summary}.", "", *body])

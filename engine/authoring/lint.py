@@ -32,6 +32,7 @@ from ..playbook.effects import kind_of
 from ..playbook.expressions import Condition
 from ..playbook.model import OWNER, Playbook
 from ..playbook.sources import Sources
+from ..playbook.values import show_number
 from .exhaustive import flow_answers, item_templates, render_failures
 from .space import AnswerSpace
 
@@ -100,7 +101,31 @@ def lint_conditions(context: _Context, outcome: bool) -> Found:
     for condition, location, seen in context.outcomes:
         if seen == {not outcome} and condition.source.strip() not in ("true", "false"):
             verb = "can never hold" if outcome else "always holds"
-            yield context.locate(location), f"condition {condition.source!r} {verb} for any combination of answers"
+            why = why_never(condition, context.playbook) if outcome else ""
+            yield context.locate(location), f"condition {condition.source!r} {verb} for any combination of answers" + (f": {why}" if why else "")
+
+
+def why_never(condition: Condition, playbook: Playbook) -> str:
+    """A reason a condition is always false, when one comparison shows it (a bound, two different values), or ``""``."""
+    equal: dict[str, set[Any]] = {}
+    for comparison in condition.comparisons:
+        question = playbook.questions_by_id.get(comparison.name)
+        if question is None or len(comparison.values) != 1:
+            continue
+        (value,) = comparison.values
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if question.maximum is not None and (comparison.op == "gt" and value >= question.maximum or comparison.op == "gteq" and value > question.maximum):
+                return f"{question.id}'s maximum is {show_number(question.maximum)}"
+            if question.minimum is not None and (comparison.op == "lt" and value <= question.minimum or comparison.op == "lteq" and value < question.minimum):
+                return f"{question.id}'s minimum is {show_number(question.minimum)}"
+        if comparison.op == "eq" and question.type == "choice":
+            equal.setdefault(question.id, set()).add(value)
+    if " or " not in f" {condition.source} ":
+        for name, values in equal.items():
+            if len(values) > 1:
+                shown = " and ".join(repr(value) for value in sorted(values, key=str))
+                return f"'{name}' is one answer, so it cannot be both {shown}"
+    return ""
 
 
 def lint_never_holds(context: _Context) -> Found:

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..deal.answers import Answers, parse_answers
-from ..deal.evaluate import check_complete, evaluate
+from ..deal.answers import Answers
+from ..deal.evaluate import complete_answers, evaluate
 from ..deal.result import Evaluation
 from ..errors import DealbookError, Location, Problem, ValidationErrors, did_you_mean
 from ..infra.schema import check_document
@@ -122,15 +122,24 @@ def _subdocument(document: Document, prefix: tuple[str | int, ...], content: dic
 
 
 def _scenario(document: Document, index: int, raw: dict[str, Any], playbook: Playbook) -> Scenario:
+    """One scenario, or :class:`ValidationErrors` with all of its problems: answers, completeness and expected ids."""
     path = ("scenarios", index)
     deal = raw.get("deal") or {"name": raw["name"], "vendor": _DEFAULT_VENDOR}
     answers_document = _subdocument(document, path, {"deal": deal, "answers": raw["answers"]})
-    answers = check_complete(playbook, parse_answers(answers_document, playbook))
-    return Scenario(raw["name"], document.locate([*path, "name"]), answers, raw["expect"], document, path)
+    problems: list[Problem] = []
+    answers = None
+    try:
+        answers = complete_answers(answers_document, playbook)
+    except ValidationErrors as error:
+        problems.extend(error.problems)
+    scenario = Scenario(raw["name"], document.locate([*path, "name"]), answers, raw.get("expect", {}), document, path)  # type: ignore[arg-type]
+    problems.extend(_unknown_ids(scenario, playbook))
+    ValidationErrors.raise_if(problems)
+    return scenario
 
 
 def load_scenarios(playbook: Playbook, paths: Iterable[Path]) -> list[Scenario]:
-    """Read and check scenario files; raises :class:`ValidationErrors` with every problem."""
+    """Read and check scenario files; raises :class:`ValidationErrors` with every problem of every file."""
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
     for path in paths:
@@ -141,16 +150,20 @@ def load_scenarios(playbook: Playbook, paths: Iterable[Path]) -> list[Scenario]:
             continue
         found = check_document(document, "scenarios")
         problems.extend(found)
-        for index, raw in enumerate(document.content["scenarios"] if not found else ()):
+        entries = document.content.get("scenarios") if isinstance(document.content, dict) else None
+        for index, raw in enumerate(entries if isinstance(entries, list) else ()):
+            if any(_within(problem.location.path, f"scenarios/{index}") for problem in found) or not isinstance(raw, dict):
+                continue  # its schema problems are reported; the other scenarios are still checked
             try:
-                scenario = _scenario(document, index, raw, playbook)
+                scenarios.append(_scenario(document, index, raw, playbook))
             except ValidationErrors as error:
                 problems.extend(error.problems)
-                continue
-            problems.extend(_unknown_ids(scenario, playbook))
-            scenarios.append(scenario)
     ValidationErrors.raise_if(problems)
     return scenarios
+
+
+def _within(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/") or not path or path == "scenarios"
 
 
 def _unknown_ids(scenario: Scenario, playbook: Playbook) -> Iterator[Problem]:
@@ -174,6 +187,9 @@ def _unknown_ids(scenario: Scenario, playbook: Playbook) -> Iterator[Problem]:
 
 def _mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mismatch]:
     expect, where = scenario.expect, scenario.where
+    if not expect:
+        yield Mismatch("no expectations yet", "expectations", "none: `dealbook test --record` writes them from the current result, for you to review",
+                       scenario.location)
     applied = {result.id: result for result in evaluation.items}
     skipped = {entry.item.id: entry.reason for entry in evaluation.skipped}
     for item in expect.get("items", []):

@@ -9,6 +9,7 @@ the playbook itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,11 @@ def _origin(element: Element) -> str:
     return text
 
 
+def _changed(element: Element, base: str) -> bool:
+    """Whether a layer above the base introduced or changed the element."""
+    return element.layers != [base]
+
+
 def _elements(name: str, elements: list[Element], indent: int) -> list[str]:
     lines = [" " * indent + f"{name}:"]
     if not elements:
@@ -60,29 +66,40 @@ def _elements(name: str, elements: list[Element], indent: int) -> list[str]:
     return lines
 
 
-def _container(layered: Layered) -> list[str]:
+def _container(layered: Layered, keep: Callable[[Element], bool]) -> list[str]:
     header = {key: value for key, value in layered.document.content.items() if key not in layered.lists}
     dumped = _dump(header, 4)
     lines = [f"  # {layered.kind} file {layered.document.file} (layer {layered.layer})", "  - " + dumped[0].lstrip(), *dumped[1:]]
     for name, elements in layered.lists.items():
-        lines += _elements(name, elements, 4)
+        lines += _elements(name, [element for element in elements if keep(element)], 4)
     return lines
 
 
-def effective_playbook(playbook: str | Path | None = None) -> str:
-    """The validated, merged playbook as YAML with each element's layer and file in a comment."""
+def effective_playbook(playbook: str | Path | None = None, *, changed_only: bool = False) -> str:
+    """The validated, merged playbook as YAML with each element's layer and file in a comment.
+
+    With ``changed_only``, only what layers above the base added, changed or
+    removed (removals, and what they took with them, as comments).
+    """
     loaded = load_playbook(playbook)
     composition = _composition(playbook)
     manifest = composition.manifest.content
+    base = composition.layers[0]
+    keep: Callable[[Element], bool] = (lambda element: _changed(element, base)) if changed_only else (lambda element: True)
+    removed = [f"#   {kind} '{name}' (at {where.file}:{where.line})" for name, (kind, where) in composition.removed.items()]
     lines = [
         f"# Effective playbook {loaded.id} {loaded.version}; layers, base first: {' <- '.join(composition.layers)}",
+        *(["# Only what the layers above the base changed."] if changed_only else []),
+        *(["# Removed:", *removed, *(f"#   {entry}" for entry in composition.dropped)] if removed else []),
         *_dump({key: manifest[key] for key in ("id", "title", "version", "description")}, 0),
-        *_elements("departments", composition.departments, 0),
+        *_elements("departments", [element for element in composition.departments if keep(element)], 0),
         "sections:",
     ]
     for layered in composition.sections:
-        lines += _container(layered)
+        if not changed_only or any(keep(element) for elements in layered.lists.values() for element in elements):
+            lines += _container(layered, keep)
     lines.append("modules:")
     for layered in composition.modules:
-        lines += _container(layered)
+        if not changed_only or any(keep(element) for elements in layered.lists.values() for element in elements):
+            lines += _container(layered, keep)
     return "\n".join(lines) + "\n"

@@ -60,6 +60,10 @@ for _module in (deal, intake, authoring, paper):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 
+from .web import serve as _serve  # noqa: E402 - registered after the group is defined
+
+main.add_command(_serve)
+
 
 from . import negotiation  # noqa: E402 - registered last, so that merges stay one line
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_INVALID
-from .options import format_option, playbook_argument
+from .options import format_option, playbook_argument, playbook_option
 
 # Library imports sit inside the commands (PLC0415): start-up stays fast.
 
@@ -92,12 +92,21 @@ def scenario_report(playbook: str | Path | None, files: Iterable[Path] = (), *, 
 @click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A scenario file to run instead of the playbook's tests/*.yaml (repeatable).")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=0, metavar="N", help="Fail when condition coverage is below N%.")
-def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: float) -> None:
+@click.option("--record", is_flag=True, help="First write expectations for scenarios that have none, from the current result (review them; FILE.bak keeps the file as it was).")
+def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: float, record: bool) -> None:
     """Run a playbook's scenario tests (tests/*.yaml beside playbook.yaml, or each --file).
 
     Prints PASS/FAIL per scenario with - expected / + actual lines, and the
     items, rules and condition outcomes the scenarios exercised.
     """
+    if record:
+        from ..authoring.record import record_scenarios
+        from ..authoring.scenarios import scenario_files
+        from ..playbook.load import load_playbook
+
+        loaded = load_playbook(playbook)
+        for path, count in record_scenarios(loaded, list(files) or scenario_files(loaded)):
+            click.echo(f"recorded expectations for {count} scenario(s) in {path}; review them (the file as it was: {path}.bak)", err=True)
     text, failed = scenario_report(playbook, files, min_coverage=min_coverage)
     click.echo(text)
     sys.exit(EXIT_INVALID if failed else 0)
@@ -128,22 +137,38 @@ def check(playbook: str | None, exhaustive: bool, limit: int, samples: int, seed
 @click.command()
 @playbook_argument
 @click.option("--effective", is_flag=True, hidden=True, help="What this command shows (accepted for older scripts).")
-def show(playbook: str | None, effective: bool) -> None:
+@click.option("--changed-only", is_flag=True, help="Only what an overlay added, changed or removed.")
+def show(playbook: str | None, effective: bool, changed_only: bool) -> None:
     """Show a playbook as dealbook uses it: for an overlay, all layers merged, each element
     with the layer and file it came from."""
     from ..authoring.show import effective_playbook
 
-    click.echo(effective_playbook(playbook), nl=False)
+    click.echo(effective_playbook(playbook, changed_only=changed_only), nl=False)
 
 
 @click.command()
 @click.argument("kind", required=False, default="playbook")
-def schema(kind: str) -> None:
+@playbook_option
+@click.option("--write", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every schema to FOLDER/<kind>.schema.json instead of printing one.")
+def schema(kind: str, playbook: str | None, folder: Path | None) -> None:
     """Print the JSON Schema for KIND: playbook (default), module, questions,
-    answers, evaluation, overlay or scenarios. Editors use it to complete and check YAML."""
-    from ..infra.schema import schema_text
+    answers, evaluation, overlay, scenarios or patterns. Editors use it to complete and check YAML.
 
-    click.echo(schema_text(kind), nl=False)
+    With -p PLAYBOOK, the answers schema lists that playbook's questions, option values and
+    labels, and the module schema its ids, so that an editor completes real answers and ids.
+    """
+    from ..authoring.schemas import schema_text_for, write_schemas
+    from ..infra.schema import schema_text
+    from ..playbook.load import load_playbook
+
+    loaded = load_playbook(playbook) if playbook is not None else None
+    if folder is not None:
+        written = write_schemas(folder, loaded)
+        click.echo(f"wrote {len(written)} schemas to {folder}/", err=True)
+        return
+    schema_text(kind)  # an unknown kind is an error naming the known ones
+    click.echo(schema_text_for(kind, loaded), nl=False)
 
 
 @click.command()
@@ -158,4 +183,18 @@ def diff(old: str, new: str) -> None:
     click.echo(diff_playbooks(load_playbook(old), load_playbook(new)))
 
 
-COMMANDS = (validate, lint, test_command, check, show, schema, diff)
+@click.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+def new_playbook(folder: Path) -> None:
+    """Start a playbook in FOLDER (new or empty): playbook.yaml, a questions file, a module,
+    a scenario test and the JSON Schemas, ready to validate, lint and test."""
+    from ..authoring.scaffold import scaffold_playbook
+
+    written = scaffold_playbook(folder)
+    click.echo(f"wrote {len(written)} files to {folder}/")
+    for path in written:
+        click.echo(f"  {path.relative_to(folder)}")
+    click.echo(f"next: dealbook validate {folder} && dealbook lint {folder} && dealbook test {folder}")
+
+
+COMMANDS = (new_playbook, validate, lint, test_command, check, show, schema, diff)

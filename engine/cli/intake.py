@@ -16,16 +16,18 @@ from .options import format_option, playbook_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of printing; an existing answers file keeps its answers and is kept as FILE.bak.")
 @format_option("yaml", "json", help="yaml (with comments) or json (default: from FILE's name, else yaml).")
-def questionnaire(playbook: str | None, output: Path | None, output_format: str | None) -> None:
+@click.option("--schema", default="", metavar="PATH",
+              help="The schema the file's modeline points editors to, e.g. one written by `dealbook schema answers -p PLAYBOOK` (default: the bundled answers schema).")
+def questionnaire(playbook: str | None, output: Path | None, output_format: str | None, schema: str) -> None:
     """Write a blank answers file to fill in by hand: every question, with its help, as comments."""
-    from ..intake.questionnaire import questionnaire_text, write_questionnaire
+    from ..intake.questionnaire import AnswerSheet, questionnaire_text, write_questionnaire
     from ..playbook.load import load_playbook
 
     loaded = load_playbook(playbook)
     if output is None:
-        click.echo(questionnaire_text(loaded, fmt=output_format or "yaml"), nl=False)
+        click.echo(questionnaire_text(loaded, AnswerSheet(schema=schema), fmt=output_format or "yaml"), nl=False)
     else:
-        click.echo(f"wrote {write_questionnaire(loaded, output, output_format)}", err=True)
+        click.echo(f"wrote {write_questionnaire(loaded, output, output_format, schema=schema)}", err=True)
 
 
 @click.command()

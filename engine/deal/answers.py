@@ -17,12 +17,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, ValidationErrors, did_you_mean
+from ..errors import Problem, ValidationErrors, did_you_mean, shorten
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 from ..playbook.model import DEAL_FIELDS, Playbook, Question
 
-__all__ = ["Answers", "Deal", "read_answers", "parse_answers", "coerce_answer", "AnswerError", "plainly_valid"]
+__all__ = ["Answers", "Deal", "read_answers", "parse_answers", "answers_and_problems", "coerce_answer", "AnswerError", "plainly_valid"]
 
 _TRUE = {"yes", "y", "true"}
 _FALSE = {"no", "n", "false"}
@@ -129,7 +129,7 @@ def coerce_answer(question: Question, raw: Any, currency: str | None = None) -> 
         try:
             _dt.date.fromisoformat(raw.strip())
         except ValueError:
-            raise AnswerError(f"{raw!r} is not a real calendar date") from None
+            raise AnswerError(f"{shorten(raw)!r} is not a real calendar date") from None
         return raw.strip()
     text = raw if isinstance(raw, str) else str(raw)
     if isinstance(raw, (list, dict)):
@@ -178,8 +178,8 @@ def _option(question: Question, raw: Any) -> str:
             if text.lower() in (option.value.lower(), option.label.lower()):
                 return option.value
     values = question.option_values
-    hint = did_you_mean(str(raw), values) or f" (options: {', '.join(values)})"
-    raise AnswerError(f"{raw!r} is not an option{hint}")
+    hint = did_you_mean(str(raw)[:200], values) or f" (options: {', '.join(values)})"
+    raise AnswerError(f"{shorten(raw)!r} is not an option{hint}")
 
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -235,9 +235,19 @@ def plainly_valid(content: Any) -> bool:
 
 
 def parse_answers(document: Document, playbook: Playbook) -> Answers:
+    """Check an answers document against the playbook and coerce every answer; raises :class:`ValidationErrors`.
+
+    See :func:`answers_and_problems` for what is checked.
+    """
+    answers, problems = answers_and_problems(document, playbook)
+    ValidationErrors.raise_if(problems)
+    return answers
+
+
+def answers_and_problems(document: Document, playbook: Playbook) -> tuple[Answers, list[Problem]]:
     """Check an answers document against the playbook and coerce every answer.
 
-    Raises :class:`ValidationErrors` listing every problem: schema violations,
+    Returns the answers that could be read and every problem: schema violations,
     unknown question ids (with a did-you-mean), answers of the wrong type or
     not among the options. Whether every required question is answered
     depends on which questions this deal is asked; that is the evaluator's
@@ -245,14 +255,20 @@ def parse_answers(document: Document, playbook: Playbook) -> Answers:
     """
     content = document.content
     problems = [] if plainly_valid(content) else check_document(document, "answers")
-    ValidationErrors.raise_if(problems)
+    if not isinstance(content, dict):
+        ValidationErrors.raise_if(problems)
+    # The answers are checked even when the deal block has problems, so that one run reports all of them.
+    deal_block = content.get("deal") if isinstance(content.get("deal"), dict) else {}
     # An empty deal field is not filled in yet: the others fall back to their defaults.
-    filled = {name: value for name, value in content["deal"].items() if value is not None}
+    filled = {name: value for name, value in deal_block.items() if name in DEAL_FIELDS and isinstance(value, str)}
     deal = Deal(**{"name": "", "vendor": "", **filled})
     values: dict[str, Any] = {}
     parked: dict[str, Any] = {}
     for block, target in (("answers", values), ("parked", parked)):
-        for question_id, raw in (content.get(block) or {}).items():
+        entries = content.get(block)
+        for question_id, raw in (entries.items() if isinstance(entries, dict) else ()):
+            if problems and any(problem.location.path.startswith(f"{block}/{question_id}") for problem in problems):
+                continue  # already reported by the schema
             question = playbook.questions_by_id.get(question_id)
             if question is None:
                 problems.append(Problem(document.locate([block, question_id], key=True), _unknown(question_id, playbook)))
@@ -263,8 +279,7 @@ def parse_answers(document: Document, playbook: Playbook) -> Answers:
                 target[question_id] = coerce_answer(question, raw, deal.currency)
             except AnswerError as error:
                 problems.append(Problem(document.locate([block, question_id]), f"question '{question_id}': {error}"))
-    ValidationErrors.raise_if(problems)
-    return Answers(deal, values, document.file, parked, document=document)
+    return Answers(deal, values, document.file, parked, document=document), problems
 
 
 def _unknown(question_id: str, playbook: Playbook) -> str:

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem, ValidationErrors
+from ..infra.yamlfile import Document, read_document
 from ..playbook.expressions import compile_all, compile_steps
 from ..playbook.model import DEAL_FIELDS, Playbook, Question
-from .answers import Answers, read_answers
+from .answers import Answers, answers_and_problems, read_answers
 from .result import Evaluation
 
-__all__ = ["compiled_plan", "evaluate", "resolve_values", "missing_required", "check_complete", "load_answers"]
+__all__ = ["compiled_plan", "evaluate", "resolve_values", "missing_required", "check_complete", "complete_answers", "load_answers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +112,29 @@ def load_answers(path: str | Path, playbook: Playbook, *, require_complete: bool
     vendor, required question unanswered) is reported at once; either way the
     returned answers list the unanswered required questions.
     """
+    if require_complete:
+        return complete_answers(read_document(Path(path)), playbook)
     answers = read_answers(path, playbook)
     values = resolve_values(playbook, answers)
-    if require_complete:
-        return check_complete(playbook, answers, values)
     return dataclasses.replace(answers, unanswered=missing_required(playbook, answers, values))
+
+
+def complete_answers(document: Document, playbook: Playbook) -> Answers:
+    """An answers document read, checked and complete, or :class:`ValidationErrors` with every problem at once.
+
+    Problems in the answers and gaps (required questions unanswered, deal
+    name or vendor empty) are reported together; an answer that is there but
+    wrong is not also reported as missing.
+    """
+    answers, problems = answers_and_problems(document, playbook)
+    try:
+        answers = check_complete(playbook, answers)
+    except ValidationErrors as error:
+        reported = {problem.location.path for problem in problems}
+        problems += [gap for gap in error.problems
+                     if gap.location.path not in reported and not (gap.location.path.startswith("deal/") and "deal" in reported)]
+    ValidationErrors.raise_if(problems)
+    return answers
 
 
 def check_complete(playbook: Playbook, answers: Answers, values: dict[str, Any] | None = None) -> Answers:

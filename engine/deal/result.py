@@ -11,7 +11,7 @@ only when a renderer or ``--explain`` asks for it.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -21,7 +21,7 @@ from ..errors import Location
 from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.expressions import Condition
-from ..playbook.glossary import mentions
+from ..playbook.glossary import uses
 from ..playbook.model import PRIORITIES, SEVERITIES, Definition, Department, Item, Module, Playbook, Position, Question, Rule, Term
 from ..playbook.values import show_raw
 from .answers import Answers
@@ -56,8 +56,8 @@ class Decision:
 
     def __str__(self) -> str:
         text = f"{self.subject}: {self.outcome}"
-        if self.rule and not self.subject.startswith("rule "):
-            text += f" {self.rule}"
+        if self.rule and f"rule {self.rule}" not in text:
+            text += f" {self.rule}" if self.outcome.endswith(" rule") else f" (rule {self.rule})"
         if self.condition:
             text += f" — {self.condition}"
         if self.reads:
@@ -451,18 +451,39 @@ class Evaluation:
 
     @cached_property
     def definitions(self) -> tuple[Definition, ...]:
-        """The defined terms the applicable items' clause language uses, with the terms their definitions use, A to Z."""
+        """The defined terms this deal's guidance uses as rendered, with the terms their definitions use, A to Z.
+
+        Read from the rendered text, not from the registry's item lists: a
+        clause that words itself for the deal (licences or consumption) uses
+        only the terms of the branch this deal takes.
+        """
         registry = self.playbook.definitions_by_term
-        applicable = {result.id for result in self.items}
-        wanted = {term for term, definition in registry.items() if applicable.intersection(definition.items)}
+        if not registry:
+            return ()
+        deal = self.answers.deal
+        # the deal's own names ("Goliath Software Corporation") are not uses of a term
+        names = (*self.playbook.glossary.names, *(name for name in (deal.vendor, deal.customer, deal.product) if name))
+        wanted = uses("\n".join(self.printed_texts), registry, names)
         pending = list(wanted)
         while pending:
-            text = registry[pending.pop()].definition
-            for term in registry:
-                if term not in wanted and mentions(text, term):
-                    wanted.add(term)
-                    pending.append(term)
+            for term in uses(registry[pending.pop()].definition, registry, names) - wanted:
+                wanted.add(term)
+                pending.append(term)
         return tuple(sorted((registry[term] for term in wanted), key=lambda definition: definition.term.lower()))
+
+    @property
+    def printed_texts(self) -> Iterator[str]:
+        """Every piece of guidance text the pack prints for this deal: rationales, talking points, positions, flags."""
+        for result in self.items:
+            yield self.rationale(result)
+            yield from self.talking_points(result)
+            for position in (result.opening, *result.fallbacks, result.walk_away):
+                rendered = self.position(position)
+                yield rendered.summary
+                if rendered.clause:
+                    yield rendered.clause
+        for flag in self.flags:
+            yield flag.message
 
     def rationale(self, result: ItemResult) -> str:
         """The item's rationale, rendered for this deal (it may quote the deal's figures)."""

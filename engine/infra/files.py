@@ -96,7 +96,10 @@ def _interrupts_deferred() -> Iterator[None]:
 
 
 def write_files(folder: Path, contents: Mapping[str, bytes]) -> list[Path]:
-    """Write a set of files into ``folder`` so that it is replaced as a whole.
+    """Write a set of files into a folder the user owns (beside their own files), one atomic rename each.
+
+    A briefing pack, which owns its whole folder, is written with
+    :func:`dealbook.infra.folders.write_folder` instead.
 
     Every file is first written and flushed in a staging folder beside
     ``folder``; only then are they renamed into place, one atomic rename each,
@@ -118,7 +121,10 @@ def write_files(folder: Path, contents: Mapping[str, bytes]) -> list[Path]:
             write_atomic(staging / name, data)
         with _interrupts_deferred():
             for name in contents:
-                os.replace(staging / name, folder / name)
+                try:
+                    os.replace(staging / name, folder / name)
+                except OSError as error:
+                    raise InputFileError(Location(str(folder / name)), f"cannot write: {error.strerror or error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [folder / name for name in contents]

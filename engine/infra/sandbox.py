@@ -8,9 +8,10 @@ hang dealbook or fill the disk. :func:`sandboxed_environment` builds Jinja's
 
 - ``*``, ``**``, ``+`` and ``%`` never build a value longer than
   :data:`MAX_VALUE` characters or list entries, nor an integer of more than
-  :data:`MAX_DIGITS` digits; calls and filters refuse numeric arguments above
-  :data:`MAX_VALUE` (``'x'.ljust(10**9)``, ``|center``) and results longer
-  than it, and ``~`` joins are checked the same way;
+  :data:`MAX_DIGITS` digits; string methods and filters that take a width or
+  a count refuse one above :data:`MAX_VALUE` (``'x'.ljust(10**9)``,
+  ``|center``), every call and filter result longer than it is refused, and
+  ``~`` joins are checked the same way;
 - every loop iteration and every call (macros included) spends one step of
   the render's budget, so nested loops and branching recursion stop early;
 - each render's output, and every buffer a macro or ``{% set %}`` block fills,
@@ -169,8 +170,8 @@ def _check_printf(template: str, arguments: Any) -> None:
             if number and number != "*" and (len(number) > 7 or int(number) > MAX_VALUE):
                 raise _too_long("a '%' format")
     values = arguments if isinstance(arguments, tuple) else (arguments,)
-    if any(isinstance(value, int) and abs(value) > MAX_VALUE for value in values):
-        raise _too_long("a '%' format")
+    if "*" in template and any(isinstance(value, int) and abs(value) > MAX_VALUE for value in values):
+        raise _too_long("a '%' format")  # a '*' width or precision is taken from the arguments
 
 
 def _modulo(left: Any, right: Any) -> Any:
@@ -214,13 +215,19 @@ def _check_arguments(values: Iterable[Any], what: str) -> None:
             raise TemplateLimitError(f"{what} with an argument over {MAX_VALUE:,}")
 
 
+#: Filters and string methods whose numeric arguments are sizes (widths, counts), not values.
+_SIZED_FILTERS = frozenset({"center", "indent", "wordwrap", "slice", "batch"})
+_SIZED_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+
+
 def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     skip = 2 if getattr(function, "jinja_pass_arg", None) is not None else 1
 
     @wraps(function)
     def bounded(*args: Any, **kwargs: Any) -> Any:
         arguments = args[skip:]
-        _check_arguments((*arguments, *kwargs.values()), f"filter '{name}'")
+        if name in _SIZED_FILTERS:
+            _check_arguments((*arguments, *kwargs.values()), f"filter '{name}'")
         value = args[skip - 1] if len(args) >= skip else None
         if name == "join" and value is not None and not isinstance(value, (str, list, tuple)):
             value = list(value)  # a generator is measured before it is joined
@@ -311,8 +318,9 @@ class BoundedEnvironment(SandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
         _spend()
         target = getattr(__obj, "__wrapped__", __obj)
-        if isinstance(target, (types.BuiltinFunctionType, types.BuiltinMethodType)) or target is range:
-            _check_arguments((*args, *kwargs.values()), f"'{getattr(target, '__name__', 'call')}'")
+        if isinstance(target, (types.BuiltinFunctionType, types.BuiltinMethodType)):
+            if target.__name__ in _SIZED_METHODS:
+                _check_arguments((*args, *kwargs.values()), f"'{target.__name__}'")
             owner = getattr(target, "__self__", None)
             if isinstance(owner, str) and target.__name__ == "join" and args and not isinstance(args[0], (list, tuple)):
                 args = (list(args[0]), *args[1:])  # a generator is measured before it is joined

@@ -33,6 +33,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import InputFileError, Location, shorten
 from .elements import element_name
+from .yamlhelp import explain_yaml_error
 
 __all__ = ["Document", "read_document", "read_stream", "STDIN", "MAX_FILE_BYTES", "MAX_DEPTH", "yaml_path"]
 
@@ -186,6 +187,9 @@ class _Builder:
             key_mark = key_node.start_mark
             here = Location(self.file, key_mark.line + 1, key_mark.column + 1, yaml_path(path))
             if not isinstance(key_node, ScalarNode):
+                if node.flow_style and path and isinstance(key_node, MappingNode):  # `summary: {{ x }}` reads as a mapping
+                    raise InputFileError(Location(self.file, mark.line + 1, mark.column + 1, yaml_path(path)),
+                                         f"invalid YAML: a value that starts with '{{{{' must be in quotes: `{path[-1]}: '{{{{ … }}}}'`")
                 raise InputFileError(here, "a mapping key must be a plain value, not a list or mapping")
             key = key_node.value
             if key in mapping:
@@ -365,6 +369,10 @@ def _compose(text: str, file: str) -> Node | None:
         mark = refused.mark
         raise InputFileError(Location(file, mark.line + 1, mark.column + 1), refused.message) from None
     except yaml.MarkedYAMLError as error:
+        explained = explain_yaml_error(text, error)
+        if explained is not None and _yaml_problem(text, error.problem_mark, error.problem or "") == (error.problem or ""):
+            line, column, plain = explained
+            raise InputFileError(Location(file, line, column), f"invalid YAML: {plain}") from None
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.problem, error.context) if part) or "invalid YAML"
         message = _yaml_problem(text, mark, message)

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from ..deal.answers import AnswerError, coerce_answer
 from ..deal.evaluate import evaluate, missing_required, resolve_values
 from ..deal.result import Evaluation
-from ..errors import DealbookError
+from ..errors import DealbookError, Location
 from ..infra.files import write_atomic, write_keeping_previous
 from ..infra.folders import folder_name
 from ..playbook.model import PRIORITIES, SEVERITIES, Playbook, Question
@@ -40,6 +40,7 @@ __all__ = [
     "SKIP",
     "PackWriter",
     "asked",
+    "deal_check",
     "sort_relevant",
     "next_question",
     "run_interview",
@@ -55,6 +56,8 @@ SKIP = ""
 PackWriter = Callable[[Evaluation, Path], Sequence[Path]]
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+#: The deal date is read like a date answer.
+_DATE_QUESTION = Question("date", "Date of this guidance", "", "date", "deal", Location(""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,13 +226,20 @@ DEAL_QUESTIONS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def _deal_check(name: str, needed: bool) -> Callable[[str], str | None]:
+def deal_check(name: str, needed: bool) -> Callable[[str], str | None]:
+    """A check of one deal field's text: ``None`` when it fits, else what is expected."""
+
     def check(text: str) -> str | None:
         text = text.strip()
         if not text:
             return "needed for the briefing pack (you can change it later)" if needed else None
         if name == "currency" and not _CURRENCY.fullmatch(text.upper()):
             return "expected a three-letter currency code such as EUR, USD or GBP"
+        if name == "date":
+            try:
+                coerce_answer(_DATE_QUESTION, text)
+            except AnswerError as error:
+                return str(error)
         return "at most 300 characters" if len(text) > 300 else None
 
     return check
@@ -298,7 +308,7 @@ class _Session:
             if current and not everything:
                 continue
             hint = "(needed)" if needed else "(empty to leave out)"
-            value = self.asker.text(text, current or "", _deal_check(name, needed), hint).strip()
+            value = self.asker.text(text, current or "", deal_check(name, needed), hint).strip()
             value = value.upper() if name == "currency" else value
             if value != (current or ""):
                 self.sheet = self.sheet.with_deal(name, value or None)

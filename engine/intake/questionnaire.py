@@ -13,12 +13,14 @@ data (quoted where needed), never into comments.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,8 @@ class AnswerSheet:
     deal: Mapping[str, str] = field(default_factory=dict)
     answers: Mapping[str, Any] = field(default_factory=dict)
     parked: Mapping[str, Any] = field(default_factory=dict)
+    #: where the file's modeline points editors for its schema ("" for the bundled answers schema)
+    schema: str = field(default="", compare=False)
 
     def answered(self, question_id: str, value: Any) -> AnswerSheet:
         """The sheet with one more (or a changed) answer."""
@@ -93,7 +97,24 @@ def load_sheet(path: str | Path, playbook: Playbook) -> AnswerSheet:
     document = read_document(Path(path))
     answers = parse_answers(document, playbook)
     deal = {name: value for name, value in document.content["deal"].items() if value is not None}
-    return AnswerSheet(deal, dict(answers.values), dict(answers.parked))
+    return AnswerSheet(deal, dict(answers.values), dict(answers.parked), _modeline_schema(Path(path)))
+
+
+_MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(?P<schema>\S+)")
+
+
+def _modeline_schema(path: Path) -> str:
+    """The schema an answers file's modeline names, kept when the file is rewritten."""
+    if path.suffix.lower() == ".json":
+        return ""
+    with path.open(encoding="utf-8-sig", errors="replace") as stream:
+        match = _MODELINE.match(stream.readline())
+    return match["schema"] if match else ""
+
+
+def bundled_answers_schema() -> str:
+    """The path of the answers schema installed with dealbook, for modelines."""
+    return str(files("dealbook.schemas") / "answers.schema.json")
 
 
 def format_for(path: Path | None, requested: str | None = None) -> str:
@@ -108,7 +129,7 @@ def questionnaire_text(playbook: Playbook, sheet: AnswerSheet | None = None, fmt
     return _WRITERS[fmt](playbook, sheet or AnswerSheet())
 
 
-def write_questionnaire(playbook: Playbook, path: Path, fmt: str | None = None) -> Path:
+def write_questionnaire(playbook: Playbook, path: Path, fmt: str | None = None, *, schema: str = "") -> Path:
     """Write the questionnaire to ``path``.
 
     When ``path`` already is an answers file, its answers are kept and the
@@ -116,6 +137,8 @@ def write_questionnaire(playbook: Playbook, path: Path, fmt: str | None = None) 
     follow the playbook); the previous content is kept as ``path.bak``.
     """
     sheet = load_sheet(path, playbook) if path.exists() else AnswerSheet()
+    if schema:
+        sheet = dataclasses.replace(sheet, schema=schema)
     return write_keeping_previous(path, questionnaire_text(playbook, sheet, format_for(path, fmt)))
 
 
@@ -226,7 +249,8 @@ def _section_heading(section: Section) -> list[str]:
 
 
 def _yaml_text(playbook: Playbook, sheet: AnswerSheet) -> str:
-    lines = [*_heading(playbook), "", "deal:"]
+    modeline = f"# yaml-language-server: $schema={sheet.schema or bundled_answers_schema()}"
+    lines = [modeline, *_heading(playbook), "", "deal:"]
     for name in DEAL_FIELDS:
         entry = f"  {name}:{_yaml_value(sheet.deal.get(name))}"
         lines.append(f"{entry.ljust(16)}  # {DEAL_NOTES[name]}")

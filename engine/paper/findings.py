@@ -75,7 +75,8 @@ class Finding:
     fallbacks: tuple[str, ...] = ()  # the fallbacks still open after our opening, rendered
     walk_away: str = ""
     rationale: str = ""
-    section: str = ""  # where a missing clause goes: the heading it belongs under, "" for Additional terms
+    section: str = ""  # where a missing clause goes: the section it belongs in ("3 Privacy & Security"), "" for Additional terms
+    section_at: int | None = None  # that section's heading, as an index into Paper.paragraphs
 
     @property
     def found(self) -> bool:

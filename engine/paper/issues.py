@@ -81,6 +81,8 @@ def _issue(number: int, finding: Finding, internal: bool) -> list[str]:
         for flag in finding.flags:
             lines.append(f"- **Red flag ({flag.severity}):** {_md(flag.says)}")
     lines.append(f"- **Our ask:** {_md(finding.ask)}")
+    if not finding.found:
+        lines.append(f"- **Inserted in:** {_md(finding.section or 'Additional terms (a new section at the end)')}")
     if finding.clause and finding.needs_change:
         lines.append(f"- **Our language:** {_md(finding.clause)}")
     if internal:
@@ -101,6 +103,8 @@ def _finding_data(finding: Finding, internal: bool) -> dict[str, Any]:
                             "excerpt": finding.excerpt or None, "ask": finding.ask}
     if finding.clause and finding.needs_change:
         data["language"] = " ".join(finding.clause.split())
+    if not finding.found:
+        data["inserted_in"] = finding.section or None
     if internal:
         data.update({
             "module": finding.module, "priority": finding.priority, "tier": finding.tier.id, "opening_tier": finding.opening,

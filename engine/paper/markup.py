@@ -16,6 +16,7 @@ the same review writes the same bytes.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +30,9 @@ from ..renderers.docx.styles import clear_body
 from .docx_reader import accepted_runs, body_paragraphs, run_text
 from .findings import Anchor, Finding, Review
 from .safety import SafeZip
+from .sections import sections
 
-_NOT_XML = __import__("re").compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
@@ -134,14 +136,15 @@ class _Marker:
         piece.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         return insertion
 
-    def new_paragraph(self, text: str, style: str | None = None) -> etree._Element:
-        """A paragraph whose mark and text are tracked as inserted."""
+    def new_paragraph(self, text: str, style: str | None = None, numbering: etree._Element | None = None) -> etree._Element:
+        """A paragraph whose mark and text are tracked as inserted, in ``style`` and list ``numbering`` if given."""
         paragraph = etree.Element(qn("w:p"))
         properties = etree.SubElement(paragraph, qn("w:pPr"))
         if style:
             etree.SubElement(properties, qn("w:pStyle")).set(qn("w:val"), style)
-        etree.SubElement(etree.SubElement(properties, qn("w:rPr")), qn("w:ins"))
-        mark = properties.find(qn("w:rPr")).find(qn("w:ins"))
+        if numbering is not None:
+            properties.append(copy.deepcopy(numbering))
+        mark = etree.SubElement(etree.SubElement(properties, qn("w:rPr")), qn("w:ins"))
         for name, value in self.change("ins").attrib.items():
             mark.set(name, value)
         paragraph.append(self.insertion(None, text))
@@ -257,6 +260,8 @@ def marked_up_docx(review: Review, options: MarkupOptions) -> bytes:
                 done_until = anchor.start
     _insert_missing(document, review, marker, options, elements)
     _pin_comment_dates(document, marker.date)
+    if commented:
+        _comment_styles(document)
     return package_bytes(document, date)
 
 
@@ -287,32 +292,84 @@ def _comment(document, element: etree._Element, runs: list[etree._Element], text
 
 
 def _insert_missing(document, review: Review, marker: _Marker, options: MarkupOptions, elements) -> None:  # noqa: ANN001
-    """Missing items with clause language, as tracked insertions in their section or under "Additional terms"."""
-    missing = [finding for finding in review.findings if finding.tier.kind == "not_found" and finding.clause]
+    """Items the paper lacks, as tracked insertions at the end of their section, else under "Additional terms".
+
+    An inserted clause takes the style and list numbering of the section's
+    last clause, so Word numbers it next (3.4 after 3.3); where that clause's
+    number is typed into its text, the next number is typed in front.
+    """
+    missing = [finding for finding in review.findings if finding.tier.kind == "not_found" and (finding.clause or finding.ask)]
     if not missing:
         return
     body = document.element.body
-    last_in_section: dict[str, int] = {}
-    for paragraph in review.paper.paragraphs:
-        for part in paragraph.heading.split(" / ")[:2]:
-            last_in_section[part] = paragraph.index
+    by_start = {section.start: section for section in sections(review.paper)}
+    placed: dict[int, tuple[etree._Element, str | None, etree._Element | None, str]] = {}  # section -> after, style, numbering, last label
     appendix: list[Finding] = []
     for finding in missing:
-        if finding.section and finding.section in last_in_section:
-            element, _ = elements[last_in_section[finding.section]]
-            new = marker.new_paragraph(" ".join(finding.clause.split()))
-            element.addnext(new)
-            _comment_new(document, new, finding, options)
-        else:
+        text = " ".join((finding.clause or finding.ask).split())
+        section = by_start.get(finding.section_at) if finding.section_at is not None else None
+        if section is not None and section.start not in placed:
+            where = _section_end(review, section, elements)
+            if where is not None:
+                placed[section.start] = where
+        if section is None or section.start not in placed:
             appendix.append(finding)
+            continue
+        after, style, numbering, label = placed[section.start]
+        if numbering is None and label:
+            label = _next_label(label)
+            text = f"{label} {text}" if label else text
+        new = marker.new_paragraph(text, style, numbering)
+        after.addnext(new)
+        placed[section.start] = (new, style, numbering, label)
+        _comment_new(document, new, finding, options)
     if appendix:
         anchor = body.find(qn("w:sectPr"))
         heading = marker.new_paragraph("Additional terms", "Heading1" if _has_style(document, "Heading1") else None)
         (anchor.addprevious if anchor is not None else body.append)(heading)
         for finding in appendix:
-            new = marker.new_paragraph(" ".join(finding.clause.split()))
+            new = marker.new_paragraph(" ".join((finding.clause or finding.ask).split()))
             (anchor.addprevious if anchor is not None else body.append)(new)
             _comment_new(document, new, finding, options)
+
+
+def _section_end(review: Review, section, elements):  # noqa: ANN001, ANN202
+    """Where a clause goes in ``section``: after its last paragraph outside a table, formatted like its last clause."""
+    paragraphs = review.paper.paragraphs
+    body = [paragraphs[position] for position in range(section.start, section.end) if paragraphs[position].kind != "table"]
+    if not body or body[-1].index not in elements:
+        return None
+    after, _ = elements[body[-1].index]
+    clauses = [paragraph for paragraph in body[1:] if _child_of(paragraph.label, section.label)]
+    if not clauses or clauses[-1].index not in elements:
+        return after, None, None, ""
+    model, offset = elements[clauses[-1].index]
+    properties = model.find(qn("w:pPr"))
+    style = properties.find(qn("w:pStyle")) if properties is not None else None
+    numbering = properties.find(qn("w:numPr")) if properties is not None else None
+    label = clauses[-1].label
+    typed = "".join(run_text(run) for run in accepted_runs(model)).lstrip().startswith(label)
+    return after, None if style is None else style.get(qn("w:val")), numbering, label if typed else ""
+
+
+def _child_of(label: str, parent: str) -> bool:
+    """Whether ``label`` numbers a clause directly under ``parent``: 3.2 under 3, K.1 under K — not 3.2(a), not 3.2.1."""
+    if not parent or not label.startswith(parent + ".") or "(" in label:
+        return False
+    return label.count(".") == parent.count(".") + 1
+
+
+_LAST_NUMBER = re.compile(r"^(.*?)(\d+)$")
+_LAST_LETTER = re.compile(r"^(.*\()([a-y])\)$")
+
+
+def _next_label(label: str) -> str:
+    """The clause number after ``label``: 2.2 → 2.3, B.1 → B.2, 1.1(a) → 1.1(b); "" when it cannot be told."""
+    if match := _LAST_NUMBER.match(label):
+        return f"{match.group(1)}{int(match.group(2)) + 1}"
+    if match := _LAST_LETTER.match(label):
+        return f"{match.group(1)}{chr(ord(match.group(2)) + 1)})"
+    return ""
 
 
 def _comment_new(document, paragraph: etree._Element, finding: Finding, options: MarkupOptions) -> None:  # noqa: ANN001
@@ -323,6 +380,33 @@ def _comment_new(document, paragraph: etree._Element, finding: Finding, options:
 
 def _has_style(document, style_id: str) -> bool:  # noqa: ANN001
     return any(style.style_id == style_id for style in document.styles)
+
+
+#: The styles python-docx's comments refer to, by id, as Word defines them (Word's own names, sizes in half-points).
+_COMMENT_STYLES = (
+    ("character", "CommentReference", "annotation reference", 16),
+    ("paragraph", "CommentText", "annotation text", 20),
+)
+
+
+def _comment_styles(document) -> None:  # noqa: ANN001
+    """Define the comment styles the comments use when the vendor's file lacks them (Word's file validity needs them)."""
+    styles = document.styles.element
+    present = {style.get(qn("w:styleId")) for style in styles.iter(qn("w:style"))}
+    for kind, style_id, name, size in _COMMENT_STYLES:
+        if style_id in present:
+            continue
+        style = etree.SubElement(styles, qn("w:style"))
+        style.set(qn("w:type"), kind)
+        style.set(qn("w:styleId"), style_id)
+        etree.SubElement(style, qn("w:name")).set(qn("w:val"), name)
+        if kind == "paragraph" and "Normal" in present:
+            etree.SubElement(style, qn("w:basedOn")).set(qn("w:val"), "Normal")
+        etree.SubElement(style, qn("w:uiPriority")).set(qn("w:val"), "99")
+        etree.SubElement(style, qn("w:unhideWhenUsed"))
+        properties = etree.SubElement(style, qn("w:rPr"))
+        for tag in ("w:sz", "w:szCs"):
+            etree.SubElement(properties, qn(tag)).set(qn("w:val"), str(size))
 
 
 def _pin_comment_dates(document, date: str) -> None:  # noqa: ANN001

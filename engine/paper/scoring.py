@@ -20,6 +20,7 @@ from ..playbook.model import PRIORITIES
 from ..playbook.patterns import ItemPatterns, Prepared, Span, prepare
 from .findings import Anchor, Finding, FlagHit, Review, ValueRead
 from .reading import Paper, Paragraph
+from .sections import Section, find_section, sections
 
 __all__ = ["review_paper", "prepared_paragraphs", "excerpt"]
 
@@ -32,6 +33,8 @@ def _counts(paragraph: Paragraph) -> bool:
     """Whether a paragraph can state a clause: not a survival list, a definition or a bare heading."""
     if paragraph.kind == "heading" and len(paragraph.text.split()) <= 10:
         return False
+    if paragraph.title and paragraph.text.strip().rstrip(".:").strip() == paragraph.title:
+        return False  # a numbered title with nothing under it ("3. Remedies"): the clauses below state the terms
     if _SURVIVAL.search(paragraph.title) or (_SURVIVAL.search(paragraph.text) and paragraph.text.count("Section") >= 2):
         return False
     return not _DEFINITION.match(paragraph.text)
@@ -111,18 +114,7 @@ def _approvers(result: ItemResult, tier: Tier, evaluation: Evaluation) -> tuple[
     return ()
 
 
-def _section(patterns: ItemPatterns, paper: Paper) -> str:
-    """The heading of the section where a missing clause belongs, or ""."""
-    if not patterns.section:
-        return ""
-    for paragraph in paper.paragraphs:
-        if paragraph.kind == "heading" or (paragraph.title and paragraph.label.count(".") == 0 and paragraph.label):
-            if any(phrase.regex.search(paragraph.title or paragraph.text) for phrase in patterns.section):
-                return paragraph.title or paragraph.text.strip()
-    return ""
-
-
-def _finding(result: ItemResult, patterns: ItemPatterns, hits: list[_Hit], evaluation: Evaluation, paper: Paper) -> Finding:
+def _finding(result: ItemResult, patterns: ItemPatterns, hits: list[_Hit], evaluation: Evaluation, known: tuple[Section, ...], paper: Paper) -> Finding:
     item = result.item
     opening = evaluation.position(result.opening)
     departments = evaluation.playbook.departments_by_id
@@ -134,7 +126,9 @@ def _finding(result: ItemResult, patterns: ItemPatterns, hits: list[_Hit], evalu
         walk_away=evaluation.position(result.walk_away).summary, rationale=item.rationale.strip(),
     )
     if not hits:
-        return Finding(tier=NOT_FOUND, approvers=_approvers(result, NOT_FOUND, evaluation), section=_section(patterns, paper), **common)
+        home = find_section(paper, patterns.section, known)
+        return Finding(tier=NOT_FOUND, approvers=_approvers(result, NOT_FOUND, evaluation), section=home.name if home else "",
+                       section_at=home.start if home else None, **common)
     scored = [hit for hit in hits if hit.tier.scored]
     # the clause that falls furthest short; among equals, a numbered clause before a cover-page cell
     chosen = max(scored, key=lambda hit: (hit.tier.rank, bool(hit.paragraph.label))) if scored else \
@@ -152,6 +146,7 @@ def review_paper(paper: Paper, evaluation: Evaluation) -> Review:
     """Score every applicable item that has patterns against the paper; see the module docstring."""
     playbook = evaluation.playbook
     prepared = prepared_paragraphs(paper)
+    known = sections(paper)
     findings = []
     unchecked = []
     for result in evaluation.items:
@@ -161,7 +156,7 @@ def review_paper(paper: Paper, evaluation: Evaluation) -> Review:
             continue
         hits = [hit for position, paragraph, ready in prepared
                 if (hit := _score(patterns, result, evaluation, paragraph, position, ready)) is not None]
-        findings.append(_finding(result, patterns, hits, evaluation, paper))
+        findings.append(_finding(result, patterns, hits, evaluation, known, paper))
     order = playbook.item_index
     findings.sort(key=lambda finding: (PRIORITIES.index(finding.priority), -finding.tier.gap, order[finding.item]))
     return Review(paper, evaluation, tuple(findings), tuple(unchecked))

@@ -194,11 +194,11 @@ def _condition(node: Question | Fact) -> Condition:
     return node.expr if isinstance(node, Fact) else node.when  # type: ignore[return-value]
 
 
-def build_glossary(document: Document) -> Glossary:
-    """The defined-terms registry from its schema-valid document."""
+def build_glossary(document: Document, inherited: bool = False) -> Glossary:
+    """The defined-terms registry from its schema-valid document; ``inherited`` when it is a lower layer's."""
     content = document.content
     definitions = tuple(
         Definition(raw["term"], raw["definition"], tuple(raw["items"]), document.locate(["definitions", index]))
         for index, raw in enumerate(content["definitions"])
     )
-    return Glossary(document.file, definitions, tuple(content.get("names", [])))
+    return Glossary(document.file, definitions, tuple(content.get("names", [])), inherited)

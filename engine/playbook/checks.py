@@ -18,7 +18,7 @@ from ..errors import Location, Problem, did_you_mean, did_you_mean_or_list
 from .clauses import CLAUSE_FILTERS, TERM_FIELDS, parse_template, template_filters, template_references
 from .effects import kind_of
 from .expressions import Comparison, Condition
-from .glossary import mentions, plain_text, undefined_candidates
+from .glossary import plain_text, undefined_candidates, uses
 from .model import DEAL_FIELDS, Effect, Playbook, Question
 from .sources import Sources
 
@@ -104,7 +104,9 @@ def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Prob
         here = sources.locate(location)
         for name in condition.names:
             if name not in known:
-                if name in playbook.terms_by_id:
+                if name in sources.removed:
+                    yield sources.removed_but_used(name, here)  # type: ignore[misc]
+                elif name in playbook.terms_by_id:
                     yield Problem(here, f"term '{name}' cannot be used in a condition (rules set terms; conditions read answers and facts)")
                 else:
                     if name.startswith("deal."):
@@ -153,7 +155,8 @@ def check_references(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
             yield Problem(sources.locate(item.location, "owner"), f"unknown department '{item.owner}'{did_you_mean_or_list(item.owner, departments, 'departments')}")
         for index, term in enumerate(item.terms):
             if term not in playbook.terms_by_id:
-                yield Problem(sources.locate(item.location, "terms", index), f"unknown term '{term}'{did_you_mean(term, playbook.terms_by_id)}")
+                here = sources.locate(item.location, "terms", index)
+                yield sources.removed_but_used(term, here) or Problem(here, f"unknown term '{term}'{did_you_mean(term, playbook.terms_by_id)}")
     for term in playbook.terms:
         if term.owner not in departments:
             yield Problem(sources.locate(term.location, "owner"), f"unknown department '{term.owner}'{did_you_mean_or_list(term.owner, departments, 'departments')}")
@@ -165,7 +168,8 @@ def check_references(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
                 if reference.id not in known[reference.kind]:
                     choices = known[reference.kind]
                     hint = did_you_mean_or_list(reference.id, choices, "departments") if reference.kind == "department" else did_you_mean(reference.id, choices)
-                    yield Problem(sources.locate(effect.location, *reference.path), f"unknown {reference.kind} '{reference.id}'{hint}")
+                    here = sources.locate(effect.location, *reference.path)
+                    yield sources.removed_but_used(reference.id, here) or Problem(here, f"unknown {reference.kind} '{reference.id}'{hint}")
             for message in kind.problems(effect, playbook):
                 yield Problem(sources.locate(effect.location), message)
 
@@ -217,13 +221,13 @@ def check_templates(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
         for name, attribute, line in template_references(tree):
             suffix = f" (line {line} of the template)" if line > 1 else ""
             if name not in names:
-                yield Problem(here, f"unknown name '{name}' in template{did_you_mean(name, names)}{suffix}")
+                yield sources.removed_but_used(name, here) or Problem(here, f"unknown name '{name}' in template{did_you_mean(name, names)}{suffix}")
             elif name == "deal" and attribute is not None and attribute not in DEAL_FIELDS:
                 yield Problem(here, f"unknown deal field 'deal.{attribute}'{_deal_fields_hint(attribute)}{suffix}")
             elif name == "terms" and attribute is not None:
                 term_id, _, field = attribute.partition(".")
                 if term_id not in playbook.terms_by_id:
-                    yield Problem(here, f"unknown term 'terms.{term_id}'{did_you_mean(term_id, playbook.terms_by_id)}{suffix}")
+                    yield sources.removed_but_used(term_id, here) or Problem(here, f"unknown term 'terms.{term_id}'{did_you_mean(term_id, playbook.terms_by_id)}{suffix}")
                 elif field:
                     yield Problem(here, f"terms.{term_id} has no field '{field}' (fields: {', '.join(TERM_FIELDS)}){suffix}")
 
@@ -332,12 +336,12 @@ def check_tradeable(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
 
 
 def _item_texts(playbook: Playbook) -> Iterator[tuple[str, str, Location]]:
-    """Every summary and clause of every item: ``(item id, literal text, location)``."""
+    """Every summary and clause of every item: ``(item id, template text, location)``."""
     for item in playbook.items:
         for position in (*item.positions.tiers, item.positions.walk_away):
-            yield item.id, plain_text(position.summary), _sub(position.location, "summary")
+            yield item.id, position.summary, _sub(position.location, "summary")
             if position.clause:
-                yield item.id, plain_text(position.clause), _sub(position.location, "clause")
+                yield item.id, position.clause, _sub(position.location, "clause")
 
 
 def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -353,11 +357,10 @@ def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]
     known = {*registry, *glossary.names}
     used: dict[str, set[str]] = {term: set() for term in registry}
     reported: set[tuple[str, str]] = set()
-    for item_id, text, location in _item_texts(playbook):
-        for term in registry:
-            if mentions(text, term):
-                used[term].add(item_id)
-        for phrase in undefined_candidates(text, known):
+    for item_id, template, location in _item_texts(playbook):
+        for term in uses(plain_text(template), registry, glossary.names):
+            used[term].add(item_id)
+        for phrase in undefined_candidates(template, known):
             if (item_id, phrase) not in reported:
                 reported.add((item_id, phrase))
                 yield Problem(
@@ -366,6 +369,13 @@ def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]
                     "define it there, or list it under names if it is a proper name",
                 )
     for definition in glossary.definitions:
+        for phrase in undefined_candidates(definition.definition, known):
+            yield Problem(
+                sources.locate(definition.location, "definition"),
+                f"'{phrase}' reads as a defined term but is not in the registry; a definition uses only defined terms and names",
+            )
+        if glossary.inherited:
+            continue  # the item lists describe the clauses of the layer the registry belongs to
         listed = set(definition.items)
         for index, item_id in enumerate(definition.items):
             if item_id not in playbook.items_by_id:

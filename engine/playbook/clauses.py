@@ -8,6 +8,7 @@ empty string — so a clause never silently reads "within  hours".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -123,6 +124,10 @@ def parse_template(source: str) -> nodes.Template:
     import and extends tags, and unknown filters or tests. The compiled code
     is kept, so rendering the template later costs no second compilation.
     """
+    if _plain(source):  # most rationales and talking points: text with no Jinja in it at all
+        tree = nodes.Template([nodes.Output([nodes.TemplateData(source)])], lineno=1)
+        _NAMES[tree] = frozenset()
+        return tree
     environment = _environment()
     tree = environment.parse(source)
     check_constants(tree)
@@ -139,6 +144,14 @@ def parse_template(source: str) -> nodes.Template:
         _remember(source, compiled)
     _NAMES[tree] = compiled[1]
     return tree
+
+
+_NEWLINES = re.compile(r"\r\n|\r")
+
+
+def _plain(source: str) -> bool:
+    """Whether a template is plain text: no ``{{``, ``{%`` or ``{#`` can start without a ``{``."""
+    return "{" not in source
 
 
 def _remember(source: str, compiled: tuple[CodeType, frozenset[str]]) -> None:
@@ -191,6 +204,8 @@ def compiled_template(source: str) -> Template:
     environment = _environment()
     compiled = _COMPILED.get(source)
     if compiled is None:
+        if _plain(source):
+            return environment.from_string(source)
         parse_template(source)
         compiled = _COMPILED[source]
     return Template.from_code(environment, compiled[0], environment.make_globals(None))
@@ -241,9 +256,8 @@ def render_template(source: str, context: Mapping[str, Any], location: Location)
     template fails — an undefined answer, a sandbox violation, a bound
     exceeded, any Python error inside it — instead of leaking the exception.
     """
-    if "{" not in source and "\r" not in source and len(source) <= CLAUSE.output:
-        # Plain text: Jinja would give it back unchanged, so there is nothing to run.
-        return source.strip()
+    if _plain(source):
+        return _NEWLINES.sub("\n", source).strip()  # what Jinja would render, without compiling it
     try:
         return render_bounded(compiled_template(source), context, CLAUSE).strip()
     except TemplateNotFound as missing:

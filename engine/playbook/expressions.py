@@ -17,6 +17,7 @@ false, ``x in None`` is false, and ``None | length`` is 0.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,7 +110,7 @@ def _numeric(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def apply(value: Any) -> Any:
         try:
             return None if value is None else convert(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ArithmeticError):  # int(inf) overflows: no value, like a wrong type
             return None
 
     return apply
@@ -414,7 +415,9 @@ def _wrap(python: str) -> str:
 def _define(source_code: str, name: str) -> Callable[..., Any]:
     namespace = dict(_NAMESPACE)
     try:
-        code = compile(source_code, f"<{name}>", "exec")
+        with warnings.catch_warnings():  # `1 is None` is meant: a constant tested for being unanswered
+            warnings.simplefilter("ignore", SyntaxWarning)
+            code = compile(source_code, f"<{name}>", "exec")
     except (SyntaxError, RecursionError, MemoryError) as error:  # Python's own nesting limits
         raise ExpressionError(f"too complex to compile ({type(error).__name__}); split it into facts") from None
     exec(code, namespace)  # noqa: S102 - built from allow-listed trees only

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-__all__ = ["mentions", "plain_text", "undefined_candidates"]
+__all__ = ["mentions", "plain_text", "undefined_candidates", "uses"]
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{#.*?#\}", re.S)
 _TAG = re.compile(r"\{%.*?%\}", re.S)
@@ -26,8 +26,8 @@ _QUOTED = re.compile(r'"([A-Z][A-Za-z0-9-]*(?: (?:of |and |the |for |to )*[A-Z][
 _ARTICLE = re.compile(r"^(?:A|An|The|Each|Any|All|No) ")
 #: where a sentence starts: its first word is capitalised by grammar, not by definition
 _STARTS = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|\([a-z0-9]{1,4}\)\s*)(?=[A-Z])")
-#: a paragraph's own title, "Invoicing and Payment. ..."
-_HEADING = re.compile(r"^(?:[A-Z][A-Za-z-]*[ \t]*)(?:(?:of|and|for|to|the|on|in|with)[ \t]+|[A-Z][A-Za-z-]*[ \t]*){0,8}\.[ \t]", re.M)
+#: a paragraph's own title, "Invoicing and Payment. ...", at a line's start or just after a template tag
+_HEADING = re.compile(r"(?:^|(?<=\x00))[ \t]*(?:[A-Z][A-Za-z-]*[ \t]*)(?:(?:of|and|for|to|the|on|in|with)[ \t]+|[A-Z][A-Za-z-]*[ \t]*){0,8}\.(?=\s)", re.M)
 
 
 def plain_text(template: str) -> str:
@@ -40,6 +40,10 @@ def _pattern(term: str) -> re.Pattern[str]:
     forms = [re.escape(term)]
     if term.endswith("s"):
         forms.append(re.escape(term[:-1]))
+    if term.endswith("ies"):
+        forms.append(re.escape(term[:-3] + "y"))
+    elif term.endswith("y"):
+        forms.append(re.escape(term[:-1] + "ies"))
     return re.compile(rf"(?<![A-Za-z-])(?:{'|'.join(forms)})(?:s|es)?(?![A-Za-z-])")
 
 
@@ -48,8 +52,30 @@ def mentions(text: str, term: str) -> bool:
     return _pattern(term).search(text) is not None
 
 
+def uses(text: str, terms: Iterable[str], names: Iterable[str] = ()) -> set[str]:
+    """The ``terms`` that ``text`` uses, longest first: a term inside a longer term or a name does not count.
+
+    "Amazon Web Services" is a name, not a use of Services; "Service Level
+    Failure" uses that term, whose definition in turn uses Service Level.
+    """
+    terms = set(terms)
+    found: set[str] = set()
+    for phrase in sorted({*terms, *names}, key=len, reverse=True):
+        pattern = _pattern(phrase)
+        if pattern.search(text) is None:
+            continue
+        if phrase in terms:
+            found.add(phrase)
+        text = pattern.sub(lambda match: "\x00" * len(match.group(0)), text)
+    return found
+
+
 def _singular(phrase: str) -> Iterator[str]:
     yield phrase
+    if phrase.endswith("ies"):
+        yield phrase[:-3] + "y"
+    if phrase.endswith("y"):
+        yield phrase[:-1] + "ies"
     if phrase.endswith("es"):
         yield phrase[:-2]
     if phrase.endswith("s"):
@@ -65,15 +91,17 @@ def undefined_candidates(template: str, known: Iterable[str]) -> list[str]:
     paragraph's title. ``known`` holds the registry's terms and its names.
     """
     known = set(known)
-    text = _HEADING.sub("x ", plain_text(template))
+    # a tag often opens a paragraph ({% if %}Licence Mobility. ...): mark where tags were, so its title is found
+    marked = _TAG.sub("\x00", _TEMPLATE.sub(" x ", template))
+    text = _HEADING.sub("x ", marked).replace("\x00", " ")
     starts = {match.end() for match in _STARTS.finditer(text)}
     found: list[str] = [match.group(1).strip() for match in _QUOTED.finditer(text)]
     for match in _RUN.finditer(text):
         phrase = _ARTICLE.sub("", match.group(0))
         if " " not in phrase:
             continue
-        if match.start() in starts:
-            # the first word is capitalised by grammar; the rest may still be a term
+        if match.start() in starts and phrase == match.group(0):
+            # the first word is capitalised by grammar (an article already was); the rest may still be a term
             first, _, rest = phrase.partition(" ")
             if first in known or any(candidate in known for candidate in _singular(phrase)):
                 continue

@@ -134,6 +134,8 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
     manifest = read_checked(manifest_path, display_name(manifest_path), "playbook", sources, problems)
     ValidationErrors.raise_if(problems)
     assert manifest is not None
+    # an overlay that names no registry uses the one of a layer below it
+    inherited = "extends" in manifest.content and "definitions" not in manifest.content
     if "extends" in manifest.content:
         manifest, section_documents, module_documents, glossary_document = _overlay(manifest, root, sources, problems)
     else:
@@ -167,7 +169,7 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         patterns=patterns,
         routing=routing,
         outline=tuple(content.get("outline", [])),
-        glossary=None if glossary_document is None else build_glossary(glossary_document),
+        glossary=None if glossary_document is None else build_glossary(glossary_document, inherited),
     )
     ValidationErrors.raise_if([*builder.problems, *order_problems, *run_checks(built, sources)])
     return built
@@ -237,4 +239,5 @@ def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Pr
     problems.extend(problem for document in sections for problem in check_document(document, "questions"))  # type: ignore[arg-type]
     problems.extend(problem for document in modules for problem in check_document(document, "module"))  # type: ignore[arg-type]
     sources.redirects.update(redirects(composition))
+    sources.removed.update(composition.removed)
     return merged, sections, modules, composition.glossary

@@ -268,6 +268,8 @@ class Glossary:
     file: str
     definitions: tuple[Definition, ...] = ()
     names: tuple[str, ...] = ()
+    #: the registry of a layer below (an overlay that names none): its item lists describe that layer's clauses
+    inherited: bool = False
 
 
 #: The role in a route that stands for the item's (or term's) owning department.

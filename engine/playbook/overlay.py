@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFileError, Location, Problem, did_you_mean
-from ..infra.yamlfile import Document
+from ..infra.schema import check_document
+from ..infra.yamlfile import Document, read_document
 from .sources import display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
 
 __all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
@@ -111,6 +112,10 @@ class Composition:
     sections: list[Layered]
     modules: list[Layered]
     glossary: Document | None = None  # the defined-terms registry of the top-most layer that has one
+    #: id -> (kind, where a later layer removed it), so that a problem it causes points at the removal
+    removed: dict[str, tuple[str, Location]] = field(default_factory=dict)
+    #: base elements dropped as a consequence of a removal, in words (``show`` prints them)
+    dropped: list[str] = field(default_factory=list)
 
     def merged_manifest(self) -> MergedDocument:
         content = {key: self.manifest.content[key] for key in ("id", "title", "version", "description")}
@@ -156,13 +161,15 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
         departments = _elements(manifest, "departments", layer)
         return Composition(manifest, [layer], departments, [s for s in new_sections if s], [m for m in new_modules if m], glossary)
     base = _base(manifest, root, sources, problems, seen)
-    patches = []
+    patches: list[tuple[Document, set[str]]] = []
     for index, name in enumerate(content.get("overrides", [])):
         if (root / name).exists():
-            patches.append(read_checked(root / name, display_name(root / name), "overlay", sources, problems))
+            patch = _read_patch(root / name, sources, problems)
+            if patch is not None:
+                patches.append(patch)
         else:
             problems.append(Problem(manifest.locate(["overrides", index]), f"file not found: {name}"))
-    if base is None or problems:
+    if base is None:
         return None
     base.manifest = manifest
     base.layers.append(layer)
@@ -170,10 +177,25 @@ def compose(manifest: Document, root: Path, sources: Any, problems: list[Problem
     _merge_departments(base, manifest, layer)
     base.sections += [s for s in new_sections if s]
     base.modules += [m for m in new_modules if m]
-    for patch in patches:
-        if patch is not None:
-            problems.extend(apply_patch(base, patch, layer))
-    return base
+    for patch, broken in patches:
+        # Entries with schema problems are skipped, so that one run also reports what the others get wrong.
+        problems.extend(apply_patch(base, patch, layer, skip=broken))
+    return None if problems else base
+
+
+def _read_patch(path: Path, sources: Any, problems: list[Problem]) -> tuple[Document, set[str]] | None:
+    """A patch file and the paths (``items/2``) of its entries that have schema problems."""
+    try:
+        document = read_document(path, display_name(path))
+    except InputFileError as error:
+        problems.append(error.problem)
+        return None
+    found = check_document(document, "overlay")
+    problems.extend(found)
+    sources.add(document)
+    if not isinstance(document.content, dict) or any(problem.location.path.count("/") < 1 for problem in found):
+        return None
+    return document, {"/".join(problem.location.path.split("/")[:2]) for problem in found}
 
 
 
@@ -212,22 +234,72 @@ def _merge_departments(base: Composition, manifest: Document, layer: str) -> Non
             existing.layers.append(layer)
 
 
-def apply_patch(base: Composition, patch: Document, layer: str) -> list[Problem]:
-    """Apply one patch file (removals first, then changes and additions) to ``base``."""
+def apply_patch(base: Composition, patch: Document, layer: str, *, skip: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
+    """Apply one patch file (removals first, then changes and additions) to ``base``; entries at ``skip`` paths are left out."""
     problems: list[Problem] = []
     for kind, ids in patch.content.get("remove", {}).items():
+        if f"remove/{kind}" in skip:
+            continue
         for index, element_id in enumerate(ids):
             found = base.find(kind, element_id)
             if found is None:
                 problems.append(Problem(patch.locate(["remove", kind, index]), _unknown(base, kind, element_id)))
             else:
                 del found[1][found[2]]
+                base.removed[element_id] = (kind.removesuffix("s"), patch.locate(["remove", kind, index]))
+                if kind == "items":
+                    _forget_item(base, element_id, layer)
     for kind in PATCH_KINDS:
         for index, entry in enumerate(patch.content.get(kind, [])):
+            if f"{kind}/{index}" in skip or kind in skip:
+                continue
             problem = _apply_entry(base, patch, kind, index, entry, layer)
             if problem is not None:
                 problems.append(problem)
     return problems
+
+
+def _effect_items(effect: Any) -> list[str] | None:
+    """The item ids an effect (``{kind: argument}``) names, or ``None``."""
+    if not isinstance(effect, dict) or len(effect) != 1:
+        return None
+    (argument,) = effect.values()
+    ids = argument if isinstance(argument, list) else argument.get("items") if isinstance(argument, dict) else None
+    return ids if isinstance(ids, list) else None
+
+
+def _forget_item(base: Composition, item_id: str, layer: str) -> None:
+    """Take a removed item out of every rule's effects; an effect left with no item goes, a rule left with no effect too."""
+    for layered in base.modules:
+        kept_rules = []
+        for rule in layered.lists["rules"]:
+            then = rule.content.get("then")
+            if not isinstance(then, list) or not any(item_id in (_effect_items(effect) or ()) for effect in then):
+                kept_rules.append(rule)
+                continue
+            document, path = rule.origins.get(("then",), (rule.origins[()][0], (*rule.origins[()][1], "then")))
+            new_then, origins = [], {}
+            for number, effect in enumerate(then):
+                ids = _effect_items(effect)
+                if ids is not None and item_id in ids:
+                    remaining = [entry for entry in ids if entry != item_id]
+                    if not remaining:
+                        rule.patched.append(f"effect {number + 1} dropped (it named only item '{item_id}', removed by {layer})")
+                        continue
+                    ((name, argument),) = effect.items()
+                    effect = {name: remaining if isinstance(argument, list) else {**argument, "items": remaining}}
+                    rule.patched.append(f"item '{item_id}' taken out of effect {number + 1} (removed by {layer})")
+                origins[("then", len(new_then))] = (document, (*path, number))
+                new_then.append(effect)
+            rule.origins = {key: value for key, value in rule.origins.items() if key[:1] != ("then",)} | origins
+            rule.content = {**rule.content, "then": new_then}
+            if layer not in rule.layers:
+                rule.layers.append(layer)
+            if new_then:
+                kept_rules.append(rule)
+            else:
+                base.dropped.append(f"rule '{rule.id}': all its effects named item '{item_id}', removed by {layer}")
+        layered.lists["rules"][:] = kept_rules
 
 
 def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entry: dict[str, Any], layer: str) -> Problem | None:

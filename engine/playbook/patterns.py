@@ -70,28 +70,51 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """One phrase or regular expression, compiled."""
+    """One phrase or regular expression, compiled.
+
+    ``key`` is a run of word characters every match must contain, lower-cased
+    (the longest of the phrase's words); a text whose folded form lacks it
+    cannot match, so most paragraphs are passed over without running the
+    regular expression. A ``/regex/`` phrase has no key.
+    """
 
     source: str
     regex: re.Pattern[str]
+    key: str = ""
 
-    def spans(self, text: str) -> list[Span]:
-        return [Span(match.start(), match.end()) for match in self.regex.finditer(text)]
+    def _possible(self, prepared: Prepared) -> bool:
+        return not self.key or self.key in prepared.folded
+
+    def search(self, prepared: Prepared) -> re.Match[str] | None:
+        """The first match in a prepared text, or ``None``."""
+        return self.regex.search(prepared.text) if self._possible(prepared) else None
+
+    def spans(self, prepared: Prepared) -> list[Span]:
+        """Every match in a prepared text."""
+        if not self._possible(prepared):
+            return []
+        return [Span(match.start(), match.end()) for match in self.regex.finditer(prepared.text)]
+
+
+_LEADING_WORD = re.compile(r"^\w+", re.ASCII)
 
 
 def compile_phrase(source: str) -> Phrase:
     """``delet* customer data`` or ``/regex/`` → a compiled, case-insensitive :class:`Phrase`."""
+    key = ""
     if len(source) > 2 and source.startswith("/") and source.endswith("/"):
         pattern = source[1:-1]
     else:
         words = []
         for word in source.split():
             star = word.endswith("*")
-            escaped = re.escape(_straight(word.rstrip("*")))
-            words.append(escaped + (r"\w*" if star else ""))
+            bare = _straight(word.rstrip("*"))
+            words.append(re.escape(bare) + (r"\w*" if star else ""))
+            if bare.isascii() and (leading := _LEADING_WORD.match(bare.lower())) and len(leading.group(0)) > len(key):
+                key = leading.group(0)
         pattern = r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
     try:
-        return Phrase(source, re.compile(pattern, re.IGNORECASE))
+        return Phrase(source, re.compile(pattern, re.IGNORECASE), key)
     except re.error as error:
         raise PatternError(f"invalid regular expression {source!r}: {error}") from None
 
@@ -111,6 +134,8 @@ _REFERENCE = re.compile(
     rf"(?:\s*(?:,|and|or|through|to)\s*(?:[A-Z]\.\d+|\d+(?:\.\d+)*)(?:\s*\([a-z0-9]{{1,4}}\))*(?:\s*\([^()]{{1,80}}\))?)*"
 )
 _WORD = re.compile(r"\w+")
+# İ, ı, ſ and the Kelvin sign: the only characters outside ASCII that re.IGNORECASE matches to an ASCII letter or digit
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
 @dataclass(frozen=True)
@@ -119,6 +144,11 @@ class Prepared:
 
     text: str
     heading: str = ""
+
+    @cached_property
+    def folded(self) -> str:
+        """The text lower-cased, with the four non-ASCII letters a case-blind regular expression takes for ASCII ones."""
+        return self.text.translate(_ASCII_TWINS).lower()
 
     @cached_property
     def word_starts(self) -> list[int]:
@@ -148,11 +178,11 @@ class Near:
     within: int
 
     def span(self, prepared: Prepared) -> Span | None:
-        others = [(prepared.word_at(span.start), span) for phrase in self.of for span in phrase.spans(prepared.text)]
+        others = [(prepared.word_at(span.start), span) for phrase in self.of for span in phrase.spans(prepared)]
         if not others:
             return None
         for phrase in self.find:
-            for span in phrase.spans(prepared.text):
+            for span in phrase.spans(prepared):
                 word = prepared.word_at(span.start)
                 for other_word, other in others:
                     if abs(other_word - word) <= self.within and other != span:
@@ -173,19 +203,18 @@ class Matcher:
 
     def find(self, prepared: Prepared) -> Span | None:
         """The span that triggered the match (the first ``any`` or ``near`` hit), or ``None``."""
-        text = prepared.text
         if self.heading and not any(phrase.regex.search(prepared.heading) for phrase in self.heading):
             return None
-        if any(phrase.regex.search(text) for phrase in self.none):
+        if any(phrase.search(prepared) for phrase in self.none):
             return None
         found: Span | None = None
         for phrase in self.all:
-            match = phrase.regex.search(text)
+            match = phrase.search(prepared)
             if match is None:
                 return None
             found = found or Span(match.start(), match.end())
         if self.any or self.near:
-            hits = [span for phrase in self.any for span in phrase.spans(text)[:1]]
+            hits = [Span(match.start(), match.end()) for phrase in self.any if (match := phrase.search(prepared)) is not None]
             hits += [span for near in self.near if (span := near.span(prepared)) is not None]
             if not hits:
                 return None
@@ -233,7 +262,7 @@ class ValuePattern:
         family = unit_family(unit)
         if family is None:
             return None
-        anchors = [prepared.word_at(span.start) for phrase in self.near for span in phrase.spans(prepared.text)]
+        anchors = [prepared.word_at(span.start) for phrase in self.near for span in phrase.spans(prepared)]
         for quantity in quantities(prepared.text):
             value = convert(quantity, family)
             if value is None:

@@ -10,6 +10,7 @@ the overlay's own files.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -55,6 +56,18 @@ class Sources:
         self.documents: dict[str, Document] = {}
         #: (file, YAML path) -> (document, YAML path): values an overlay changed live in the overlay's file
         self.redirects: dict[tuple[str, tuple[str | int, ...]], tuple[Document, tuple[str | int, ...]]] = {}
+        #: id -> (kind, where an overlay removed it)
+        self.removed: dict[str, tuple[str, Location]] = {}
+
+    def removed_but_used(self, name: str, here: Location) -> Problem | None:
+        """For an id an overlay removed, the problem at the removal naming the base element that still uses it."""
+        removal = self.removed.get(name)
+        if removal is None:
+            return None
+        kind, where = removal
+        user, _, detail = (here.element or here.path).partition(", ")
+        used = f"base {user}" + (f" ({detail})" if detail else "") + f" in {here.file}:{here.line}"
+        return Problem(where, f"{kind} '{name}' is removed by your overlay at {where.file}:{where.line} but still used by {used}")
 
     def add(self, document: Document) -> Document:
         self.documents[document.file] = document
@@ -92,7 +105,7 @@ def display_name(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):  # not below it, or the working directory is gone
-        return str(path)
+        return os.path.normpath(path)
 
 
 def read_listed(root: Path, manifest: Document, key: str, kind: str, sources: Sources, problems: list[Problem]) -> list[Document | None]:

@@ -7,7 +7,7 @@ from ..conftest import FIXTURES, edit
 
 
 def test_identical_playbooks_have_no_changes(mini):
-    assert "No changes to questions" in diff_playbooks(mini, mini)
+    assert "No changes to the playbook's metadata, modules, questions" in diff_playbooks(mini, mini)
 
 
 def test_changes_are_grouped_and_specific(mini, mini_copy):
@@ -35,3 +35,12 @@ def test_added_and_removed_elements(mini):
     assert "- **added** `ciso` — CISO" in text
     reverse = diff_playbooks(overlay, mini)
     assert "- **removed** `pen_test` — Penetration test" in reverse and "- **added** `on_prem_no_hosting`" in reverse
+
+
+def test_module_and_playbook_metadata_changes_are_reported(mini, mini_copy):
+    edit(mini_copy / "modules/commercial.yaml", "summary: Money.", "summary: Money and price protection.")
+    edit(mini_copy / "playbook.yaml", "title: Minimal test playbook", "title: Minimal playbook for tests")
+    text = diff_playbooks(mini, dealbook.load_playbook(mini_copy, use_cache=False))
+    assert "Changed: 1 playbook, 1 modules." in text
+    assert "## Playbook\n\n- **changed** `playbook.yaml`\n  - title: `Minimal test playbook` → `Minimal playbook for tests`" in text
+    assert "## Modules\n\n- **changed** `commercial` — Commercial\n  - summary: `Money.` → `Money and price protection.`" in text

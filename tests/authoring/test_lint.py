@@ -33,7 +33,7 @@ def test_flawed_playbook_has_one_finding_per_planted_mistake(flawed_findings):
 @pytest.mark.parametrize(
     ("code", "where", "words"),
     [
-        ("C101", "core.yaml:41:19", "can never hold"),
+        ("C101", "core.yaml:41:19", "can never hold for any combination of answers: 'deployment' is one answer, so it cannot be both 'on_prem' and 'saas'"),
         ("C102", "core.yaml:53:19", "'annual_value >= 0' always holds"),
         ("U101", "questions.yaml:32:9", "question 'forgotten'"),
         ("U102", "questions.yaml:41:9", "fact 'orphan'"),
@@ -97,3 +97,17 @@ def test_report_fails_on_errors_and_on_warnings_only_when_strict(mini):
 
 def test_bundled_itam_has_no_error_level_findings(itam):
     assert [str(f) for f in lint_playbook(itam) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("condition", "why"),
+    [("annual_value < 0", "annual_value's minimum is 0"), ("annual_value <= -5", "annual_value's minimum is 0"),
+     ("annual_value > 120", "annual_value's maximum is 120")],
+    ids=["below-minimum", "at-most-below-minimum", "above-maximum"],
+)
+def test_a_condition_that_never_holds_says_why(mini_copy, condition, why):
+    edit(mini_copy / "questions.yaml", "    minimum: 0\n", "    minimum: 0\n    maximum: 120\n")
+    edit(mini_copy / "modules/commercial.yaml", "when: annual_value < 50000", f"when: {condition}")
+    findings = [finding for finding in lint_playbook(dealbook.load_playbook(mini_copy, use_cache=False))
+                if finding.code == "C101" and finding.message.startswith(f"condition {condition!r}")]
+    assert [finding.message for finding in findings] == [f"condition {condition!r} can never hold for any combination of answers: {why}"]

@@ -48,7 +48,7 @@ def test_evaluate_text_json_and_explain(run, write_answers):
     assert "Privacy officer: EU personal data." in text.output
     assert "Why:" not in text.output
     explained = run("evaluate", path, "-p", FIXTURES / "mini", "--explain")
-    assert "Why: item price_protection: priority raised to critical big_deal — big [big=yes]" in explained.output
+    assert "Why: item price_protection: priority raised to critical (rule big_deal) — big [big=yes]" in explained.output
     assert "rule small_deal: did not fire — annual_value < 50000 [annual_value=2000000]" in explained.output
     data = json.loads(run("evaluate", path, "-p", FIXTURES / "mini", "--format", "json").output)
     assert {item["id"]: item["priority"] for item in data["items"]}["price_protection"] == "critical"

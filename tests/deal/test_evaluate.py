@@ -136,3 +136,13 @@ def test_a_clause_prints_an_options_label_with_the_label_filter(mini_copy, summa
     evaluation = dealbook.evaluate(playbook, Answers(Deal("D", "V"), {**BASE, **answers}))
     hosting = next(result for result in evaluation.items if result.id == "hosting_review")
     assert evaluation.position(hosting.opening).summary == expected
+
+
+def test_an_explained_override_names_each_rule_once():
+    from dealbook.deal.result import Decision
+    from dealbook.errors import Location
+
+    here = Location("m.yaml", 3, 5)
+    assert str(Decision("term cap.target", "rule later overrides rule earlier", here, rule="later")) == "term cap.target: rule later overrides rule earlier"
+    assert str(Decision("item x", "included by rule", here, "a", rule="r")) == "item x: included by rule r — a"
+    assert str(Decision("item x", "priority raised to high", here, rule="r")) == "item x: priority raised to high (rule r)"

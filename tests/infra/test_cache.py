@@ -95,11 +95,14 @@ def test_a_planted_entry_never_runs_and_is_replaced(private_cache, mini_copy, mo
     monkeypatch.chdir(mini_copy)
     key = cache_key(resolve_playbook_path(mini_copy))
     (private_cache / "playbooks").mkdir(parents=True, exist_ok=True)
-    (private_cache / "playbooks" / f"{key}.entry").write_bytes(planted)
+    entry = private_cache / "playbooks" / f"{key}.entry"
+    entry.write_bytes(planted)
+    entry.chmod(0o666)
     (private_cache / "playbooks" / f"{key}.pickle").write_bytes(planted)
     assert dealbook.load_playbook(".").id == "mini"
     assert not (mini_copy / "PWNED").exists()
     assert cache.load_entry(key) is not None
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600  # rebuilt, not the planted file's mode
 
 
 def _conditions(value):

@@ -167,3 +167,17 @@ NAMES = {
 @pytest.mark.parametrize(("deal", "expected"), NAMES.values(), ids=NAMES.keys())
 def test_folder_names_keep_every_script(deal, expected):
     assert folder_name(deal) == expected
+
+
+def test_a_failing_rename_is_one_clean_error_and_the_previous_pack_stays(tmp_path, monkeypatch):
+    folder = tmp_path / "a-brief"
+    run(folder)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(folders, "_exchange", refused)
+    with pytest.raises(InputFileError, match="cannot write: Permission denied"):
+        run(folder, {name: b"new\n" for name in PACK})
+    assert {name: (folder / name).read_bytes() for name in PACK} == PACK
+    assert listing(tmp_path) == ["a-brief"]

@@ -106,3 +106,26 @@ def test_python_errors_inside_templates_become_template_errors():
     with pytest.raises(TemplateFault) as raised:
         render_bounded(environment.from_string("{{ '{:d}'.format('x') }}"), {}, CLAUSE)
     assert isinstance(raised.value.original, ValueError)
+
+
+def test_a_template_the_optimiser_would_fold_into_a_sandbox_violation_is_a_syntax_problem():
+    with pytest.raises(TemplateSyntaxError, match="unsafe"):
+        parse_template("{{ ().__class__ ~ deal.vendor }}")
+
+
+PLAIN = {"windows newlines": "a\r\nb\rc\n", "spaces": "  plain text.  ", "paragraphs": "x\n\n\ny\n", "percent and hash": "100% # not a tag"}
+
+
+@pytest.mark.parametrize("source", PLAIN.values(), ids=PLAIN.keys())
+def test_plain_text_renders_as_jinja_would_without_compiling(source):
+    from dealbook.playbook.clauses import compiled_template
+
+    assert render_template(source, {}, HERE) == compiled_template(source).render().strip()
+    assert list(template_references(parse_template(source))) == []
+
+
+def test_large_amounts_as_data_are_fine_only_sizes_are_bounded():
+    context = {"deal": _Deal(), "value": 5_000_000_000}
+    text = render_template("{{ '{:,}'.format(value) }} {{ '%d' % value }} {{ '%s'|format(value) }} {{ value|round }} "
+                           "{{ [value, 1]|sum(start=7000000) }} {{ value|money }}", context, HERE)
+    assert text == "5,000,000,000 5000000000 5000000000 5000000000 5007000001 EUR 5,000,000,000"

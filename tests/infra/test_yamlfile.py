@@ -37,7 +37,7 @@ def test_positions_of_keys_and_values(tmp_path):
         ("a: &x [1]\nb: *x\n", 1, "anchors and aliases"),
         ("a: 1\nb: *x\n", 2, "anchors and aliases"),
         ("a:\n\tb: 1\n", 2, "use spaces, not tabs"),
-        ("a: [1, 2\nb: 3\n", 2, "invalid YAML"),
+        ("a: [1, 2\nb: 3\n", 1, "invalid YAML"),
         ("a: !!python/object:os.system 1\n", 1, "tag"),
         ("a: b\n  c: d\n", 2, "invalid YAML"),
         ("[" * 200 + "]" * 200, 1, "nested deeper than"),

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import dealbook
 import pytest
@@ -193,3 +194,17 @@ def test_a_broken_answers_file_is_not_overwritten(tmp_path, write_answers):
     assert result.exit_code == 1
     assert "unknown question 'deploymnt' (did you mean 'deployment'?)" in result.output
     assert path.read_text(encoding="utf-8") == before and not (path.parent / "deal.yaml.bak").exists()
+
+
+def test_the_questionnaire_carries_a_modeline_that_rewrites_keep(tmp_path, mini):
+    from dealbook.intake.questionnaire import bundled_answers_schema
+
+    printed = CliRunner().invoke(main, ["questionnaire", "-p", str(FIXTURES / "mini")]).stdout
+    assert printed.splitlines()[0] == f"# yaml-language-server: $schema={bundled_answers_schema()}"
+    assert Path(bundled_answers_schema()).is_file()
+    deal = tmp_path / "deal.yaml"
+    result = CliRunner().invoke(main, ["questionnaire", "-p", str(FIXTURES / "mini"), "-o", str(deal), "--schema", "schemas/answers.schema.json"])
+    assert result.exit_code == 0
+    assert deal.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=schemas/answers.schema.json"
+    write_questionnaire(mini, deal)
+    assert deal.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=schemas/answers.schema.json"

@@ -39,6 +39,11 @@ def versions(tmp_path):
     _edit_yaml(new / "modules" / "03-financial.yaml", financial)
     _edit_yaml(new / "modules" / "07-exit.yaml", lambda module: module.update(items=[item for item in module["items"] if item["id"] != REMOVED]))
     _edit_yaml(new / "patterns" / "07-exit.yaml", lambda patterns: patterns.update(patterns=[entry for entry in patterns["patterns"] if entry["item"] != REMOVED]))
+    if (new / "definitions.yaml").exists():  # the defined-terms registry names the items that use each term
+        def unlisted(registry):
+            for definition in registry["definitions"]:
+                definition["items"] = [item for item in definition.get("items", []) if item != REMOVED]
+        _edit_yaml(new / "definitions.yaml", unlisted)
     return old, new
 
 

@@ -3,10 +3,17 @@
 Precision is over the clauses the reviewer located (clause, item and tier must
 all agree with the file); recall is over every expected entry, including the
 items the file says the paper lacks. Skipped when ../shared/paper is absent.
+
+``expected/*.yaml`` were written while the patterns were tuned on those
+documents and must reach the targets. ``expected/held-out/*.yaml`` were
+written before the reviewer ever ran on their documents, and the patterns
+were not tuned on them: their figures are printed and held to a floor that
+only catches a collapse (docs/review.md gives the numbers).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dealbook
@@ -20,6 +27,8 @@ SHARED = next((path for path in (REPO / ".." / "shared" / "paper", REPO / ".." /
               REPO / ".." / "shared" / "paper")
 EXPECTED = REPO / "tests" / "fixtures" / "paper" / "expected"
 FILES = sorted(EXPECTED.glob("*.yaml"))
+HELD_OUT = sorted((EXPECTED / "held-out").glob("*.yaml"))
+TIER = r"^(meets-preferred|fallback-[1-9]|walk-away|beyond-walk-away|unscored)$"
 
 
 def score(expected_file: Path) -> tuple[float, float, set, set]:
@@ -43,3 +52,18 @@ def test_precision_and_recall(expected_file: Path) -> None:
     print(f"{expected_file.stem}: precision {precision:.2f}, recall {recall:.2f}; missed {sorted(missed)}; extra {sorted(extra)}")
     assert recall >= 0.8, f"recall {recall:.2f}; missed {sorted(missed)}"
     assert precision >= 0.9, f"precision {precision:.2f}; not expected {sorted(extra)}"
+
+
+@pytest.mark.parametrize("expected_file", HELD_OUT, ids=[path.stem for path in HELD_OUT])
+def test_held_out_documents(expected_file: Path) -> None:
+    if not SHARED.is_dir():
+        pytest.skip("../shared/paper is not present")
+    expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
+    assert expected["held_out"] is True
+    applicable = {result.id for result in dealbook.evaluate_file(REPO / expected["deal"]).items}
+    named = [entry["item"] for entry in expected["findings"]] + expected["not_found"]
+    assert set(named) <= applicable, sorted(set(named) - applicable)
+    assert all(re.match(TIER, entry["tier"]) for entry in expected["findings"])
+    precision, recall, missed, extra = score(expected_file)
+    print(f"{expected_file.stem} (held out): precision {precision:.2f}, recall {recall:.2f}; missed {sorted(missed)}; extra {sorted(extra)}")
+    assert precision > 0 and recall >= 0.15, f"held-out figures collapsed: precision {precision:.2f}, recall {recall:.2f}"

@@ -43,3 +43,11 @@ def test_a_long_condition_is_quoted_shortened_in_the_problem(mini_copy, conditio
         dealbook.load_playbook(mini_copy, use_cache=False)
     (line,) = [line for line in raised.value.lines() if expected in line]
     assert len(line) < 300 and "…" in line and line.startswith(str(mini_copy))
+
+
+OVERFLOWS = {"round of infinity": ("x | round", float("inf")), "int of an overflowing sum": ("(x + x) | int", 1e308)}
+
+
+@pytest.mark.parametrize(("source", "value"), OVERFLOWS.values(), ids=OVERFLOWS.keys())
+def test_numeric_filters_never_overflow(source, value):
+    assert compile_condition(source)({"x": value}) is None

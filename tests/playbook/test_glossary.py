@@ -1,13 +1,14 @@
 """The defined-terms registry, tradeable fallbacks and required-versus-default, as validate checks them."""
 
+import shutil
 from pathlib import Path
 
 import dealbook
 import pytest
 from dealbook.errors import ValidationErrors
-from dealbook.playbook.glossary import mentions, undefined_candidates
+from dealbook.playbook.glossary import mentions, undefined_candidates, uses
 
-from ..conftest import edit
+from ..conftest import REPO, edit
 
 REGISTRY = """\
 # yaml-language-server: $schema=../../../schemas/definitions.schema.json
@@ -31,20 +32,38 @@ CANDIDATES = [
     ("proper-name", "under the Standard Contractual Clauses", []),
     ("template-values-break-runs", "{{ deal.vendor }} Ltd shall {% if x %}Notify{% endif %} us", []),
     ("acronyms-are-not-terms", "an ISO 27001 or SOC 2 report", []),
+    ("title-on-its-own-line", "Entire Agreement and Binding Terms.\n(a) The Correct Invoice", ["Correct Invoice"]),
+    ("title-after-a-tag", "{% if a %}Licence Mobility. (a) The x{% else %}Cloud Moves. (a) The y{% endif %}", []),
+    ("title-needs-its-full-stop", "{% if a %}Licence Mobility applies{% endif %}", ["Licence Mobility"]),
+    ("plural-in-ies", "under the Licensing Policies", []),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), [case[1:] for case in CANDIDATES], ids=[case[0] for case in CANDIDATES])
 def test_undefined_candidates(text, expected):
-    assert undefined_candidates(text, {"Security Incident", "Order Form", "Standard Contractual Clauses"}) == expected
+    assert undefined_candidates(text, {"Security Incident", "Order Form", "Standard Contractual Clauses", "Licensing Policy"}) == expected
 
 
 @pytest.mark.parametrize(("text", "term", "expected"), [
     ("the Fees", "Fees", True), ("each Fee", "Fees", True), ("two Audit Reports", "Audit Report", True),
     ("Feeds", "Fees", False), ("Sub-processor", "Processor", False),
-], ids=["same", "singular", "plural", "other-word", "part-of-a-word"])
+    ("the Licensing Policies", "Licensing Policy", True), ("one Licensing Policy", "Licensing Policies", True),
+], ids=["same", "singular", "plural", "other-word", "part-of-a-word", "plural-in-ies", "singular-in-y"])
 def test_mentions(text, term, expected):
     assert mentions(text, term) is expected
+
+
+USES = [
+    ("longest-term-first", "each Service Level Failure", {"Service Level Failure"}),
+    ("both-where-both-appear", "a Service Level Failure under a Service Level", {"Service Level", "Service Level Failure"}),
+    ("inside-a-name", "on Amazon Web Services", set()),
+    ("name-and-term", "the Services on Amazon Web Services", {"Services"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in USES], ids=[case[0] for case in USES])
+def test_uses_reads_the_longest_term(text, expected):
+    assert uses(text, ["Services", "Service Level", "Service Level Failure"], ["Amazon Web Services"]) == expected
 
 
 def _registry(root: Path, text: str = REGISTRY) -> None:
@@ -59,7 +78,8 @@ def _problems(root: Path) -> list[str]:
 
 
 def test_a_registry_that_fits_the_clauses_is_valid(mini_copy):
-    _registry(mini_copy, REGISTRY.replace("  - term: Order Form\n    definition: The ordering document signed by both parties.\n    items: []\n", ""))
+    without_order_form = REGISTRY.replace("  - term: Order Form\n    definition: The ordering document signed by both parties.\n    items: []\n", "")
+    _registry(mini_copy, without_order_form.replace("The charges in the Order Form.", "The charges agreed."))
     playbook = dealbook.load_playbook(mini_copy, use_cache=False)
     assert [definition.term for definition in playbook.glossary.definitions] == ["Fees"]
     assert playbook.glossary.names == ("Standard Contractual Clauses",)
@@ -95,6 +115,28 @@ def test_a_listed_item_must_use_the_term(mini_copy):
     assert any("item 'exec_signoff' does not use 'Order Form' in its summaries or clauses" in problem for problem in _problems(mini_copy))
 
 
+def test_a_definition_uses_only_defined_terms(mini_copy):
+    _registry(mini_copy, REGISTRY.replace("The charges in the Order Form.", "The charges in the Order Form, less any Service Credits."))
+    (problem,) = _problems(mini_copy)
+    assert "definitions.yaml:4:17:" in problem and problem.endswith("[definitions/0/definition]")
+    assert "'Service Credits' reads as a defined term but is not in the registry" in problem
+
+
+def test_an_overlay_inherits_the_registry_and_checks_its_own_clauses(mini_copy, tmp_path):
+    """An overlay naming no registry uses its base's: new capitalised terms are flagged, the base's item lists are not re-checked."""
+    _registry(mini_copy, REGISTRY.replace("items: []", "items: [dpa]"))
+    edit(mini_copy / "modules" / "data.yaml", 'clause: "Notice within', 'clause: "Notice, as the Order Form says, within')
+    overlay = tmp_path / "overlay"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini_overlay", overlay)
+    edit(overlay / "playbook.yaml", "extends: ../mini", f"extends: {mini_copy}")
+    edit(overlay / "overrides" / "patch.yaml", "{summary: Annual independent test.}", "{summary: Annual independent test., clause: The Test Report is due yearly.}")
+    # the overlay's dpa no longer says Order Form: the base's list for it is the base's business
+    edit(overlay / "overrides" / "patch.yaml", "        summary: Notice within {{ terms.breach_hours }}, no exceptions.",
+         "        summary: Notice within {{ terms.breach_hours }}, no exceptions.\n      fallbacks: [{summary: Notice within a day.}]")
+    (problem,) = _problems(overlay)
+    assert "'Test Report' reads as a defined term but is not in the registry" in problem and "patch.yaml:" in problem
+
+
 def test_missing_registry_file_is_located(mini_copy):
     edit(mini_copy / "playbook.yaml", "modules:\n", "definitions: nowhere.yaml\nmodules:\n")
     assert any("file not found: nowhere.yaml" in problem and "playbook.yaml" in problem for problem in _problems(mini_copy))
@@ -104,16 +146,20 @@ def test_the_evaluation_lists_the_definitions_its_clauses_use(mini_copy, write_a
     _registry(mini_copy, REGISTRY.replace("items: []", "items: [dpa]").replace("The charges in the Order Form.", "The charges agreed."))
     edit(mini_copy / "modules" / "data.yaml", 'clause: "Notice within', 'clause: "Notice, as the Order Form says, within')
     playbook = dealbook.load_playbook(mini_copy, use_cache=False)
-    without_dpa = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": 1}), playbook))
-    assert [definition.term for definition in without_dpa.definitions] == ["Fees"]
-    with_dpa = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": 1, "personal_data": True}), playbook))
-    assert [definition.term for definition in with_dpa.definitions] == ["Fees", "Order Form"]
+    def terms(**answers):
+        evaluation = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", **answers}), playbook))
+        return [definition.term for definition in evaluation.definitions]
+
+    assert terms(annual_value=100_000) == ["Fees"]
+    assert terms(annual_value=100_000, personal_data=True) == ["Fees", "Order Form"]
+    # a small deal opens price protection at its fallback, so the preferred clause (and its Fees) is not printed
+    assert terms(annual_value=1, personal_data=True) == ["Order Form"]
 
 
 def test_definitions_pull_in_the_terms_they_use(mini_copy, write_answers):
     _registry(mini_copy)
     playbook = dealbook.load_playbook(mini_copy, use_cache=False)
-    evaluation = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": 1}), playbook))
+    evaluation = dealbook.evaluate(playbook, dealbook.load_answers(write_answers({"deployment": "saas", "annual_value": 100_000}), playbook))
     assert [definition.term for definition in evaluation.definitions] == ["Fees", "Order Form"]
 
 

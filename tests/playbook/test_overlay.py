@@ -110,7 +110,7 @@ def test_effective_playbook_names_layers_and_changed_fields():
     text = effective_playbook(FIXTURES / "mini_overlay")
     assert text.startswith("# Effective playbook mini-strict 0.2.0; layers, base first: mini <- mini-strict")
     assert "; changed by mini-strict: priority, positions.preferred.summary" in text
-    assert "# from mini-strict (" in text and "on_prem_no_hosting" not in text
+    assert "# from mini-strict (" in text and "- id: on_prem_no_hosting" not in text and "#   rule 'on_prem_no_hosting' (at " in text
     import yaml
 
     merged = yaml.safe_load(text)
@@ -124,3 +124,45 @@ def test_example_overlay_extends_bundled_itam(itam):
     assert acme.items_by_id["security_certifications"].priority == "critical"
     assert "penetration_testing" in acme.items_by_id and "ciso" in acme.departments_by_id
     assert acme.departments_by_id["exec"].name == "Chief Procurement Officer"
+
+
+PATCH_WITH_THREE_PROBLEMS = """\
+items:
+  - id: dpa
+    priorty: critical
+  - id: dpaa
+    priority: high
+remove:
+  rules: [on_prem_no_hostin]
+"""
+
+
+def test_a_patch_file_reports_schema_and_id_problems_in_one_run(overlay_copy):
+    (overlay_copy / "overrides" / "patch.yaml").write_text(PATCH_WITH_THREE_PROBLEMS, encoding="utf-8")
+    assert [line.replace(f"{overlay_copy}/", "") for line in _problems(overlay_copy)] == [
+        "overrides/patch.yaml:3:5: unknown field 'priorty' (did you mean 'priority'?) [item 'dpa', priorty]",
+        "overrides/patch.yaml:4:9: no item 'dpaa' in the playbook being extended (did you mean 'dpa'?); to add it, give 'module' [item 'dpaa', id]",
+        "overrides/patch.yaml:7:11: no rule 'on_prem_no_hostin' in the playbook being extended (did you mean 'on_prem_no_hosting'?) [remove/rules/0]",
+    ]
+
+
+def test_removing_a_base_item_takes_it_out_of_base_rules_and_show_records_it(overlay_copy):
+    (overlay_copy / "overrides" / "patch.yaml").write_text("remove:\n  items: [hosting_review, price_protection]\n", encoding="utf-8")
+    loaded = dealbook.load_playbook(overlay_copy, use_cache=False)
+    assert {rule.id for rule in loaded.rules} == {"big_deal", "eu_rules"}
+    assert [effect.kind for effect in next(rule for rule in loaded.rules if rule.id == "big_deal").effects] == ["set_term", "require_approver"]
+    shown = effective_playbook(overlay_copy, changed_only=True)
+    assert "#   rule 'small_deal': all its effects named item 'price_protection', removed by mini-strict" in shown
+    assert "changed by mini-strict: effect 1 dropped (it named only item 'price_protection', removed by mini-strict)" in shown
+    assert "- id: eu_rules" not in shown  # unchanged base rules are left out
+
+
+def test_removing_a_fact_base_rules_still_read_points_at_the_overlay(overlay_copy):
+    (overlay_copy / "overrides" / "patch.yaml").write_text("remove:\n  facts: [big]\n", encoding="utf-8")
+    root = overlay_copy.parent
+    assert [line.replace(f"{root}/", "") for line in _problems(overlay_copy)] == [
+        "mini_overlay/overrides/patch.yaml:2:11: fact 'big' is removed by your overlay at mini_overlay/overrides/patch.yaml:2"
+        " but still used by base item 'exec_signoff' (applies_when) in mini/modules/commercial.yaml:37 [remove/facts/0]",
+        "mini_overlay/overrides/patch.yaml:2:11: fact 'big' is removed by your overlay at mini_overlay/overrides/patch.yaml:2"
+        " but still used by base rule 'big_deal' (when) in mini/modules/commercial.yaml:48 [remove/facts/0]",
+    ]

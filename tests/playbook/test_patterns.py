@@ -23,6 +23,27 @@ def test_phrases(phrase: str, text: str, found: bool) -> None:
     assert bool(compile_phrase(phrase).regex.search(prepare(text).text)) is found
 
 
+@pytest.mark.parametrize(("phrase", "text"), [
+    ("customer data", "all CUSTOMER DATA is kept"),
+    ("customer data", "all Cuſtomer Data is kept"),  # long s: re.IGNORECASE takes it for "s"
+    ("kept", "it is \u212aept"),  # the Kelvin sign for "k"
+    ("invoice*", "\u0130nvoices are sent"),  # dotted capital I
+    ("click-through", "no click-through terms"),
+    ("delet*", "the deletion is certified"),
+    ("delet*", "nothing is removed"),
+    ("subprocessor*", "a sub-processor is engaged"),
+    ("/\\bsub-?processors?\\b/", "a sub-processor is engaged"),
+], ids=["upper", "long-s", "kelvin", "dotted-i", "hyphen", "wildcard", "absent", "absent-hyphen", "regex"])
+def test_quick_rejection_agrees_with_the_regular_expression(phrase: str, text: str) -> None:
+    """A phrase's key only skips texts its regular expression cannot match, whatever the case or script of the letters."""
+    compiled = compile_phrase(phrase)
+    prepared = prepare(text)
+    expected = [(match.start(), match.end()) for match in compiled.regex.finditer(prepared.text)]
+    assert [(span.start, span.end) for span in compiled.spans(prepared)] == expected
+    assert (compiled.search(prepared) is not None) is bool(expected)
+    assert (Matcher(any=(compiled,)).find(prepared) is not None) is bool(expected)
+
+
 def test_cross_references_do_not_count() -> None:
     matcher = Matcher(any=(compile_phrase("machine learning"),))
     assert matcher.find(prepare("Section 1.6 (Machine Learning) and Section 8.1 (Liability Caps) survive.")) is None

@@ -57,7 +57,8 @@ def test_redlines_give_every_item_its_positions(rendered):
 def test_pack_combines_summary_and_parts(rendered):
     evaluation, markdown = rendered
     tokens = parse(markdown["briefing-pack"])
-    assert headings(tokens, 2) == ["Executive summary", "Negotiation checklist", "Term sheet", "Redline guidance"]
+    definitions = ["Definitions"] if evaluation.definitions else []
+    assert headings(tokens, 2) == ["Executive summary", "Negotiation checklist", "Term sheet", "Redline guidance", *definitions]
     approvals = [t.content for t in tokens if t.type == "inline" and t.content.startswith("[ ] **") and "—" in t.content]
     assert len(approvals) >= len(evaluation.approvals)
 

@@ -114,3 +114,16 @@ def test_a_broken_override_template_is_one_located_error(itam, tmp_path):
     with pytest.raises(DealbookError) as raised:
         render_markdown(view, "checklist", templates=tmp_path)
     assert str(raised.value).startswith(f"{tmp_path / 'checklist.md.j2'}:2:1: template error:")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "sentence"),
+    [("mini", "Prepared from the Minimal test playbook (mini 0.1.0)."), ("itam", "Prepared from the IT asset management — software and SaaS contract negotiation playbook (itam 1.0.0).")],
+    ids=["title-ends-in-playbook", "title-without-it"],
+)
+def test_the_pack_names_the_playbook_without_saying_playbook_twice(request, fixture, sentence):
+    if fixture == "mini":
+        evaluation = dealbook.evaluate(request.getfixturevalue("mini"), Answers(Deal("D", "V"), {"deployment": "saas", "annual_value": 100000}))
+    else:
+        evaluation = dealbook.evaluate_file(REPO / "examples" / "deals" / "eu-saas-crm.yaml")
+    assert sentence in render_markdown(build_view(evaluation), "briefing-pack")
