@@ -11,7 +11,7 @@ only when a renderer or ``--explain`` asks for it.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -522,23 +522,35 @@ class Evaluation:
     @cached_property
     def template_context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
-        context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
-        shared = _playbook_terms(self.playbook)
-        for name, labels in shared.labels.items():
-            value = context.get(name)
-            if value is not None:
-                entries = [OptionValue(entry, labels.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
-                context[name] = entries if isinstance(value, list) else entries[0]
+        return self._context_for(name for name in self.values if not name.startswith("deal."))
+
+    def _context_for(self, names: Iterable[str]) -> dict[str, Any]:
+        """The template context with only ``names`` of the answers and facts (a template reads no others)."""
+        values, labels = self.values, _playbook_terms(self.playbook).labels
+        context: dict[str, Any] = {}
+        for name in names:
+            value = values.get(name)
+            if value is None:
+                continue
+            options = labels.get(name)
+            if options is not None:
+                entries = [OptionValue(entry, options.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
+                value = entries if isinstance(value, list) else entries[0]
+            context[name] = value
         context["deal"] = self.answers.deal
-        terms = shared.values
-        if self.outcome.terms:
-            changed = dict(terms)
-            for term_id in self.outcome.terms:
-                result = self.terms_by_id[term_id]
-                changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
-            terms = MappingProxyType(changed)
-        context["terms"] = terms
+        context["terms"] = self._term_values
         return clause_context(context)
+
+    @cached_property
+    def _term_values(self) -> Mapping[str, TermValue]:
+        terms = _playbook_terms(self.playbook).values
+        if not self.outcome.terms:
+            return terms
+        changed = dict(terms)
+        for term_id in self.outcome.terms:
+            result = self.terms_by_id[term_id]
+            changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
+        return MappingProxyType(changed)
 
     def render(self, template: str, location: Location) -> str:
         """Render one playbook template (a summary, clause or flag message) for this deal.
@@ -547,31 +559,32 @@ class Evaluation:
         reused across evaluations whose reads are equal (see
         :func:`~dealbook.playbook.clauses.template_reads`).
         """
+        if "{" not in template:  # plain text: nothing of the deal's to read
+            return self._render(template, location, {})
         key = self._render_key(template)
         if key is None:
-            return self._render(template, location)
-        renders = _RENDERS.get(self.playbook)
-        if renders is None:
-            renders = _RENDERS[self.playbook] = {}
+            return self._render(template, location, self.template_context)
+        renders = self._renders
         text = renders.get(key)
         if text is None:
-            text = self._render(template, location)
+            reads = template_reads(template)
+            # the template reads only these names: a context of just them renders the same text
+            context = self._context_for(reads[0]) if reads is not None and "template_context" not in self.__dict__ else self.template_context
+            text = self._render(template, location, context)
             if len(renders) >= _MAX_RENDERS:
                 renders.clear()
             renders[key] = text
         return text
 
     def _render_key(self, template: str) -> tuple[Any, ...] | None:
-        if "{" not in template:
-            return None
         reads = template_reads(template)
         if reads is None:
             return None
         names, term_ids = reads
-        values, terms, deal, dotted = self.values, self.terms_by_id, self.answers.deal, self._dotted
-        set_terms = self.outcome.terms
-        if not names and not dotted and "money" not in template and (not set_terms or set_terms.keys().isdisjoint(term_ids)):
+        dotted = self._dotted
+        if not names and not dotted and self._set_terms.isdisjoint(term_ids) and "money" not in template:
             return (template,)  # reads only the playbook's own term values: the same text for every deal
+        values, terms, deal = self.values, self.terms_by_id, self.answers.deal
         # The deal counts when the template reads it (the money filter reads its currency), and so do names
         # ending in "." that the text is tidied for (see _render).
         key: list[Any] = [template, deal if "deal" in names or "money" in template else None, dotted]
@@ -586,12 +599,23 @@ class Evaluation:
         return tuple(key)
 
     @cached_property
+    def _renders(self) -> dict[tuple[Any, ...], str]:
+        renders = _RENDERS.get(self.playbook)
+        if renders is None:
+            renders = _RENDERS[self.playbook] = {}
+        return renders
+
+    @cached_property
+    def _set_terms(self) -> Any:
+        return self.outcome.terms.keys()
+
+    @cached_property
     def _dotted(self) -> tuple[str, ...]:
         deal = self.answers.deal
         return tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
 
-    def _render(self, template: str, location: Location) -> str:
-        text = render_template(template, self.template_context, location)
+    def _render(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
+        text = render_template(template, context, location)
         deal = self.answers.deal
         for name in (deal.vendor, deal.customer, deal.product):
             # "Stratus Analytics Corp." ending a sentence must not read "Corp.."

@@ -57,3 +57,24 @@ def test_templates_cannot_change_what_deals_share(mini):
     with pytest.raises(dealbook.DealbookError):
         result.render("{{ terms.update({'price_cap': 1}) }}", HERE)
     assert evaluation(mini, deployment="saas", annual_value=200000, personal_data=False).terms_by_id["price_cap"].target == 3
+
+
+def test_applicable_names_the_items_that_apply_without_building_them(itam):
+    for answers in ({}, {"deployment": "saas", "personal_data": True}, {"deployment": "on_prem", "annual_value": 2_000_000}):
+        result = evaluation(itam, **answers)
+        assert result.applicable == tuple(item.id for item in result.items)
+
+
+def test_a_plain_template_is_not_given_the_deals_context(mini):
+    result = evaluation(mini, deployment="saas", annual_value=200000, personal_data=False)
+    assert result.render("Cap the increase.", HERE) == "Cap the increase."
+    assert "template_context" not in result.__dict__  # nothing was built for it
+
+
+def test_a_render_reused_across_deals_reads_each_deals_own_values(itam):
+    first = evaluation(itam, deployment="saas", annual_value=300000, personal_data=True)
+    second = evaluation(itam, deployment="saas", annual_value=900000, personal_data=True)
+    template = "{{ annual_value | money }} a year for {{ deal.vendor }}"
+    assert first.render(template, HERE) == "EUR 300,000 a year for Acme"
+    assert second.render(template, HERE) == "EUR 900,000 a year for Acme"
+    assert first.render(template, HERE) == "EUR 300,000 a year for Acme"
