@@ -16,6 +16,7 @@ Run: ``python bench/bench_batch.py [--deals 10000]``.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import tempfile
@@ -85,6 +86,10 @@ def main() -> None:
         started, cpu = time.perf_counter(), time.process_time()
         summary = portfolio(playbook, evaluate_deals(playbook, paths))  # streamed, as `dealbook portfolio` does
         batch, batch_cpu = time.perf_counter() - started, time.process_time() - cpu
+    # The 10,000 parsed answers files are inputs, not part of reading: moved out of the cyclic collector's way
+    # (gc.freeze), as a long-running service would after start-up, so that it does not re-scan them all the time.
+    gc.collect()
+    gc.freeze()
     reading, reading_cpu, count = 0.0, 0.0, 0
     for start in range(0, len(answers), 1000):  # evaluations made ahead, a thousand at a time; only the reading is timed
         fresh = [dealbook.evaluate(playbook, entry) for entry in answers[start:start + 1000]]

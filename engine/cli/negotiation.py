@@ -53,7 +53,7 @@ def import_command(deal: Path, review: Path, playbook: str | None, paper: Path |
     for offer in offers:
         click.echo(f"  {offer.subject}: {offer.text[:70]} — {offer.tier.label}")
     for line in skipped:
-        click.echo(f"  skipped {line}")
+        click.echo(f"  skipped: {line}")
 
 
 @negotiate.command("set")
@@ -205,13 +205,13 @@ def repin(deal: Path, playbook: str | None, note: str | None, dry_run: bool) -> 
         click.echo(f"re-pinned to {session.pin}")
 
 
-class _Progress:
+class ProgressBar:
     """A progress bar on stderr when it is a terminal; nothing when piped."""
 
     def __init__(self, total: int, label: str) -> None:
         self.bar = click.progressbar(length=total, label=label, file=sys.stderr) if sys.stderr.isatty() and total > 1 else None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> ProgressBar:
         if self.bar is not None:
             self.bar.__enter__()
         return self
@@ -261,7 +261,7 @@ def impact(old: str, new: str, folder: Path, output_format: str, output: Path | 
     old_playbook, new_playbook = load_playbook(old), load_playbook(new)
     paths = _deals_in(folder)
     documents = list(read_deals(paths))
-    with _Progress(2 * len(paths), "evaluating deals") as progress:
+    with ProgressBar(2 * len(paths), "evaluating deals") as progress:
         before = list(evaluate_documents(old_playbook, documents, progress.step))
         after = list(evaluate_documents(new_playbook, documents, progress.step))
     impacts = [deal_impact(old_playbook, new_playbook, was, now) for was, now in zip(before, after, strict=True)]
@@ -286,7 +286,7 @@ def portfolio(folder: Path, playbook: str | None, output_format: str, output: Pa
 
     loaded = load_playbook(playbook)
     paths = _deals_in(folder)
-    with _Progress(len(paths), "reading deals") as progress:
+    with ProgressBar(len(paths), "reading deals") as progress:
         summary = fold(loaded, evaluate_deals(loaded, paths, progress.step))
     if output_format == "json":
         _emit(json.dumps(portfolio_data(summary), indent=2, ensure_ascii=False) + "\n", output)

@@ -278,7 +278,7 @@ def _playbook_items(playbook: Playbook) -> tuple[_PlaybookItem, ...]:
 #: Rendered templates by what they read, per playbook (option labels are the playbook's); cleared when full.
 _RENDERS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], str]] = weakref.WeakKeyDictionary()
 _MAX_RENDERS = 50_000
-_MAX_SHARED = 10_000
+_MAX_SHARED = 512
 
 
 def _key(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -347,9 +347,12 @@ class Evaluation:
                 if result is None:
                     if len(shared.by_reads) >= _MAX_SHARED:
                         shared.by_reads.clear()
+                    # kept for later deals: it holds only what its condition read, not this deal's whole answers
+                    read = {name: values.get(name) for name in names}
+                    light = Answers(answers.deal, {name: given[name] for name in names if name in given})
                     result = shared.by_reads[key] = ItemResult(
                         item, shared.module, item.priority, 0, tuple(terms_by_id[term] for term in item.terms),
-                        Explanation(playbook, answers, values, index, True))
+                        Explanation(playbook, light, read, index, True))
                 results.append(result)
                 continue
             rank, steps = shared.rank, []

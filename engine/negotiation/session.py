@@ -16,6 +16,7 @@ from ..deal.evaluate import evaluate
 from ..deal.offers import Offer, OfferError, place_offer
 from ..deal.result import Evaluation
 from ..errors import InputFileError, Location, Problem, ValidationErrors
+from ..infra.schema import check_document
 from ..infra.yamlfile import read_document
 from ..playbook.load import load_playbook
 from ..playbook.model import Playbook
@@ -209,22 +210,23 @@ def import_review(session: Session, review: Path, document: Path | None = None, 
     longer applicable).
     """
     session.require_pinned()
-    content = read_document(review).content
-    findings = content.get("findings") if isinstance(content, dict) else None
-    paper = content.get("paper") if isinstance(content, dict) else None
-    if not isinstance(findings, list) or not isinstance(paper, dict) or "values" not in (findings[0] if findings else {"values": 1}):
-        raise NegotiationError(Location(str(review)), "not an internal review issues list (the JSON `dealbook review` writes for the internal audience)")
+    document_read = read_document(review)
+    ValidationErrors.raise_if(check_document(document_read, "review"))
+    content = document_read.content
+    findings, paper = content["findings"], content["paper"]
+    if content.get("audience") != "internal":
+        raise NegotiationError(document_read.locate(["audience"]), "a vendor-audience issues list has no tiers or values: import the internal one")
     document = document or review.parent / str(paper.get("file", ""))
     if not document.is_file():
         raise NegotiationError(Location(str(review), path="paper/file"), f"the reviewed document {document.name} is not beside the review: name it with --paper")
     session = add_round(session, date=date, document=document, review=review.name)
-    offers, skipped, problems = [], [], []
+    offers, skipped, missing, problems = [], [], [], []
     for index, finding in enumerate(findings):
         subjects = [(value.get("term"), value.get("words") or value.get("shown")) for value in finding.get("values") or []]
         if finding.get("excerpt") and not subjects:
             subjects = [(finding.get("item"), finding.get("excerpt"))]
         if not subjects:
-            skipped.append(f"{finding.get('item')}: not found in the document")
+            missing.append(str(finding.get("item")))
         for subject, text in subjects:
             if not isinstance(subject, str) or not isinstance(text, str) or not text.strip():
                 problems.append(Problem(Location(str(review), path=f"findings/{index}"), "a finding without an item or term and the vendor's words"))
@@ -239,6 +241,8 @@ def import_review(session: Session, review: Path, document: Path | None = None, 
             session = session.with_record(record)
             offers.append(offer)
     ValidationErrors.raise_if(problems)
+    if missing:
+        skipped.append(f"{len(missing)} item(s) not found in the document, so no position of the vendor's: {', '.join(missing)}")
     return session, offers, skipped
 
 

@@ -10,7 +10,7 @@ from dealbook.cli import main
 from dealbook.infra.schema import check_document
 from dealbook.infra.yamlfile import read_document
 
-from ..conftest import FIXTURES, REPO
+from ..conftest import REPO
 
 
 @pytest.fixture
@@ -89,24 +89,66 @@ def test_verify_reports_a_tampered_record_as_located_lines(run, deal):
     assert "crm.negotiation.yaml:" in result.output and "entry 2 (position) was edited after it was written [entries/1/hash]" in result.output
 
 
-def test_import_records_a_review_as_a_round_with_the_documents_hash(run, deal, tmp_path):
-    review = tmp_path / "vendor-msa.issues.json"
-    shutil.copy(FIXTURES / "negotiation" / "vendor-msa.issues.json", review)
-    (tmp_path / "vendor-msa.md").write_text("# MSA\n\nInvoices are payable within 30 days of receipt.\n", encoding="utf-8")
-    result = run("negotiate", "import", deal, review, "--date", "2026-03-01")
-    assert result.exit_code == 0, result.output
-    assert "payment_days: within 30 days — walk-away" in result.output  # placed again, not the review's tier
-    assert "skipped breach_notification: not found in the document" in result.output
-    entries = record_of(deal)["entries"]
-    assert entries[0]["source"]["type"] == "document" and entries[0]["source"]["review"] == "vendor-msa.issues.json"
+VENDOR_PAPER = """# Master subscription agreement
+
+## 4. Fees and payment
+
+4.2 Customer shall pay each invoice within 30 days of the invoice date.
+
+## 7. Customer data
+
+7.1 Provider may use Customer Data to improve its services.
+"""
+
+
+@pytest.fixture
+def reviewed(run, deal, tmp_path):
+    """The vendor's paper reviewed by `dealbook review`: its internal issues list beside it."""
+    paper = tmp_path / "vendor-msa.md"
+    paper.write_text(VENDOR_PAPER, encoding="utf-8")
+    assert run("review", deal, paper, "--format", "json").exit_code == 0
+    return tmp_path / "vendor-msa.issues.json"
+
+
+def test_import_records_a_review_as_a_round_with_the_documents_hash(run, deal, reviewed, tmp_path):
     import hashlib
-    assert entries[0]["source"]["sha256"] == hashlib.sha256((tmp_path / "vendor-msa.md").read_bytes()).hexdigest()
-    # the clause's own words are read with the item's patterns: using data "to improve its services" is a red flag
-    assert [(entry["subject"], entry["tier"]) for entry in entries[1:]] == [("payment_days", "walk-away"), ("no_secondary_use", "fallback-2")]
+
+    result = run("negotiate", "import", deal, reviewed, "--date", "2026-03-01")
+    assert result.exit_code == 0, result.output
+    assert "payment_days: 30 days — walk-away" in result.output
+    assert "item(s) not found in the document, so no position of the vendor's" in result.output
+    entries = record_of(deal)["entries"]
+    assert entries[0]["source"] == {"type": "document", "file": "vendor-msa.md", "review": "vendor-msa.issues.json",
+                                    "sha256": hashlib.sha256((tmp_path / "vendor-msa.md").read_bytes()).hexdigest()}
+    # placed again here from the vendor's words: the same tiers the reviewer found
+    review = json.loads(reviewed.read_text(encoding="utf-8"))
+    found = {finding["item"]: finding for finding in review["findings"] if finding.get("excerpt")}
+    assert [(entry["subject"], entry["tier"]) for entry in entries[1:]] == [
+        ("payment_days", found["payment_terms"]["values"][0]["tier"]), ("no_secondary_use", found["no_secondary_use"]["tier"])]
 
 
-def test_import_without_the_reviewed_document_says_so(run, deal, tmp_path):
-    review = tmp_path / "vendor-msa.issues.json"
-    shutil.copy(FIXTURES / "negotiation" / "vendor-msa.issues.json", review)
-    result = run("negotiate", "import", deal, review)
+def test_import_checks_the_review_against_its_schema(run, deal, reviewed):
+    data = json.loads(reviewed.read_text(encoding="utf-8"))
+    data["findings"][0]["tier"] = "great"
+    reviewed.write_text(json.dumps(data), encoding="utf-8")
+    result = run("negotiate", "import", deal, reviewed)
+    assert result.exit_code == 1 and "vendor-msa.issues.json:" in result.output and "findings/0/tier" in result.output
+
+
+def test_import_without_the_reviewed_document_says_so(run, deal, reviewed, tmp_path):
+    (tmp_path / "vendor-msa.md").unlink()
+    result = run("negotiate", "import", deal, reviewed)
     assert result.exit_code == 1 and "the reviewed document vendor-msa.md is not beside the review: name it with --paper" in result.output
+
+
+@pytest.mark.parametrize(("terminal", "shown"), [(True, True), (False, False)], ids=["terminal", "piped"])
+def test_batch_progress_is_shown_only_on_a_terminal(monkeypatch, capsys, terminal, shown):
+    import sys
+
+    from dealbook.cli.negotiation import ProgressBar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    with ProgressBar(3, "reading deals") as progress:
+        for name in ("a", "b", "c"):
+            progress.step(name)
+    assert ("reading deals" in capsys.readouterr().err) is shown
