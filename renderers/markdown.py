@@ -18,21 +18,19 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, TemplateError,
 
 from ..errors import InputFileError, Location, TemplateRenderError
 from ..infra.sandbox import DOCUMENT, BoundedEnvironment, render_bounded, sandboxed_environment
-from .view import PackView
+from .anchors import anchor
+from .view import PackView, short
 
-__all__ = ["PARTS", "render_markdown", "escape_inline", "escape_cell", "escape_block"]
+__all__ = ["TEMPLATES", "escape_block", "escape_cell", "escape_inline", "render_markdown"]
 
-#: The documents of a briefing pack: file stem -> template.
-PARTS: dict[str, str] = {
-    "briefing-pack": "briefing-pack.md.j2",
-    "checklist": "checklist.md.j2",
-    "term-sheet": "term-sheet.md.j2",
-    "redlines": "redlines.md.j2",
-}
+#: Section templates by name (file ``<name>.md.j2``): each renders one part's body.
+TEMPLATES = ("cover", "title", "contents", "deal-sheet", "checklist", "term-sheet", "guidance", "clauses", "proposal")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_TITLE = re.compile(r"^([A-Z][\w’'&/ ,-]{1,70}?\.)(?:\s+|$)")
+_TITLE_SMALL_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "on", "or", "with", "a", "an", "by", "at", "from"})
 
 
 def escape_inline(value: object) -> str:
@@ -56,14 +54,32 @@ def _escape_line(line: str) -> str:
     return _LINE_START.sub(lambda match: match.group(1) + "\\" + match.group(2), text)
 
 
+def _clause_title(line: str) -> tuple[str, str]:
+    """A clause's leading title (``Price Protection.``) and the rest of the line; ``("", line)`` if it has none."""
+    match = _TITLE.match(line)
+    if not match:
+        return "", line
+    words = match.group(1).rstrip(".").split()
+    if not all(word[0].isupper() or word in _TITLE_SMALL_WORDS for word in words):
+        return "", line
+    return match.group(1), line[match.end():]
+
+
 def escape_block(value: object, prefix: str = "> ") -> str:
-    """Multi-line text (clause language) as a block quote: lines kept, paragraphs kept."""
-    paragraphs = re.split(r"\n\s*\n", str(value).replace("\r\n", "\n").strip())
-    blocks = []
-    for paragraph in paragraphs:
-        lines = [_escape_line(line) for line in paragraph.split("\n") if line.strip()]
-        blocks.append("\n".join(prefix + line + ("\\" if index < len(lines) - 1 else "") for index, line in enumerate(lines)))
-    return f"\n{prefix.rstrip()}\n".join(blocks)
+    """Clause language as a block quote: every line its own paragraph, the clause's title in bold.
+
+    Lines are kept as paragraphs (not line breaks), so ``(a)``/``(b)``
+    sub-clauses come out as separate, indentable paragraphs, ready to paste.
+    """
+    lines = [line for line in str(value).replace("\r\n", "\n").strip().split("\n") if line.strip()]
+    paragraphs = []
+    for index, line in enumerate(lines):
+        title, rest = _clause_title(line.strip()) if index == 0 else ("", line)
+        text = _escape_line(rest) if rest.strip() else ""
+        if title:
+            text = "**" + _SPECIAL.sub(r"\\\1", title) + "**" + (" " + text if text else "")
+        paragraphs.append(prefix + text)
+    return f"\n{prefix.rstrip()}\n".join(paragraphs)
 
 
 @cache
@@ -71,26 +87,30 @@ def _environment(templates: Path | None) -> BoundedEnvironment:
     loaders = [PackageLoader("dealbook.renderers", "templates")]
     if templates is not None:
         loaders.insert(0, FileSystemLoader(str(templates)))
-    environment = sandboxed_environment(
-        ChoiceLoader(loaders), filters={"md": escape_inline, "cell": escape_cell, "quote": escape_block}, keep_trailing_newline=True
-    )
+    filters = {"md": escape_inline, "cell": escape_cell, "quote": escape_block, "short": short, "anchor": anchor}
+    environment = sandboxed_environment(ChoiceLoader(loaders), filters=filters, keep_trailing_newline=True)
     environment.globals["heading"] = _heading
     return environment
 
 
-def render_markdown(view: PackView, part: str, *, templates: Path | None = None) -> str:
-    """One part of the pack (see :data:`PARTS`) as Markdown."""
+def render_markdown(view: PackView, template: str, *, templates: Path | None = None, **context: object) -> str:
+    """One section of the pack (a name from :data:`TEMPLATES`) as Markdown.
+
+    ``context`` is what the section template reads besides ``pack``:
+    ``base`` (the heading level of the section's title), ``links`` (whether
+    the guidance it links to is in the same document), ``title``, ``marking``.
+    """
     if templates is not None and not Path(templates).is_dir():
         raise InputFileError(Location(str(templates)), "templates folder not found")
     environment = _environment(Path(templates).resolve() if templates is not None else None)
-    template = None
+    loaded = None
     try:
-        template = environment.get_template(PARTS[part])
-        text = render_bounded(template, {"pack": view}, DOCUMENT)
+        loaded = environment.get_template(f"{template}.md.j2")
+        text = render_bounded(loaded, {"pack": view, **context}, DOCUMENT)
     except TemplateNotFound as missing:
         raise InputFileError(Location(str(templates or "templates")), f"template not found: {missing.name}") from None
     except TemplateError as error:
-        raise _located(error, template.filename if template is not None else None) from None
+        raise _located(error, loaded.filename if loaded is not None else None) from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

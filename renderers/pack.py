@@ -1,69 +1,212 @@
-"""Assembling and writing a briefing pack: every part, in every requested format.
+"""Assembling and writing a briefing pack: every document, in every requested format.
 
-Output formats are a registry (:data:`FORMATS`): a name, and a function from
-the part's Markdown to the bytes of the file. Word and HTML are built from
-the same Markdown, so the three formats always say the same thing.
+The pack is built from sections (deal sheet, checklist, term sheet,
+guidance, clause language), each rendered from its template and parsed once.
+The combined briefing pack is the cover, the sections and a contents list,
+in the order a negotiator uses them; the stand-alone documents reuse the same
+section tokens, one heading level up and without the links that point into
+the rest of the pack. Output formats are a registry (:data:`FORMATS`): a
+name, and a function from a document to the bytes of its file; Word and HTML
+are written from the same tokens, so the three formats always say the same
+thing.
+
+The ``vendor`` audience gets one document, the proposal: the opening
+position of every applicable item as contract language, and nothing
+internal.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..deal.result import Evaluation
 from ..errors import DealbookError
 from ..infra.folders import WrittenFolder, folder_name, write_folder
-from .markdown import PARTS, render_markdown
+from .markdown import render_markdown
 from .view import PackView, Standings, build_view
 
-__all__ = ["FORMATS", "PART_TITLES", "PackOptions", "render_pack", "write_briefing_pack", "default_folder"]
+__all__ = [
+    "AUDIENCES", "DOCUMENTS", "FORMATS", "INTERNAL_MARKING", "SECTIONS", "VENDOR_MARKING", "Document", "PackOptions",
+    "build_documents", "default_folder", "pack_markdown", "render_pack", "write_briefing_pack",
+]
 
-PART_TITLES = {
-    "briefing-pack": "Negotiation briefing",
+INTERNAL_MARKING = "Confidential — internal negotiation guidance. Do not send to the vendor."
+VENDOR_MARKING = "Proposal — subject to contract."
+#: Who a pack is for: ``internal`` (the negotiation team) or ``vendor`` (the proposal only).
+AUDIENCES = ("internal", "vendor")
+#: Sections of the pack, in reading order: template name -> heading in the combined pack.
+SECTIONS: dict[str, str] = {
+    "deal-sheet": "Deal sheet",
     "checklist": "Checklist",
     "term-sheet": "Term sheet",
-    "redlines": "Redline guidance",
+    "guidance": "Guidance",
+    "clauses": "Appendix: clause language",
 }
+#: Stand-alone documents of the internal pack: file stem -> (title, section).
+DOCUMENTS: dict[str, tuple[str, str]] = {
+    "deal-sheet": ("Deal sheet", "deal-sheet"),
+    "checklist": ("Checklist", "checklist"),
+    "term-sheet": ("Term sheet", "term-sheet"),
+    "redlines": ("Redline clauses", "clauses"),
+}
+#: Where the combined pack starts a new page: after the cover (its own template ends with one) and these sections.
+_PAGE_AFTER = ("guidance",)
 
 
 @dataclass(frozen=True, slots=True)
 class PackOptions:
-    """How to render a pack: template overrides and the Word reference document."""
+    """How to render a pack: template overrides, the Word reference document and the audience."""
 
     templates: Path | None = None
     reference_docx: Path | None = None
-    #: where the deal's negotiation stands, shown in the checklist and the term sheet
+    audience: str = "internal"
+    #: where the deal's negotiation stands (deal sheet, term sheet, the proposal's agreed points)
     standings: Standings | None = None
 
 
-def _markdown(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
-    return markdown.encode("utf-8")
+@dataclass(slots=True)
+class Document:
+    """One file of the pack before formatting: its Markdown and, when a writer asks, its tokens."""
+
+    name: str
+    title: str
+    marking: str
+    markdown: str
+    make_tokens: Callable[[], tuple[Any, ...]] = field(repr=False)
+    _tokens: tuple[Any, ...] | None = field(default=None, repr=False)
+
+    @property
+    def tokens(self) -> tuple[Any, ...]:
+        if self._tokens is None:
+            self._tokens = self.make_tokens()
+        return self._tokens
 
 
-def _html(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
+class _Parsed(dict):
+    """Token streams by Markdown text: within one pack, every piece is parsed once."""
+
+    def __missing__(self, markdown: str) -> tuple[Any, ...]:
+        # Imported when a writer needs tokens: markdown-it-py is start-up time a Markdown-only run never pays.
+        from .tokens import parse  # noqa: PLC0415
+
+        self[markdown] = tokens = parse(markdown)
+        return tokens
+
+
+def _standalone(tokens: tuple[Any, ...]) -> list[Any]:
+    """A section's pack tokens as a document of its own: its heading dropped, headings one level up, no internal links."""
+    out = []
+    for token in tokens[3:]:
+        if token.type in ("heading_open", "heading_close"):
+            level = max(int(token.tag[1:]) - 1, 1)
+            token = token.copy(tag=f"h{level}", markup="#" * level)
+        elif token.type == "inline" and any(child.type == "link_open" for child in token.children or ()):
+            token = token.copy(children=_unlinked(token.children))
+        out.append(token)
+    return out
+
+
+def _unlinked(children: list[Any]) -> list[Any]:
+    """Inline tokens with links into the rest of the pack (``#...``) reduced to their text."""
+    out, open_links = [], []
+    for child in children:
+        if child.type == "link_open":
+            internal = str(child.attrGet("href") or "").startswith("#")
+            open_links.append(internal)
+            if internal:
+                continue
+        elif child.type == "link_close" and open_links and open_links.pop():
+            continue
+        out.append(child)
+    return out
+
+
+_HEADING_LINE = re.compile(r"^#(#{1,5}) ", re.M)
+_INTERNAL_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\]\\])*)\]\(#[^)\s]*\)")
+
+
+def _standalone_markdown(body: str) -> str:
+    """A section's pack Markdown as a document of its own, as :func:`_standalone` does for its tokens.
+
+    Safe on text: escaping leaves no unescaped ``#`` at a line start, nor ``[`` outside the links templates write.
+    """
+    body = body.split("\n\n", 1)[1]  # the section's own heading
+    return _INTERNAL_LINK.sub(r"\1", _HEADING_LINE.sub(r"\1 ", body))
+
+
+def _heading(level: int, text: str) -> str:
+    return f"{'#' * level} {text}\n\n"
+
+
+def build_documents(view: PackView, options: PackOptions = PackOptions()) -> list[Document]:
+    """The documents of the pack for ``options.audience``, Markdown rendered, tokens parsed on demand."""
+    def render(template: str, **context: object) -> str:
+        return render_markdown(view, template, templates=options.templates, **context)
+
+    parsed = _Parsed()
+    if options.audience == "vendor":
+        markdown = render("proposal", marking=VENDOR_MARKING)
+        return [Document("proposal", "Proposed terms", VENDOR_MARKING, markdown, lambda: parsed[markdown])]
+    marking = INTERNAL_MARKING
+    bodies = {name: _heading(2, title) + render(name, base=2, links=True, marking=marking) for name, title in SECTIONS.items()}
+    cover = render("cover", marking=marking)
+    contents = _heading(2, "Contents") + render("contents", marking=marking)
+    order = [cover, bodies["deal-sheet"], contents, bodies["checklist"], bodies["term-sheet"], bodies["guidance"],
+             "---\n", bodies["clauses"]]
+    assert len(_PAGE_AFTER) == order.count("---\n")
+
+    def pack_tokens() -> tuple[Any, ...]:
+        return tuple(token for piece in order for token in parsed[piece])
+
+    documents = [Document("briefing-pack", "Negotiation briefing", marking, "\n".join(order), pack_tokens)]
+    for stem, (title, section) in DOCUMENTS.items():
+        head = render("title", title=title, marking=marking, deal_table=section != "deal-sheet")
+        markdown = head + "\n" + _standalone_markdown(bodies[section])
+
+        def tokens(head: str = head, section: str = section) -> tuple[Any, ...]:
+            return (*parsed[head], *_standalone(parsed[bodies[section]]))
+
+        documents.append(Document(stem, title, marking, markdown, tokens))
+    return documents
+
+
+def pack_markdown(view: PackView, options: PackOptions = PackOptions()) -> dict[str, str]:
+    """Every document's Markdown by file stem (nothing parsed)."""
+    return {document.name: document.markdown for document in build_documents(view, options)}
+
+
+def _markdown(document: Document, view: PackView, options: PackOptions) -> bytes:
+    return document.markdown.encode("utf-8")
+
+
+def _html(document: Document, view: PackView, options: PackOptions) -> bytes:
     # Imported when HTML is asked for: markdown-it-py is start-up time a Markdown-only run never needs.
-    from .html import markdown_to_html  # noqa: PLC0415
+    from .html import tokens_to_html  # noqa: PLC0415
 
-    return markdown_to_html(markdown, title=f"{PART_TITLES[part]} — {view.deal['name']}").encode("utf-8")
+    page = tokens_to_html(document.tokens, title=f"{document.title} — {view.deal['name']}", marking=document.marking)
+    return page.encode("utf-8")
 
 
-def _docx(markdown: str, part: str, view: PackView, options: PackOptions) -> bytes:
+def _docx(document: Document, view: PackView, options: PackOptions) -> bytes:
     # Imported when Word is asked for: python-docx and lxml are the costliest imports of all.
-    from .docx import DocumentProperties, markdown_to_docx  # noqa: PLC0415
+    from .docx import DocumentProperties, tokens_to_docx  # noqa: PLC0415
 
     properties = DocumentProperties(
-        title=f"{PART_TITLES[part]} — {view.deal['name']}",
+        title=f"{document.title} — {view.deal['name']}",
         subject=f"Negotiation with {view.deal['vendor']}",
         author=view.deal["negotiator"],
         keywords=f"dealbook; {view.playbook['id']} {view.playbook['version']}",
         created=view.deal["date"] or None,
     )
-    return markdown_to_docx(markdown, reference=options.reference_docx, properties=properties)
+    return tokens_to_docx(document.tokens, reference=options.reference_docx, properties=properties, header=document.marking)
 
 
-#: Output formats: file extension -> converter from the part's Markdown.
-FORMATS: dict[str, Callable[[str, str, PackView, PackOptions], bytes]] = {
+#: Output formats: file extension -> converter from a document.
+FORMATS: dict[str, Callable[[Document, PackView, PackOptions], bytes]] = {
     "md": _markdown,
     "docx": _docx,
     "html": _html,
@@ -76,20 +219,21 @@ def default_folder(evaluation: Evaluation) -> Path:
 
 
 def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", "html"), options: PackOptions = PackOptions()) -> dict[str, bytes]:
-    """Every part of the pack in every format, as ``{file name: content}``; nothing is written."""
+    """Every document of the pack in every format, as ``{file name: content}``; nothing is written."""
     formats = list(dict.fromkeys(formats))
     unknown = [name for name in formats if name not in FORMATS]
     if unknown or not formats:
         raise DealbookError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    if options.audience not in AUDIENCES:
+        raise DealbookError(f"unknown audience {options.audience}; choose from {', '.join(AUDIENCES)}")
     if options.reference_docx is not None and not Path(options.reference_docx).is_file():
         raise DealbookError(f"reference document not found: {options.reference_docx}")
     view = build_view(evaluation, options.standings)
-    rendered: dict[str, bytes] = {}
-    for part in PARTS:
-        markdown = render_markdown(view, part, templates=options.templates)
-        for name in formats:
-            rendered[f"{part}.{name}"] = FORMATS[name](markdown, part, view, options)
-    return rendered
+    return {
+        f"{document.name}.{name}": FORMATS[name](document, view, options)
+        for document in build_documents(view, options)
+        for name in formats
+    }
 
 
 def write_briefing_pack(
@@ -99,6 +243,7 @@ def write_briefing_pack(
     *,
     templates: Path | None = None,
     reference_docx: Path | None = None,
+    audience: str = "internal",
     standings: Standings | None = None,
 ) -> WrittenFolder:
     """Render the briefing pack and write it into ``folder`` (default: named after the deal).
@@ -106,7 +251,7 @@ def write_briefing_pack(
     Everything is rendered before anything is written, and the folder is
     replaced as a whole, for this deal only (see :func:`dealbook.infra.folders.write_folder`).
     """
-    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, standings))
+    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience, standings))
     answers = evaluation.answers.file
     return write_folder(folder or default_folder(evaluation), contents, deal=evaluation.answers.deal.name,
                         answers=str(Path(answers).resolve()) if answers and answers != "-" else answers)

@@ -23,6 +23,7 @@ every condition took across the scenarios.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,10 @@ class Mismatch:
     expected: str
     actual: str
     location: Location
+    #: the id the expectation is about (an item, term, rule or department)
+    subject: str = ""
+    #: the expectation concerns something an overlay changed (base scenarios run against an overlay)
+    changed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +83,8 @@ class ScenarioResult:
 
     @property
     def passed(self) -> bool:
-        return not self.mismatches
+        """No expectation failed, except those about something an overlay changed."""
+        return not any(not mismatch.changed for mismatch in self.mismatches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,25 +127,38 @@ def _subdocument(document: Document, prefix: tuple[str | int, ...], content: dic
     return Document(document.file, content, values, keys)
 
 
-def _scenario(document: Document, index: int, raw: dict[str, Any], playbook: Playbook) -> Scenario:
+def _scenario(document: Document, index: int, raw: dict[str, Any], playbook: Playbook, tolerate: frozenset[str] = frozenset()) -> Scenario:
     """One scenario, or :class:`ValidationErrors` with all of its problems: answers, completeness and expected ids."""
     path = ("scenarios", index)
     deal = raw.get("deal") or {"name": raw["name"], "vendor": _DEFAULT_VENDOR}
-    answers_document = _subdocument(document, path, {"deal": deal, "answers": raw["answers"]})
+    given = {name: value for name, value in raw["answers"].items() if name not in tolerate} if isinstance(raw["answers"], dict) else raw["answers"]
+    answers_document = _subdocument(document, path, {"deal": deal, "answers": given})
     problems: list[Problem] = []
     answers = None
     try:
         answers = complete_answers(answers_document, playbook)
     except ValidationErrors as error:
-        problems.extend(error.problems)
+        problems.extend(_in_scenario(problem, path, raw["name"]) for problem in error.problems)
     scenario = Scenario(raw["name"], document.locate([*path, "name"]), answers, raw.get("expect", {}), document, path)  # type: ignore[arg-type]
-    problems.extend(_unknown_ids(scenario, playbook))
+    problems.extend(problem for name, problem in _unknown_ids(scenario, playbook) if name not in tolerate)
     ValidationErrors.raise_if(problems)
     return scenario
 
 
-def load_scenarios(playbook: Playbook, paths: Iterable[Path]) -> list[Scenario]:
-    """Read and check scenario files; raises :class:`ValidationErrors` with every problem of every file."""
+def _in_scenario(problem: Problem, path: tuple[str | int, ...], name: str) -> Problem:
+    """A problem of a scenario's answers, located in the scenario file's terms: ``[scenario 'x', answers/y]``."""
+    location = problem.location
+    inner = location.path
+    located = dataclasses.replace(location, path="/".join(map(str, (*path, *([inner] if inner else [])))),
+                                  element=f"scenario '{name}'" + (f", {inner}" if inner else ""))
+    return Problem(located, problem.message)
+
+
+def load_scenarios(playbook: Playbook, paths: Iterable[Path], *, tolerate: frozenset[str] = frozenset()) -> list[Scenario]:
+    """Read and check scenario files; raises :class:`ValidationErrors` with every problem of every file.
+
+    Ids in ``tolerate`` (what an overlay removed, for the base playbook's scenarios) may be named without a problem.
+    """
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
     for path in paths:
@@ -155,7 +174,7 @@ def load_scenarios(playbook: Playbook, paths: Iterable[Path]) -> list[Scenario]:
             if any(_within(problem.location.path, f"scenarios/{index}") for problem in found) or not isinstance(raw, dict):
                 continue  # its schema problems are reported; the other scenarios are still checked
             try:
-                scenarios.append(_scenario(document, index, raw, playbook))
+                scenarios.append(_scenario(document, index, raw, playbook, tolerate))
             except ValidationErrors as error:
                 problems.extend(error.problems)
     ValidationErrors.raise_if(problems)
@@ -166,7 +185,7 @@ def _within(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/") or not path or path == "scenarios"
 
 
-def _unknown_ids(scenario: Scenario, playbook: Playbook) -> Iterator[Problem]:
+def _unknown_ids(scenario: Scenario, playbook: Playbook) -> Iterator[tuple[str, Problem]]:
     known = {
         "items": playbook.items_by_id, "not_items": playbook.items_by_id, "priorities": playbook.items_by_id,
         "tiers": playbook.items_by_id, "terms": playbook.terms_by_id, "flags": {rule.id for rule in playbook.rules},
@@ -179,7 +198,7 @@ def _unknown_ids(scenario: Scenario, playbook: Playbook) -> Iterator[Problem]:
             if name not in known[key]:
                 where = scenario.where(key, name) if isinstance(value, dict) else scenario.where(key, index)
                 kind = {"terms": "term", "flags": "rule", "not_flags": "rule"}.get(key, "department" if "approvers" in key else "item")
-                yield Problem(where, f"unknown {kind} '{name}'{did_you_mean(name, known[key])}")
+                yield name, Problem(where, f"unknown {kind} '{name}'{did_you_mean(name, known[key])}")
 
 
 # --- comparing expected with actual ------------------------------------------------
@@ -194,36 +213,39 @@ def _mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mismatch
     skipped = {entry.item.id: entry.reason for entry in evaluation.skipped}
     for item in expect.get("items", []):
         if item not in applied:
-            yield Mismatch(f"item {item} must apply", "applies", f"does not apply ({skipped[item]})", where("items"))
+            yield Mismatch(f"item {item} must apply", "applies", f"does not apply ({skipped.get(item, 'not in this playbook')})", where("items"), item)
     for item in expect.get("not_items", []):
         if item in applied:
-            yield Mismatch(f"item {item} must not apply", "does not apply", "applies", where("not_items"))
+            yield Mismatch(f"item {item} must not apply", "does not apply", "applies", where("not_items"), item)
     for item, priority in expect.get("priorities", {}).items():
         actual = applied[item].priority if item in applied else "(item does not apply)"
         if actual != priority:
-            yield Mismatch(f"priority of item {item}", priority, actual, where("priorities", item))
+            yield Mismatch(f"priority of item {item}", priority, actual, where("priorities", item), item)
     for item, tier in expect.get("tiers", {}).items():
         actual_tier = applied[item].tier if item in applied else "(item does not apply)"
         if actual_tier != tier:
-            yield Mismatch(f"opening tier of item {item}", str(tier), str(actual_tier), where("tiers", item))
+            yield Mismatch(f"opening tier of item {item}", str(tier), str(actual_tier), where("tiers", item), item)
     yield from _term_mismatches(scenario, evaluation)
     yield from _flag_mismatches(scenario, evaluation)
     approvers = {approval.department.id for approval in evaluation.approvals}
     for department in expect.get("approvers", []):
         if department not in approvers:
-            yield Mismatch(f"approval of {department} must be required", "required", "not required", where("approvers"))
+            yield Mismatch(f"approval of {department} must be required", "required", "not required", where("approvers"), department)
     for department in expect.get("not_approvers", []):
         if department in approvers:
-            yield Mismatch(f"approval of {department} must not be required", "not required", "required", where("not_approvers"))
+            yield Mismatch(f"approval of {department} must not be required", "not required", "required", where("not_approvers"), department)
 
 
 def _term_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mismatch]:
     for term_id, expected in scenario.expect.get("terms", {}).items():
         values = expected if isinstance(expected, dict) else {"target": expected}
-        actual = evaluation.terms_by_id[term_id]
+        actual = evaluation.terms_by_id.get(term_id)
+        if actual is None:
+            yield Mismatch(f"term {term_id}", "in the playbook", "not in this playbook", scenario.where("terms", term_id), term_id)
+            continue
         for name, value in values.items():
             if getattr(actual, name) != value:
-                yield Mismatch(f"{name} of term {term_id}", str(plain_number(value)), str(plain_number(getattr(actual, name))), scenario.where("terms", term_id))
+                yield Mismatch(f"{name} of term {term_id}", str(plain_number(value)), str(plain_number(getattr(actual, name))), scenario.where("terms", term_id), term_id)
 
 
 def _flag_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mismatch]:
@@ -233,10 +255,10 @@ def _flag_mismatches(scenario: Scenario, evaluation: Evaluation) -> Iterator[Mis
     for rule, severity in scenario.expect.get("flags", {}).items():
         if severity not in raised.get(rule, []):
             actual = ", ".join(raised[rule]) if rule in raised else "no flag"
-            yield Mismatch(f"risk flag from rule {rule}", severity, actual, scenario.where("flags", rule))
+            yield Mismatch(f"risk flag from rule {rule}", severity, actual, scenario.where("flags", rule), rule)
     for rule in scenario.expect.get("not_flags", []):
         if rule in raised:
-            yield Mismatch(f"rule {rule} must raise no flag", "no flag", ", ".join(raised[rule]), scenario.where("not_flags"))
+            yield Mismatch(f"rule {rule} must raise no flag", "no flag", ", ".join(raised[rule]), scenario.where("not_flags"), rule)
 
 
 
@@ -272,10 +294,17 @@ def _coverage(playbook: Playbook, evaluations: list[Evaluation]) -> Coverage:
     )
 
 
-def run_scenarios(playbook: Playbook, scenarios: list[Scenario]) -> ScenarioRun:
-    """Evaluate every scenario, compare with its expectations, and measure coverage."""
+def run_scenarios(playbook: Playbook, scenarios: list[Scenario], *, changed: frozenset[str] = frozenset()) -> ScenarioRun:
+    """Evaluate every scenario, compare with its expectations, and measure coverage.
+
+    A mismatch about an id in ``changed`` (what an overlay changed, when the
+    base playbook's scenarios run against it) is marked, and does not fail.
+    """
     evaluations = [evaluate(playbook, scenario.answers) for scenario in scenarios]
-    results = tuple(ScenarioResult(scenario, tuple(_mismatches(scenario, evaluation))) for scenario, evaluation in zip(scenarios, evaluations, strict=True))
+    results = tuple(
+        ScenarioResult(scenario, tuple(dataclasses.replace(mismatch, changed=mismatch.subject in changed) for mismatch in _mismatches(scenario, evaluation)))
+        for scenario, evaluation in zip(scenarios, evaluations, strict=True)
+    )
     return ScenarioRun(results, _coverage(playbook, evaluations))
 
 
@@ -286,7 +315,8 @@ def run_text(run: ScenarioRun, *, show_never: bool = True) -> str:
         scenario = result.scenario
         lines.append(f"{'PASS' if result.passed else 'FAIL'}  {scenario.name}  ({scenario.location})")
         for mismatch in result.mismatches:
-            lines += [f"      {mismatch.location}: {mismatch.what}", f"      - {mismatch.expected}", f"      + {mismatch.actual}"]
+            mark = f"  (changed by the overlay: {mismatch.subject})" if mismatch.changed else ""
+            lines += [f"      {mismatch.location}: {mismatch.what}{mark}", f"      - {mismatch.expected}", f"      + {mismatch.actual}"]
     coverage = run.coverage
     lines += ["", f"{len(run.results)} scenarios: {len(run.results) - run.failed} passed, {run.failed} failed", "", "Coverage"]
     for label, pair in (("items applied", coverage.items), ("rules fired", coverage.rules), ("condition outcomes", coverage.outcomes)):

@@ -21,10 +21,11 @@ from ..playbook.load import load_playbook
 from ..playbook.overlay import Composition, Element, Layered, compose
 from ..playbook.sources import Sources, display_name, resolve_playbook_path
 
-__all__ = ["effective_playbook"]
+__all__ = ["effective_playbook", "composition_of"]
 
 
-def _composition(playbook: str | Path | None) -> Composition:
+def composition_of(playbook: str | Path | None) -> Composition:
+    """A playbook's layers merged, each element knowing where it came from (see :mod:`dealbook.playbook.overlay`)."""
     manifest_path = resolve_playbook_path(playbook)
     problems: list[Any] = []
     manifest = read_document(manifest_path, display_name(manifest_path))
@@ -82,7 +83,7 @@ def effective_playbook(playbook: str | Path | None = None, *, changed_only: bool
     removed (removals, and what they took with them, as comments).
     """
     loaded = load_playbook(playbook)
-    composition = _composition(playbook)
+    composition = composition_of(playbook)
     manifest = composition.manifest.content
     base = composition.layers[0]
     keep: Callable[[Element], bool] = (lambda element: _changed(element, base)) if changed_only else (lambda element: True)

@@ -64,22 +64,31 @@ def lint(playbook: str | None, output_format: str, strict: bool, ignore: tuple[s
     sys.exit(EXIT_INVALID if failed else 0)
 
 
-def scenario_report(playbook: str | Path | None, files: Iterable[Path] = (), *, min_coverage: float = 0.0) -> tuple[str, bool]:
+def scenario_report(playbook: str | Path | None, files: Iterable[Path] = (), *, min_coverage: float = 0.0, base_tests: bool = False) -> tuple[str, bool]:
     """Load a playbook and run its scenarios (or ``files``): ``(text, whether it fails)``.
 
     It fails when a scenario fails, when there are no scenarios, or when
-    condition coverage is below ``min_coverage`` percent.
+    condition coverage is below ``min_coverage`` percent. With ``base_tests``,
+    an overlay runs the scenarios of the playbook it extends, expectations
+    about what it changed marked as such.
     """
+    from ..authoring.base_tests import base_scenario_files
     from ..authoring.scenarios import Coverage, load_scenarios, run_scenarios, run_text, scenario_files
     from ..playbook.load import load_playbook
 
     loaded = load_playbook(playbook)
-    paths = list(files) or scenario_files(loaded)
+    changed: frozenset[str] = frozenset()
+    if base_tests:
+        paths, changed = base_scenario_files(playbook)
+        if not paths:
+            return "no base scenarios: the playbook extends none, or the one it extends has no tests/*.yaml", True
+    else:
+        paths = list(files) or scenario_files(loaded)
     if not paths:
         return f"no scenario files: put them in {Path(loaded.root) / 'tests'}/*.yaml", True
     from ..authoring.pattern_checks import coverage_lines, example_failures
 
-    run = run_scenarios(loaded, load_scenarios(loaded, paths))
+    run = run_scenarios(loaded, load_scenarios(loaded, paths, tolerate=changed), changed=changed)
     text = "\n".join([run_text(run), *coverage_lines(loaded)])
     covered = Coverage.percent(run.coverage.outcomes)
     if covered < min_coverage:
@@ -92,8 +101,9 @@ def scenario_report(playbook: str | Path | None, files: Iterable[Path] = (), *, 
 @click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A scenario file to run instead of the playbook's tests/*.yaml (repeatable).")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=0, metavar="N", help="Fail when condition coverage is below N%.")
+@click.option("--base", "base_tests", is_flag=True, help="For an overlay: run the scenarios of the playbook it extends, marking expectations the overlay changes.")
 @click.option("--record", is_flag=True, help="First write expectations for scenarios that have none, from the current result (review them; FILE.bak keeps the file as it was).")
-def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: float, record: bool) -> None:
+def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: float, base_tests: bool, record: bool) -> None:
     """Run a playbook's scenario tests (tests/*.yaml beside playbook.yaml, or each --file).
 
     Prints PASS/FAIL per scenario with - expected / + actual lines, and the
@@ -107,7 +117,7 @@ def test_command(playbook: str | None, files: tuple[Path, ...], min_coverage: fl
         loaded = load_playbook(playbook)
         for path, count in record_scenarios(loaded, list(files) or scenario_files(loaded)):
             click.echo(f"recorded expectations for {count} scenario(s) in {path}; review them (the file as it was: {path}.bak)", err=True)
-    text, failed = scenario_report(playbook, files, min_coverage=min_coverage)
+    text, failed = scenario_report(playbook, files, min_coverage=min_coverage, base_tests=base_tests)
     click.echo(text)
     sys.exit(EXIT_INVALID if failed else 0)
 

@@ -90,13 +90,16 @@ class FormatList(click.ParamType):
               help="Comma-separated formats: md, docx, html.")
 @click.option("--reference-docx", type=click.Path(dir_okay=False, path_type=Path), help="Word document whose styles to use.")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), help="Folder of templates overriding the bundled ones by file name.")
-def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: list[str], reference_docx: Path | None, templates: Path | None) -> None:
-    """Write the briefing pack for a deal: checklist, term sheet, redline guidance and the combined pack."""
+@click.option("--audience", type=click.Choice(["internal", "vendor"]), default="internal", show_default=True,
+              help="internal: the negotiation pack; vendor: the proposal to send, with nothing internal in it.")
+def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: list[str], reference_docx: Path | None, templates: Path | None,
+          audience: str) -> None:
+    """Write the briefing pack for a deal: deal sheet, checklist, term sheet, redlines and the combined pack (or the vendor proposal)."""
     from ..negotiation.pack import standings_for
     from ..renderers import write_briefing_pack
 
     evaluation = evaluated(answers, playbook)
-    written = write_briefing_pack(evaluation, outdir, formats, templates=templates, reference_docx=reference_docx,
+    written = write_briefing_pack(evaluation, outdir, formats, templates=templates, reference_docx=reference_docx, audience=audience,
                                   standings=standings_for(answers, evaluation))
     lines = [f"wrote {len(written)} files to {written.folder}/", *(f"  {path.name}" for path in written)]
     if written.kept is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -24,8 +25,14 @@ __all__ = ["write_atomic", "write_keeping_previous", "backup_path", "write_files
 
 
 def write_atomic(path: Path, content: str | bytes) -> Path:
-    """Write ``content`` to ``path`` atomically (temporary file + rename)."""
-    path = Path(path)
+    """Write ``content`` to ``path`` atomically (temporary file + rename).
+
+    A symbolic link is written through: the file it points to is replaced and
+    the link stays. Anything at ``path`` that is not a regular file — a
+    device such as ``/dev/null``, a pipe, a folder — is refused, never
+    replaced: a rename would swap it for a file (as root, even a device).
+    """
+    path = _target(Path(path))
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +58,22 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
     return path
 
 
+def _target(path: Path) -> Path:
+    """The file a write replaces: ``path``, or what it links to; refused if it is not a regular file."""
+    if path.is_symlink():
+        path = path.resolve()
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as error:
+        raise InputFileError(Location(str(path)), f"cannot write: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, pipe or socket)"
+        raise InputFileError(Location(str(path)), f"cannot write: it is {kind}; choose another file name")
+    return path
+
+
 def backup_path(path: Path) -> Path:
     """Where the previous version of ``path`` is kept: ``deal.yaml`` → ``deal.yaml.bak``."""
     return path.with_name(path.name + ".bak")
@@ -62,7 +85,7 @@ def write_keeping_previous(path: Path, content: str | bytes) -> Path:
     Nothing is backed up when the file does not exist yet or already holds
     exactly ``content``.
     """
-    path = Path(path)
+    path = _target(Path(path))
     data = content.encode("utf-8") if isinstance(content, str) else content
     if path.exists():
         previous = path.read_bytes()

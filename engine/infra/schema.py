@@ -118,7 +118,7 @@ def _problem(document: Document, error: ValidationError) -> Problem:
         choices = ", ".join(str(choice) for choice in expected)
         message = f"{_short(value)} is not one of: {choices}{did_you_mean(str(value), map(str, expected))}"
     elif validator == "pattern":
-        description = error.schema.get("description")
+        description = error.schema.get("patternErrorMessage") or error.schema.get("description")
         message = f"{_short(value)} is not valid" + (f": {description}" if description else f" (must match {expected})")
     elif validator == "not" and isinstance(expected, dict) and "required" in expected:
         message = f"field '{expected['required'][0]}' is not allowed here"

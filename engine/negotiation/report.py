@@ -161,4 +161,9 @@ def pack_standings(negotiation: Negotiation) -> Standings:
             items[result.id] = "; ".join(parts)
     terms = {standing.subject: f"{standing.shown} ({standing_line(negotiation, standing)})"
              for standing in negotiation.standings if standing.kind == "term" and standing.text}
-    return Standings(items, terms, negotiation.record.path.name)
+    agreed = frozenset(
+        result.id for result in negotiation.evaluation.items
+        if (subjects := [by_subject[name] for name in (result.id, *result.item.terms) if name in by_subject])
+        and all(standing.accepted and not standing.missing for standing in subjects)
+    )
+    return Standings(items, terms, agreed, negotiation.record.path.name)

@@ -29,8 +29,8 @@ from ..renderers.docx.package import open_reference, package_bytes
 from ..renderers.docx.styles import clear_body
 from .docx_reader import accepted_runs, body_paragraphs, run_text
 from .findings import Anchor, Finding, Review
+from .insertion import insert_missing
 from .safety import SafeZip
-from .sections import sections
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -258,7 +258,9 @@ def marked_up_docx(review: Review, options: MarkupOptions) -> bytes:
             if runs:
                 marker.replace(runs, text)
                 done_until = anchor.start
-    _insert_missing(document, review, marker, options, elements)
+    heading = "Heading1" if _has_style(document, "Heading1") else None
+    insert_missing(document.element.body, review, marker, elements,
+                   lambda paragraph, finding: _comment_new(document, paragraph, finding, options), heading)
     _pin_comment_dates(document, marker.date)
     if commented:
         _comment_styles(document)
@@ -289,87 +291,6 @@ def _comment(document, element: etree._Element, runs: list[etree._Element], text
     paragraph = DocxParagraph(element, document.part)
     document.add_comment([Run(runs[0], paragraph), Run(runs[-1], paragraph)], text=clean_text(text),
                          author=options.author, initials=options.initials)
-
-
-def _insert_missing(document, review: Review, marker: _Marker, options: MarkupOptions, elements) -> None:  # noqa: ANN001
-    """Items the paper lacks, as tracked insertions at the end of their section, else under "Additional terms".
-
-    An inserted clause takes the style and list numbering of the section's
-    last clause, so Word numbers it next (3.4 after 3.3); where that clause's
-    number is typed into its text, the next number is typed in front.
-    """
-    missing = [finding for finding in review.findings if finding.tier.kind == "not_found" and (finding.clause or finding.ask)]
-    if not missing:
-        return
-    body = document.element.body
-    by_start = {section.start: section for section in sections(review.paper)}
-    placed: dict[int, tuple[etree._Element, str | None, etree._Element | None, str]] = {}  # section -> after, style, numbering, last label
-    appendix: list[Finding] = []
-    for finding in missing:
-        text = " ".join((finding.clause or finding.ask).split())
-        section = by_start.get(finding.section_at) if finding.section_at is not None else None
-        if section is not None and section.start not in placed:
-            where = _section_end(review, section, elements)
-            if where is not None:
-                placed[section.start] = where
-        if section is None or section.start not in placed:
-            appendix.append(finding)
-            continue
-        after, style, numbering, label = placed[section.start]
-        if numbering is None and label:
-            label = _next_label(label)
-            text = f"{label} {text}" if label else text
-        new = marker.new_paragraph(text, style, numbering)
-        after.addnext(new)
-        placed[section.start] = (new, style, numbering, label)
-        _comment_new(document, new, finding, options)
-    if appendix:
-        anchor = body.find(qn("w:sectPr"))
-        heading = marker.new_paragraph("Additional terms", "Heading1" if _has_style(document, "Heading1") else None)
-        (anchor.addprevious if anchor is not None else body.append)(heading)
-        for finding in appendix:
-            new = marker.new_paragraph(" ".join((finding.clause or finding.ask).split()))
-            (anchor.addprevious if anchor is not None else body.append)(new)
-            _comment_new(document, new, finding, options)
-
-
-def _section_end(review: Review, section, elements):  # noqa: ANN001, ANN202
-    """Where a clause goes in ``section``: after its last paragraph outside a table, formatted like its last clause."""
-    paragraphs = review.paper.paragraphs
-    body = [paragraphs[position] for position in range(section.start, section.end) if paragraphs[position].kind != "table"]
-    if not body or body[-1].index not in elements:
-        return None
-    after, _ = elements[body[-1].index]
-    clauses = [paragraph for paragraph in body[1:] if _child_of(paragraph.label, section.label)]
-    if not clauses or clauses[-1].index not in elements:
-        return after, None, None, ""
-    model, offset = elements[clauses[-1].index]
-    properties = model.find(qn("w:pPr"))
-    style = properties.find(qn("w:pStyle")) if properties is not None else None
-    numbering = properties.find(qn("w:numPr")) if properties is not None else None
-    label = clauses[-1].label
-    typed = "".join(run_text(run) for run in accepted_runs(model)).lstrip().startswith(label)
-    return after, None if style is None else style.get(qn("w:val")), numbering, label if typed else ""
-
-
-def _child_of(label: str, parent: str) -> bool:
-    """Whether ``label`` numbers a clause directly under ``parent``: 3.2 under 3, K.1 under K — not 3.2(a), not 3.2.1."""
-    if not parent or not label.startswith(parent + ".") or "(" in label:
-        return False
-    return label.count(".") == parent.count(".") + 1
-
-
-_LAST_NUMBER = re.compile(r"^(.*?)(\d+)$")
-_LAST_LETTER = re.compile(r"^(.*\()([a-y])\)$")
-
-
-def _next_label(label: str) -> str:
-    """The clause number after ``label``: 2.2 → 2.3, B.1 → B.2, 1.1(a) → 1.1(b); "" when it cannot be told."""
-    if match := _LAST_NUMBER.match(label):
-        return f"{match.group(1)}{int(match.group(2)) + 1}"
-    if match := _LAST_LETTER.match(label):
-        return f"{match.group(1)}{chr(ord(match.group(2)) + 1)})"
-    return ""
 
 
 def _comment_new(document, paragraph: etree._Element, finding: Finding, options: MarkupOptions) -> None:  # noqa: ANN001

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from ..deal.result import Evaluation, ItemResult
 from ..deal.tiers import NOT_FOUND, PREFERRED, UNSCORED, Tier, place_value, tier_for_severity, worst
-from ..playbook.model import PRIORITIES
+from ..playbook.effects import kind_of
+from ..playbook.model import PRIORITIES, Item, Rule
 from ..playbook.patterns import ItemPatterns, Prepared, Span, prepare
 from .findings import Anchor, Finding, FlagHit, Review, ValueRead
 from .reading import Paper, Paragraph
@@ -100,18 +101,34 @@ def _score(patterns: ItemPatterns, result: ItemResult, evaluation: Evaluation, p
     return _Hit(paragraph, position, anchor_span, tier, tuple(values), tuple(flags))
 
 
+def _concerns(rule: Rule, item: Item) -> bool:
+    """Whether one of the rule's effects names the item or one of its terms."""
+    return any((reference.kind == "item" and reference.id == item.id) or (reference.kind == "term" and reference.id in item.terms)
+               for effect in rule.effects for reference in kind_of(effect).references(effect))
+
+
 def _approvers(result: ItemResult, tier: Tier, evaluation: Evaluation) -> tuple[str, ...]:
-    """Who signs off if we accept the vendor's text: the owner for a fallback; beyond that, the deal's approvers too."""
+    """Who signs off if we accept the vendor's text as written (docs/review.md, "Who approves").
+
+    A fallback needs the item's owner, plus the approvers of the deal's rules
+    that concern this item; walk-away or beyond needs the owner and every
+    approver the deal's rules require (and the executive sponsor beyond). An
+    item the paper lacks is treated as a fallback — unless it is critical for
+    this deal, when going without it is a walk-away matter.
+    """
     departments = evaluation.playbook.departments_by_id
     owner = departments[result.item.owner].name if result.item.owner in departments else result.item.owner
-    if tier.kind == "fallback":
-        return (owner,)
-    if tier.kind in ("walk_away", "beyond", "not_found"):
-        names = [owner, *(approval.department.name for approval in evaluation.approvals)]
-        if tier.kind == "beyond" and "exec" in departments:
-            names.append(departments["exec"].name)
-        return tuple(dict.fromkeys(names))
-    return ()
+    if tier.kind not in ("fallback", "walk_away", "beyond", "not_found"):
+        return ()
+    everyone = tier.kind in ("walk_away", "beyond") or (tier.kind == "not_found" and result.priority == "critical")
+    rules = {rule.id: rule for rule in evaluation.playbook.rules}
+    names = [owner]
+    for approval in evaluation.approvals:
+        if everyone or any(rule_id in rules and _concerns(rules[rule_id], result.item) for rule_id, _ in approval.reasons):
+            names.append(approval.department.name)
+    if tier.kind == "beyond" and "exec" in departments:
+        names.append(departments["exec"].name)
+    return tuple(dict.fromkeys(names))
 
 
 def _finding(result: ItemResult, patterns: ItemPatterns, hits: list[_Hit], evaluation: Evaluation, known: tuple[Section, ...], paper: Paper) -> Finding:

@@ -24,6 +24,7 @@ file that introduced the value, so errors point at the right layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from typing import Any
 from ..errors import InputFileError, Location, Problem, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
+from .effect_edits import drop_item, edit_effects, effect_items
 from .sources import display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
 
 __all__ = ["MergedDocument", "Element", "Layered", "Composition", "compose", "merged_documents", "redirects", "PATCH_KINDS"]
@@ -114,6 +116,8 @@ class Composition:
     glossary: Document | None = None  # the defined-terms registry of the top-most layer that has one
     #: id -> (kind, where a later layer removed it), so that a problem it causes points at the removal
     removed: dict[str, tuple[str, Location]] = field(default_factory=dict)
+    #: id -> an element's content before a later layer changed or removed it
+    base_content: dict[str, Any] = field(default_factory=dict)
     #: base elements dropped as a consequence of a removal, in words (``show`` prints them)
     dropped: list[str] = field(default_factory=list)
 
@@ -245,64 +249,57 @@ def apply_patch(base: Composition, patch: Document, layer: str, *, skip: frozens
             if found is None:
                 problems.append(Problem(patch.locate(["remove", kind, index]), _unknown(base, kind, element_id)))
             else:
+                base.base_content.setdefault(element_id, found[1][found[2]].content)
                 del found[1][found[2]]
                 base.removed[element_id] = (kind.removesuffix("s"), patch.locate(["remove", kind, index]))
                 if kind == "items":
-                    _forget_item(base, element_id, layer)
+                    _forget_item(base, element_id, layer, patch.locate(["remove", kind, index]))
     for kind in PATCH_KINDS:
         for index, entry in enumerate(patch.content.get(kind, [])):
             if f"{kind}/{index}" in skip or kind in skip:
                 continue
             problem = _apply_entry(base, patch, kind, index, entry, layer)
-            if problem is not None:
+            if isinstance(problem, list):
+                problems.extend(problem)
+            elif problem is not None:
                 problems.append(problem)
     return problems
 
 
-def _effect_items(effect: Any) -> list[str] | None:
-    """The item ids an effect (``{kind: argument}``) names, or ``None``."""
-    if not isinstance(effect, dict) or len(effect) != 1:
-        return None
-    (argument,) = effect.values()
-    ids = argument if isinstance(argument, list) else argument.get("items") if isinstance(argument, dict) else None
-    return ids if isinstance(ids, list) else None
-
-
-def _forget_item(base: Composition, item_id: str, layer: str) -> None:
-    """Take a removed item out of every rule's effects; an effect left with no item goes, a rule left with no effect too."""
+def _forget_item(base: Composition, item_id: str, layer: str, where: Location) -> None:
+    """Take a removed item out of every rule's effects; a rule left with no effect goes too (see :mod:`.effect_edits`)."""
     for layered in base.modules:
         kept_rules = []
         for rule in layered.lists["rules"]:
             then = rule.content.get("then")
-            if not isinstance(then, list) or not any(item_id in (_effect_items(effect) or ()) for effect in then):
+            if not isinstance(then, list) or not any(item_id in (effect_items(effect) or ()) for effect in then):
                 kept_rules.append(rule)
                 continue
-            document, path = rule.origins.get(("then",), (rule.origins[()][0], (*rule.origins[()][1], "then")))
-            new_then, origins = [], {}
-            for number, effect in enumerate(then):
-                ids = _effect_items(effect)
-                if ids is not None and item_id in ids:
-                    remaining = [entry for entry in ids if entry != item_id]
-                    if not remaining:
-                        rule.patched.append(f"effect {number + 1} dropped (it named only item '{item_id}', removed by {layer})")
-                        continue
-                    ((name, argument),) = effect.items()
-                    effect = {name: remaining if isinstance(argument, list) else {**argument, "items": remaining}}
-                    rule.patched.append(f"item '{item_id}' taken out of effect {number + 1} (removed by {layer})")
-                origins[("then", len(new_then))] = (document, (*path, number))
-                new_then.append(effect)
-            rule.origins = {key: value for key, value in rule.origins.items() if key[:1] != ("then",)} | origins
-            rule.content = {**rule.content, "then": new_then}
-            if layer not in rule.layers:
-                rule.layers.append(layer)
+            new_then, origins, notes = drop_item(then, _effect_origin(rule), item_id, layer)
+            _set_effects(rule, new_then, origins, notes, layer)
             if new_then:
                 kept_rules.append(rule)
             else:
                 base.dropped.append(f"rule '{rule.id}': all its effects named item '{item_id}', removed by {layer}")
+                base.removed.setdefault(rule.id, ("rule", where))
         layered.lists["rules"][:] = kept_rules
 
 
-def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entry: dict[str, Any], layer: str) -> Problem | None:
+def _effect_origin(rule: Element) -> Callable[[int], tuple[Document, Path_]]:
+    """Where effect ``n`` of a rule was written: its own origin, or inside the ``then`` list that holds it."""
+    home, base_path = rule.origins.get(("then",), (rule.origins[()][0], (*rule.origins[()][1], "then")))
+    return lambda number: rule.origins.get(("then", number), (home, (*base_path, number)))
+
+
+def _set_effects(rule: Element, then: list[Any], origins: dict[Any, Any], notes: list[str], layer: str) -> None:
+    rule.origins = {key: value for key, value in rule.origins.items() if key[:1] != ("then",) or key == ("then",)} | origins
+    rule.content = {**rule.content, "then": then}
+    rule.patched.extend(notes)
+    if layer not in rule.layers:
+        rule.layers.append(layer)
+
+
+def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entry: dict[str, Any], layer: str) -> Problem | list[Problem] | None:
     path: Path_ = (kind, index)
     container_key = PATCH_KINDS[kind][1]
     found = base.find(kind, entry["id"])
@@ -320,9 +317,17 @@ def _apply_entry(base: Composition, patch: Document, kind: str, index: int, entr
     if container_key in entry:
         return Problem(patch.locate([*path, container_key]), f"'{entry['id']}' already exists; '{container_key}' is only for adding new {kind}")
     element = found[1][found[2]]
-    element.content = _patched(element, entry, patch, path)
+    base.base_content.setdefault(element.id, element.content)
+    edits = {key: entry[key] for key in ("add_effects", "remove_effects") if key in entry}
+    element.content = _patched(element, {key: value for key, value in entry.items() if key not in edits}, patch, path)
     element.layers.append(layer)
-    return None
+    if not edits:
+        return None
+    then = element.content.get("then") if isinstance(element.content.get("then"), list) else []
+    new_then, origins, notes, problems = edit_effects(element.id, then, _effect_origin(element), patch, path,
+                                                      edits.get("add_effects", []), edits.get("remove_effects", []))
+    _set_effects(element, new_then, origins, notes, layer)
+    return problems
 
 
 def _patched(element: Element, entry: dict[str, Any], patch: Document, path: Path_) -> dict[str, Any]:

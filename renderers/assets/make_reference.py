@@ -31,9 +31,9 @@ OUTPUT = Path(__file__).with_name("reference.docx")
 _DEFAULTS = (
     '<w:docDefaults {ns}><w:rPrDefault><w:rPr>'
     '<w:rFonts w:ascii="Calibri" w:eastAsia="Calibri" w:hAnsi="Calibri" w:cs="Calibri"/>'
-    '<w:color w:val="262626"/><w:sz w:val="21"/><w:szCs w:val="21"/>'
+    '<w:color w:val="262626"/><w:sz w:val="19"/><w:szCs w:val="19"/>'
     '<w:lang w:val="en-GB" w:eastAsia="en-US" w:bidi="ar-SA"/>'
-    '</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/>'
+    '</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="80" w:line="240" w:lineRule="auto"/>'
     '</w:pPr></w:pPrDefault></w:docDefaults>'
 )
 # The four styles Word expects every document to define as defaults. Text colour
@@ -68,8 +68,9 @@ def build() -> bytes:
             settings.remove(element)
     section = document.sections[0]
     section.page_width, section.page_height = Twips(11906), Twips(16838)  # A4
-    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Twips(1440)
-    section.header_distance = section.footer_distance = Twips(708)
+    # 2 cm margins: a briefing pack is read on paper at the table, and every page counts.
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Twips(1134)
+    section.header_distance = section.footer_distance = Twips(567)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):

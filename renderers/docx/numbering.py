@@ -31,7 +31,7 @@ _ORDERED = ("decimal", "lowerLetter", "lowerRoman")
 # Fixed ids keep the numbering part byte-identical from one run to the next.
 _NSIDS = {"bullet": "0DEA1B01", "ordered": "0DEA1B02", "task": "0DEA1B03"}
 #: The kinds of list: a bullet list, a numbered list, and a task list whose
-#: items carry their own ☐/☒ box instead of a bullet.
+#: items carry their own checkbox instead of a bullet, hanging like one.
 LIST_KINDS = ("bullet", "ordered", "task")
 _ABSTRACT_NUM, _NUM, _CLEANUP = qn("w:abstractNum"), qn("w:num"), qn("w:numIdMacAtCleanup")
 _ABSTRACT_NUM_ID, _NUM_ID = qn("w:abstractNumId"), qn("w:numId")
@@ -90,8 +90,8 @@ def _definition_xml(abstract_id: int, kind: str) -> str:
         suffix, hanging = "", _HANGING
         if kind == "ordered":
             number_format, text = _ORDERED[level % len(_ORDERED)], f"%{level + 1}."
-        elif kind == "task":  # the paragraph's own box is the marker: no glyph, no tab
-            number_format, text, suffix, hanging = "none", "", '<w:suff w:val="nothing"/>', 0
+        elif kind == "task":  # the paragraph's own box (and a tab) is the marker: no glyph
+            number_format, text, suffix = "none", "", '<w:suff w:val="nothing"/>'
         else:
             number_format, text = "bullet", _BULLETS[level % len(_BULLETS)]
         levels.append(

@@ -11,10 +11,10 @@ such as ``heading 1`` in lower case and localises their ids, so ids cannot be
 trusted), and each name is resolved to its style id once per document: the
 writer then stamps ids on paragraphs and runs without looking anything up.
 
-The reference also gives the page size, margins, header and footer (its body
-is discarded); the table of contents and the page numbers are drawn here in
-the resolved styles. Opening the reference and saving the finished package
-is :mod:`.package`'s work.
+The reference also gives the page size and margins (its body is
+discarded); :mod:`.furniture` draws the contents, header and footer in the
+resolved styles, and :mod:`.package` opens the reference and saves the
+finished package.
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ from docx.oxml.ns import nsdecls, qn
 
 __all__ = [
     "StyleSpec", "StyleSheet", "STYLE_SPECS", "resolve_styles", "clear_body", "text_width",
-    "table_of_contents", "add_page_numbers", "TOC_PLACEHOLDER", "DEFAULT_TEXT_WIDTH",
+    "DEFAULT_TEXT_WIDTH",
 ]
 
-TOC_PLACEHOLDER = "Right-click here and choose Update Field to build the table of contents."
-DEFAULT_TEXT_WIDTH = 9026  # twips: A4 with 1-inch margins
+DEFAULT_TEXT_WIDTH = 9638  # twips: A4 with 2 cm margins
 
 _NAME, _VAL, _STYLE_ID, _TYPE = qn("w:name"), qn("w:val"), qn("w:styleId"), qn("w:type")
 
@@ -89,13 +88,13 @@ _TABLE_FORMATTING = (
 #: Every style the writer uses, with the formatting it gets when a reference document lacks it.
 STYLE_SPECS: tuple[StyleSpec, ...] = (
     StyleSpec("body", "Body Text", "paragraph", "BodyText",
-              '<w:pPr><w:spacing w:before="0" w:after="120"/></w:pPr>', based_on="Normal", custom=False, priority=1),
-    _heading(1, 32, 360, 160, _ACCENT),
-    _heading(2, 26, 280, 100, _ACCENT),
-    _heading(3, 23, 220, 80, _ACCENT_LIGHT),
-    _heading(4, 21, 180, 60, _ACCENT_LIGHT, italic=True),
+              '<w:pPr><w:spacing w:before="0" w:after="80"/></w:pPr>', based_on="Normal", custom=False, priority=1),
+    _heading(1, 30, 240, 120, _ACCENT),
+    _heading(2, 24, 200, 80, _ACCENT),
+    _heading(3, 22, 160, 60, _ACCENT_LIGHT),
+    _heading(4, 20, 140, 40, _ACCENT_LIGHT, italic=True),
     StyleSpec("list_item", "List Paragraph", "paragraph", "ListParagraph",
-              '<w:pPr><w:spacing w:before="0" w:after="60"/></w:pPr>', based_on="Normal", custom=False, priority=34),
+              '<w:pPr><w:spacing w:before="0" w:after="30"/></w:pPr>', based_on="Normal", custom=False, priority=34),
     # Clause language is meant to be copied into a contract: plain upright text,
     # set apart only by an indent, a rule on the left and a light shade.
     StyleSpec("clause", "Clause", "paragraph", "Clause",
@@ -116,18 +115,26 @@ STYLE_SPECS: tuple[StyleSpec, ...] = (
               '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr>', custom=False, priority=99),
     StyleSpec("table_text", "Table Text", "paragraph", "TableText",
               '<w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr>'
-              '<w:rPr><w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr>', based_on="Normal", priority=39),
+              '<w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>', based_on="Normal", priority=39),
     StyleSpec("table", "Briefing Table", "table", "BriefingTable", _TABLE_FORMATTING, based_on="Normal Table",
               priority=59),
+    # Key/value tables (the deal's facts) have no header row: the keys are set in bold instead.
+    StyleSpec("facts_table", "Facts Table", "table", "FactsTable", _TABLE_FORMATTING.split('<w:tblStylePr')[0],
+              based_on="Normal Table", priority=59),
     StyleSpec("toc_heading", "TOC Heading", "paragraph", "TOCHeading",
               '<w:pPr><w:outlineLvl w:val="9"/></w:pPr>', based_on="heading 1", custom=False, priority=39),
     StyleSpec("footer", "footer", "paragraph", "Footer",
               '<w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
               '<w:rPr><w:color w:val="7F7F7F"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>',
               based_on="Normal", custom=False, priority=99),
-    *(StyleSpec("", f"toc {level}", "paragraph", f"TOC{level}",
-                f'<w:pPr><w:spacing w:before="0" w:after="60"/><w:ind w:left="{(level - 1) * 220}"/></w:pPr>',
-                based_on="Normal", custom=False, priority=39) for level in (1, 2, 3)),
+    StyleSpec("header", "header", "paragraph", "Header",
+              '<w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="center"/></w:pPr>'
+              '<w:rPr><w:b/><w:bCs/><w:color w:val="B3261E"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>',
+              based_on="Normal", custom=False, priority=99),
+    *(StyleSpec(f"toc_{level}", f"toc {level}", "paragraph", f"TOC{level}",
+                f'<w:pPr><w:spacing w:before="0" w:after="40"/><w:ind w:left="{max(level - 2, 0) * 220}"/></w:pPr>'
+                + ('<w:rPr><w:b/><w:bCs/></w:rPr>' if level <= 2 else ""),
+                based_on="Normal", custom=False, priority=39) for level in (1, 2, 3, 4)),
 )
 
 
@@ -147,8 +154,18 @@ class StyleSheet:
     link_char: str
     table_text: str
     table: str
+    facts_table: str
     toc_heading: str
     footer: str
+    header: str
+    toc_1: str
+    toc_2: str
+    toc_3: str
+    toc_4: str
+
+    def toc(self, level: int) -> str:
+        """The style id of a contents entry at ``level`` (1-4)."""
+        return (self.toc_1, self.toc_2, self.toc_3, self.toc_4)[min(max(level, 1), 4) - 1]
 
     def heading(self, level: int) -> str:
         """The style id for a Markdown heading level (5 and 6 share level 4's)."""
@@ -241,47 +258,3 @@ def text_width(document) -> int:
     except AttributeError:  # the reference leaves page size or margins to Word's defaults
         return DEFAULT_TEXT_WIDTH
     return width if width > 720 else DEFAULT_TEXT_WIDTH
-
-
-def table_of_contents(styles: StyleSheet) -> str:
-    """XML for a "Contents" heading and a TOC field (levels 1-3) that Word fills in when updated."""
-    return (
-        f'<w:p><w:pPr><w:pStyle w:val="{styles.toc_heading}"/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p>'
-        f'<w:p><w:pPr><w:pStyle w:val="{styles.body}"/></w:pPr>'
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        f"<w:r><w:rPr><w:i/></w:rPr><w:t>{TOC_PLACEHOLDER}</w:t></w:r>"
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
-    )
-
-
-def add_page_numbers(document, styles: StyleSheet, title_xml: str) -> None:
-    """Footer: the title (escaped XML text) on the left, "Page N of M" on the right.
-
-    A reference document whose footer already numbers pages keeps its own.
-    """
-    footer = document.sections[-1].footer
-    if not footer.is_linked_to_previous and "PAGE" in footer._element.xml:  # noqa: SLF001
-        return
-    footer.is_linked_to_previous = False
-    element = footer._element  # noqa: SLF001 - python-docx has no API for fields: written as XML
-    for paragraph in list(element.iterchildren(qn("w:p"))):
-        if not "".join(paragraph.itertext()).strip():
-            element.remove(paragraph)
-    element.append(parse_xml(
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{styles.footer}"/>'
-        f'<w:tabs><w:tab w:val="right" w:pos="{text_width(document)}"/></w:tabs></w:pPr>'
-        f'<w:r><w:t xml:space="preserve">{title_xml}</w:t></w:r><w:r><w:tab/></w:r>'
-        f'<w:r><w:t xml:space="preserve">Page </w:t></w:r>{_field("PAGE")}'
-        f'<w:r><w:t xml:space="preserve"> of </w:t></w:r>{_field("NUMPAGES")}</w:p>'
-    ))
-
-
-def _field(instruction: str) -> str:
-    return (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    )

@@ -24,6 +24,7 @@ imports it only when Word output is asked for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,33 +34,42 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from ..anchors import bookmark
 from ..tokens import NOT_XML, parse
+from .furniture import W14, add_header_and_footer, checkbox, contents_field, position_bar, table_of_contents
 from .numbering import LEVELS, ListNumbering, text_indent
 from .package import DocumentProperties, open_reference, package_bytes, set_properties
-from .styles import StyleSheet, add_page_numbers, clear_body, resolve_styles, table_of_contents, text_width
+from .styles import StyleSheet, clear_body, resolve_styles, text_width
 
-__all__ = ["markdown_to_docx", "TOC_MARKER"]
+__all__ = ["CONTENTS_HEADING", "TOC_MARKER", "markdown_to_docx", "tokens_to_docx"]
 
-#: A paragraph holding only this text marks where the table of contents goes.
+#: A paragraph holding only this text marks where an (empty) table of contents field goes.
 TOC_MARKER = "[TOC]"
+#: A heading with this text followed by a list of links is the document's contents: it becomes a
+#: contents field with the list's entries written out, reaching as deep as the list does.
+CONTENTS_HEADING = "Contents"
 _MIN_COLUMN = 720  # twips: half an inch
 _QUOTE = {'"': "&quot;"}
-#: A task item's box at the start of its paragraph: ☐ open, ☒ ticked.
-_TASK_BOXES = {False: "\u2610 ", True: "\u2612 "}
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
-_RULE = '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
+_BAR = re.compile(r"^position:(\d(?:\.\d+)?),(\d(?:\.\d+)?)$")
+_SUBCLAUSE_INDENT = 425  # twips: the hanging indent of an (a)/(b) sub-clause inside the Clause style's own
 
 
 def markdown_to_docx(markdown: str, *, reference: Path | None = None,
-                     properties: DocumentProperties | None = None) -> bytes:
+                     properties: DocumentProperties | None = None, header: str = "") -> bytes:
     """Convert Markdown (CommonMark, GFM tables and task lists) to the bytes of a .docx file.
 
     ``reference`` is a Word document whose styles, page setup, header and
     footer are used (default: the bundled one); styles it lacks are added.
     ``properties`` fill the document properties; without them the title is
-    the first heading.
+    the first heading. ``header`` is a marking for the top of every page.
     """
-    tokens = parse(markdown)  # shared with the HTML writer; control characters already dropped
+    return tokens_to_docx(parse(markdown), reference=reference, properties=properties, header=header)
+
+
+def tokens_to_docx(tokens, *, reference: Path | None = None,
+                   properties: DocumentProperties | None = None, header: str = "") -> bytes:
+    """:func:`markdown_to_docx` from tokens already parsed (:func:`dealbook.renderers.tokens.parse`)."""
     document = open_reference(reference)
     width = text_width(document)
     section_properties = clear_body(document.element.body)
@@ -70,7 +80,7 @@ def markdown_to_docx(markdown: str, *, reference: Path | None = None,
     body.append(section_properties)
     document.element.replace(document.element.body, body)
     properties = properties or DocumentProperties(title=writer.first_heading)
-    add_page_numbers(document, styles, _escape(properties.title or ""))
+    add_header_and_footer(document, styles, _escape(properties.title or ""), _escape(header))
     set_properties(document, properties)
     return package_bytes(document, properties.created)
 
@@ -96,6 +106,7 @@ class _LinkTargets:
 class _List:
     num_id: int
     level: int
+    tasks: bool = False  # every item is a task: the box is the marker, followed by a tab
     pending: bool = False  # the current item's first paragraph still has to carry the number
 
 
@@ -122,9 +133,10 @@ class _BodyWriter:
         self.lists: list[_List] = []
         self.quotes = 0
         self.first_heading = ""
-        # where the table of contents goes: at a [TOC] marker, else after a leading title, else first
-        self.contents_at: int | None = None
-        self.contents_marked = False
+        self.bookmarks = 0
+        self.page_break = False  # the next paragraph starts a new page
+        self.in_subclause = False
+        self.task_tab = False  # the current paragraph is a pure task list's item: box, then a tab
 
     def write(self, tokens) -> None:
         """Write every block of the token stream."""
@@ -134,9 +146,8 @@ class _BodyWriter:
             index = handler(self, tokens, index) if handler else index + 1
 
     def body_xml(self) -> str:
-        """The ``w:body`` element (without section properties), table of contents included."""
-        self.out.insert(self.contents_at or 0, table_of_contents(self.styles))
-        return f'<w:body {nsdecls("w", "r")}>{"".join(self.out)}</w:body>'
+        """The ``w:body`` element (without section properties)."""
+        return f'<w:body {nsdecls("w", "r")} xmlns:w14="{W14}">{"".join(self.out)}</w:body>'
 
     # --- blocks -----------------------------------------------------------
 
@@ -144,27 +155,60 @@ class _BodyWriter:
         self.number_pending_item()
         level = int(tokens[index].tag[1:])
         children = tokens[index + 1].children or []
-        is_title = level == 1 and not self.out
-        self.paragraph(self.styles.heading(level), children)
-        if not self.first_heading:
-            self.first_heading = "".join(child.content for child in children if child.type in ("text", "code_inline"))
-        if is_title and not self.contents_marked:
-            self.contents_at = len(self.out)
-        return index + 3
+        text = "".join(child.content for child in children if child.type in ("text", "code_inline"))
+        self.first_heading = self.first_heading or text
+        after = index + 3
+        if text == CONTENTS_HEADING and after < len(tokens) and tokens[after].type == "bullet_list_open":
+            return self.contents(tokens, after, level)
+        fragment = str(tokens[index].attrGet("id") or "")
+        if not fragment:
+            self.paragraph(self.styles.heading(level), children)
+            return after
+        self.bookmarks += 1
+        name = bookmark(fragment)
+        self.paragraph(self.styles.heading(level), children,
+                       start=f'<w:bookmarkStart w:id="{self.bookmarks}" w:name="{name}"/>',
+                       end=f'<w:bookmarkEnd w:id="{self.bookmarks}"/>')
+        return after
+
+    def contents(self, tokens, index: int, level: int) -> int:
+        """The contents list at ``index`` as a contents field with its entries written out."""
+        entries, depth, deepest = [], 0, 0
+        while True:
+            token = tokens[index]
+            if token.type in ("bullet_list_open", "bullet_list_close"):
+                depth += token.nesting
+                if depth == 0:
+                    break
+            elif token.type == "inline":
+                link = next((child for child in token.children or () if child.type == "link_open"), None)
+                href = str(link.attrGet("href") or "") if link is not None else ""
+                if href.startswith("#"):
+                    text = "".join(child.content for child in token.children if child.type in ("text", "code_inline"))
+                    entries.append((depth + level - 1, _escape(text), bookmark(href[1:])))
+                    deepest = max(deepest, depth)
+            index += 1
+        self.out.append(contents_field(self.styles, entries, self.width, f"{level}-{level + deepest - 1}"))
+        return index + 1
 
     def text_paragraph(self, tokens, index: int) -> int:
         inline = tokens[index + 1]
         children, extra = inline.children or [], ""
-        if inline.content.strip() == TOC_MARKER and not self.lists and not self.contents_marked:
-            self.contents_at, self.contents_marked = len(self.out), True
+        if inline.content.strip() == TOC_MARKER and not self.lists:
+            self.out.append(table_of_contents(self.styles))
             return index + 3
         if self.lists and self.lists[-1].pending:
+            self.task_tab = self.lists[-1].tasks
             style, extra = self.styles.list_item, self.number(self.lists[-1])
         elif self.lists:
             style, extra = self.styles.list_item, f'<w:ind w:left="{text_indent(self.lists[-1].level)}"/>'
         else:
             style = self.styles.clause if self.quotes else self.styles.body
+            if self.quotes and tokens[index].meta.get("subclause"):
+                extra = f'<w:ind w:left="{2 * _SUBCLAUSE_INDENT}" w:right="{_SUBCLAUSE_INDENT}" w:hanging="{_SUBCLAUSE_INDENT}"/>'
+                self.in_subclause = True
         self.paragraph(style, children, extra)
+        self.task_tab = self.in_subclause = False
         return index + 3
 
     def list_open(self, tokens, index: int) -> int:
@@ -174,7 +218,7 @@ class _BodyWriter:
         kind = "ordered" if ordered else "task" if _all_tasks(tokens, index) else "bullet"
         level = min(len(self.lists), LEVELS - 1)
         start = int(token.attrGet("start") or 1) if ordered else 1
-        self.lists.append(_List(self.numbering.start_list(kind=kind, level=level, start=start), level))
+        self.lists.append(_List(self.numbering.start_list(kind=kind, level=level, start=start), level, kind == "task"))
         return index + 1
 
     def list_close(self, tokens, index: int) -> int:
@@ -205,24 +249,30 @@ class _BodyWriter:
         return index + 1
 
     def rule(self, tokens, index: int) -> int:
+        """A thematic break (``---``) starts a new page: the pack's parts begin on their own."""
         self.number_pending_item()
-        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.styles.body}"/>{_RULE}</w:pPr></w:p>')
+        self.page_break = True
         return index + 1
 
     def table(self, tokens, index: int) -> int:
         self.number_pending_item()
         rows, index = _table_rows(tokens, index)
         if rows:
+            if self.page_break:  # a table cannot start a page itself
+                self.out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+                self.page_break = False
             self.write_table(rows)
         return index
 
     # --- building blocks --------------------------------------------------
 
-    def paragraph(self, style_id: str, children, properties: str = "") -> None:
-        """A paragraph in ``style_id`` holding the inline tokens ``children``."""
-        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{properties}</w:pPr>')
+    def paragraph(self, style_id: str, children, properties: str = "", start: str = "", end: str = "") -> None:
+        """A paragraph in ``style_id`` holding the inline tokens ``children`` (``start``/``end``: XML around them)."""
+        if self.page_break:
+            properties, self.page_break = "<w:pageBreakBefore/>" + properties, False
+        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{properties}</w:pPr>{start}')
         _Inline(self, self.out).write(children)
-        self.out.append("</w:p>")
+        self.out.append(f"{end}</w:p>")
 
     def number(self, item: _List) -> str:
         """The numbering properties of ``item``'s first paragraph."""
@@ -239,20 +289,23 @@ class _BodyWriter:
         count = max(len(cells) for _, cells in rows)
         longest = [max((_plain_length(cells[column][1]) for _, cells in rows if column < len(cells)), default=0)
                    for column in range(count)]
+        header_row = int(any(header for header, _ in rows))
         widths = _column_widths(longest, self.width)
         grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
         self.out.append(
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.styles.table}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
-            f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.styles.table if header_row else self.styles.facts_table}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="{header_row}" w:lastRow="0" '
+            f'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
         )
         for header, cells in rows:
-            self.out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header else "<w:tr>")
+            self.out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             for column, width in enumerate(widths):
-                align, children = cells[column] if column < len(cells) else ("", [])
+                align, children, key = cells[column] if column < len(cells) else ("", [], False)
                 self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
-                self.paragraph(self.styles.table_text, children, f'<w:jc w:val="{align}"/>' if align else "")
-                self.out.append("</w:tc>")
+                justified = f'<w:jc w:val="{align}"/>' if align else ""
+                self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.styles.table_text}"/>{justified}</w:pPr>')
+                _Inline(self, self.out, bold=int(key)).write(children)
+                self.out.append("</w:p></w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
 
@@ -302,6 +355,8 @@ class _Inline:
 
     def add(self, text: str, char_style: str | None = None) -> None:
         """Queue ``text`` in the current formatting (or in ``char_style``)."""
+        if not text:
+            return
         run_format = (self.bold > 0, self.italic > 0, self.char_style if char_style is None else char_style)
         if run_format != self.pending_format:
             self.flush()
@@ -314,17 +369,29 @@ class _Inline:
             self.pending.clear()
 
     def text(self, token) -> None:
+        if self.writer.in_subclause:  # "(a) text": a tab after the marker, to the hanging indent
+            self.writer.in_subclause = False
+            marker, _, rest = token.content.partition(" ")
+            self.add(f"{marker}\t{rest}")
+            return
         self.add(token.content)
 
     def code(self, token) -> None:
         self.add(token.content, self.writer.styles.code_char)
 
     def image(self, token) -> None:
-        # Images are never fetched: the alternative text stands in for them.
+        # Images are never fetched: a position bar is drawn, any other image's alternative text stands in for it.
+        bar = _BAR.match(str(token.attrGet("src") or ""))
+        if bar:
+            self.flush()
+            self.out.append(position_bar(float(bar.group(1)), float(bar.group(2))))
+            return
         self.add("".join(child.content for child in token.children or []) or token.content)
 
     def task_box(self, token) -> None:
-        self.add(_TASK_BOXES[token.meta["checked"]])
+        self.flush()
+        self.out.append(checkbox(token.meta["checked"]))
+        self.out.append("<w:r><w:tab/></w:r>" if self.writer.task_tab else '<w:r><w:t xml:space="preserve"> </w:t></w:r>')
 
     def soft_break(self, token) -> None:
         self.add(" ")
@@ -342,7 +409,7 @@ class _Inline:
     def link_open(self, token) -> None:
         self.flush()
         href, title = str(token.attrGet("href") or ""), str(token.attrGet("title") or "")
-        target = f'w:anchor="{_escape(href[1:])}"' if href.startswith("#") else f'r:id="{self.writer.links(href)}"'
+        target = f'w:anchor="{bookmark(href[1:])}"' if href.startswith("#") else f'r:id="{self.writer.links(href)}"'
         tooltip = f' w:tooltip="{_escape(title)}"' if title else ""
         self.out.append(f"<w:hyperlink {target}{tooltip} w:history=\"1\">")
         self.char_style = self.writer.styles.link_char
@@ -390,8 +457,11 @@ def _text(text: str) -> str:
     return f"<w:t>{_escape(text)}</w:t>"
 
 
-def _table_rows(tokens: list[Any], index: int) -> tuple[list[tuple[bool, list[tuple[str, Any]]]], int]:
-    """The rows of the table starting at ``index``: ``[(is_header, [(align, inline children)])]``."""
+def _table_rows(tokens: list[Any], index: int) -> tuple[list[tuple[bool, list[tuple[str, Any, bool]]]], int]:
+    """The rows of the table starting at ``index``: ``[(is_header, [(align, inline children, is_key)])]``.
+
+    A key/value table's hidden header row is left out; its key cells are marked.
+    """
     rows, row, header = [], [], False
     index += 1
     while index < len(tokens) and tokens[index].type != "table_close":
@@ -400,9 +470,11 @@ def _table_rows(tokens: list[Any], index: int) -> tuple[list[tuple[bool, list[tu
             header = token.type == "thead_open"
         elif token.type == "tr_open":
             row = []
-            rows.append((header, row))
+            if not token.hidden:
+                rows.append((header, row))
         elif token.type in ("th_open", "td_open"):
-            row.append((_ALIGN.get(str(token.attrGet("style") or ""), ""), tokens[index + 1].children or []))
+            key = token.type == "td_open" and token.tag == "th"
+            row.append((_ALIGN.get(str(token.attrGet("style") or ""), ""), tokens[index + 1].children or [], key))
             index += 2
         index += 1
     return rows, index + 1

@@ -25,7 +25,7 @@ def test_a_scenario_file_reports_every_problem_of_every_scenario_in_one_run(mini
         load_scenarios(mini, [path])
     assert [str(problem).replace(f"{tmp_path}/", "") for problem in raised.value.problems] == [
         "cases.yaml:4:14: unknown field 'itemz' (did you mean 'items'?) [scenario 'Schema problem', expect/itemz]",
-        "cases.yaml:6:5: question 'annual_value' is not answered yet (required): Annual value? [answers/annual_value]",
-        "cases.yaml:6:27: question 'deployment': 'sass' is not an option (did you mean 'saas'?) [answers/deployment]",
+        "cases.yaml:6:5: question 'annual_value' is not answered yet (required): Annual value? [scenario 'Three problems', answers/annual_value]",
+        "cases.yaml:6:27: question 'deployment': 'sass' is not an option (did you mean 'saas'?) [scenario 'Three problems', answers/deployment]",
         "cases.yaml:7:22: unknown item 'dpaa' (did you mean 'dpa'?) [scenario 'Three problems', expect/items/0]",
     ]

@@ -55,7 +55,7 @@ def test_a_late_ctrl_c_does_not_undo_a_finished_pack(tmp_path, monkeypatch):
 
     monkeypatch.setattr(deal.click, "echo", interrupted_echo)
     result = invoke("brief", DEAL, "-o", tmp_path / "out", "--format", "md")
-    assert result.exit_code == 0 and result.output.startswith("wrote 4 files")
+    assert result.exit_code == 0 and result.output.startswith("wrote 5 files")
 
 
 def test_ctrl_c_while_dealbook_is_still_importing_exits_130_quietly():

@@ -68,7 +68,7 @@ def test_brief_writes_the_pack(run, tmp_path):
 
     result = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "md,html")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"wrote 8 files to {tmp_path / 'out'}/")
+    assert result.output.startswith(f"wrote 10 files to {tmp_path / 'out'}/")
     assert (tmp_path / "out" / "briefing-pack.html").read_text().startswith("<!DOCTYPE html>")
     bad = run("brief", REPO / "examples/deals/small-desktop-subscription.yaml", "-o", tmp_path / "out", "--format", "pdf")
     assert bad.exit_code == 2 and "pdf is not a format; choose from md, docx, html" in bad.output  # a usage error

@@ -1,14 +1,14 @@
 """Atomic writes fail as one located error, never an OSError traceback."""
 
+import os
+import stat
+
 import pytest
 from dealbook.errors import InputFileError
+from dealbook.infra.files import write_atomic, write_keeping_previous
 
 
 def test_an_unwritable_target_is_a_located_error(tmp_path, monkeypatch):
-    import os
-
-    from dealbook.infra.files import write_atomic
-
     def refused(*args):
         raise PermissionError(13, "Permission denied")
 
@@ -16,3 +16,39 @@ def test_an_unwritable_target_is_a_located_error(tmp_path, monkeypatch):
     with pytest.raises(InputFileError, match="deal.yaml: cannot write: Permission denied"):
         write_atomic(tmp_path / "deal.yaml", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+def _fifo(folder):
+    path = folder / "pipe"
+    os.mkfifo(path)
+    return path
+
+
+def _device(folder):
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    path = folder / "null"
+    os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    return path
+
+
+@pytest.mark.parametrize("make", [_fifo, _device, lambda folder: (folder / "dir").mkdir() or folder / "dir"],
+                         ids=["pipe", "device", "folder"])
+@pytest.mark.parametrize("write", [write_atomic, write_keeping_previous], ids=["atomic", "keeping-previous"])
+def test_what_is_not_a_regular_file_is_refused_never_replaced(tmp_path, make, write):
+    target = make(tmp_path)
+    kind = os.stat(target).st_mode
+    with pytest.raises(InputFileError, match="cannot write: it is"):
+        write(target, "text")
+    assert os.stat(target).st_mode == kind  # still the pipe, device or folder it was
+    assert sorted(path.name for path in tmp_path.iterdir()) == [target.name]  # no temporary or .bak left
+
+
+def test_a_symbolic_link_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.yaml"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "deal.yaml"
+    link.symlink_to(real)
+    write_keeping_previous(link, "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+    assert (tmp_path / "real.yaml.bak").read_text(encoding="utf-8") == "old"

@@ -57,6 +57,13 @@ def _rejected_texts(data: bytes, author: str) -> list[str]:
     for paragraph in list(root.iter(f"{W}p")):
         mark = paragraph.find(f"{W}pPr/{W}rPr/{W}ins")
         if mark is not None and mark.get(f"{W}author") == author:
+            # an inserted paragraph mark goes: the paragraph runs on into the next one, as Word rejects it
+            # (the last paragraph before the section properties has nothing to run into: it just goes)
+            following = paragraph.getnext()
+            if following is not None and following.tag == f"{W}p":
+                properties = following.find(f"{W}pPr")
+                for offset, child in enumerate(child for child in list(paragraph) if child.tag != f"{W}pPr"):
+                    following.insert(offset + (properties is not None), child)
             paragraph.getparent().remove(paragraph)
     for deletion in list(root.iter(f"{W}del")):
         if deletion.get(f"{W}author") == author:
@@ -169,3 +176,32 @@ def test_cli_review(tmp_path: Path) -> None:
     assert (tmp_path / "contract-typed.reviewed.docx").is_file() and (tmp_path / "contract-typed.issues.md").is_file()
     refused = subprocess.run(["dealbook", "review", str(DEAL), str(tmp_path / "x.pdf")], capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def _approval_cases(evaluation, paper: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return {finding.item: (finding.tier.id, finding.approvers) for finding in review_file(evaluation, paper).findings}
+
+
+def test_approvers_are_specific_to_the_item_and_tier(evaluation) -> None:
+    everyone = [approval.department.name for approval in evaluation.approvals]
+    assert {"Legal", "Procurement", "Information Security"} <= set(everyone)  # the deal's generic sign-offs
+    found = _approval_cases(evaluation, PAPERS[0])
+    # walk-away: the owner and every approver the deal's rules require
+    assert found["payment_terms"] == ("walk-away", ("Finance", *everyone))
+    # missing and not critical: the owner alone, unless a rule concerns the item
+    assert found["incident_rca"] == ("not-found", ("IT Operations",))
+    assert found["gov_business_reviews_and_escalation"] == ("not-found", ("Procurement", "IT Operations"))  # escalation-days rule
+    # missing and critical for this deal: going without it is a walk-away matter
+    assert found["data_residency"][0] == "not-found" and set(found["data_residency"][1]) == {"Privacy officer", *everyone}
+    assert found["gov_contract_managers_and_renewals"][1] == ()  # found but not measured: nothing to accept yet
+
+
+def test_fallback_needs_the_owner_and_only_the_rules_about_the_item(evaluation) -> None:
+    paper = SHARED / "commonpaper-csa.docx"
+    if not paper.exists():
+        pytest.skip("../shared/paper is not present")
+    found = _approval_cases(evaluation, paper)
+    assert found["payment_terms"] == ("fallback-2", ("Finance", "IT Operations"))  # a rule on the suspension cure period
+    assert found["maintenance_exclusions"] == ("fallback-1", ("IT Operations",))
+    issues = render_review(review_file(evaluation, paper), formats=("md",))["commonpaper-csa.issues.md"].decode()
+    assert "**Approval to accept as written:** IT Operations\n" in issues

@@ -56,7 +56,9 @@ def _text(paragraph: etree._Element) -> str:
 
 
 def _inserted(paragraph: etree._Element) -> bool:
-    return paragraph.find(f"{W}pPr/{W}rPr/{W}ins") is not None
+    """A paragraph of ours: all its text is a tracked insertion."""
+    texts = list(paragraph.iter(f"{W}t"))
+    return bool(texts) and all(any(parent.tag == f"{W}ins" for parent in text.iterancestors()) for text in texts)
 
 
 def _reviewed(evaluation, paper: Path) -> tuple[bytes, dict]:

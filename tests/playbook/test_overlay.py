@@ -166,3 +166,88 @@ def test_removing_a_fact_base_rules_still_read_points_at_the_overlay(overlay_cop
         "mini_overlay/overrides/patch.yaml:2:11: fact 'big' is removed by your overlay at mini_overlay/overrides/patch.yaml:2"
         " but still used by base rule 'big_deal' (when) in mini/modules/commercial.yaml:48 [remove/facts/0]",
     ]
+
+
+def test_the_overlay_schema_file_is_derived_from_the_module_and_questions_schemas():
+    from dealbook.authoring.overlay_schema import overlay_schema_text
+
+    assert (REPO / "schemas" / "overlay.schema.json").read_text(encoding="utf-8") == overlay_schema_text()
+
+
+def test_a_patch_field_is_checked_as_the_real_schema_checks_it(overlay_copy):
+    (overlay_copy / "overrides" / "patch.yaml").write_text("items:\n  - id: dpa\n    priority: urgent\n    owner: 12\n", encoding="utf-8")
+    assert [line.replace(f"{overlay_copy}/", "") for line in _problems(overlay_copy)] == [
+        "overrides/patch.yaml:3:15: 'urgent' is not one of: critical, high, medium, low [item 'dpa', priority]",
+        "overrides/patch.yaml:4:12: expected text, got a number [item 'dpa', owner]",
+    ]
+
+
+EDIT_EFFECTS = """\
+rules:
+  - id: eu_rules
+    add_effects:
+      - require_approver: {approver: exec, reason: EU data at scale.}
+    remove_effects:
+      - set_term: {term: breach_hours, target: 24}
+"""
+
+
+def test_a_patch_adds_and_removes_single_effects_of_a_base_rule(overlay_copy):
+    (overlay_copy / "overrides" / "patch.yaml").write_text(EDIT_EFFECTS, encoding="utf-8")
+    loaded = dealbook.load_playbook(overlay_copy, use_cache=False)
+    rule = next(rule for rule in loaded.rules if rule.id == "eu_rules")
+    assert [effect.kind for effect in rule.effects] == ["flag", "require_approver", "require_approver"]
+    assert rule.effects[-1].location.file.endswith("overrides/patch.yaml") and rule.effects[-1].location.line == 4
+    shown = effective_playbook(overlay_copy, changed_only=True)
+    assert ("changed by mini-strict: effect removed: set_term: {term: breach_hours, target: 24}, "
+            "effect added: require_approver: {approver: exec, reason: EU data at scale.}") in shown
+
+
+def test_removing_an_effect_the_rule_does_not_have_lists_its_effects(overlay_copy):
+    (overlay_copy / "overrides" / "patch.yaml").write_text(EDIT_EFFECTS.replace("target: 24", "target: 12"), encoding="utf-8")
+    (problem,) = _problems(overlay_copy)
+    assert problem.replace(f"{overlay_copy}/", "") == (
+        "overrides/patch.yaml:6:9: rule 'eu_rules' has no effect set_term: {term: breach_hours, target: 12}; write it as the base file does. "
+        "Its effects: set_term: {term: breach_hours, target: 24}; flag: {severity: high, message: 'EU personal data hosted by {{ deal.vendor }}.'}; "
+        "require_approver: {approver: privacy, reason: EU personal data.} [rule 'eu_rules', remove_effects/0]"
+    )
+
+
+BASE_SCENARIOS = """\
+scenarios:
+  - name: SaaS with EU data
+    answers: {deployment: saas, annual_value: 100000, personal_data: true, regimes: [gdpr]}
+    expect:
+      priorities: {dpa: high}
+      approvers: [privacy]
+  - name: On-premises
+    answers: {deployment: on_prem, annual_value: 100000}
+    expect:
+      not_items: [hosting_review]
+      priorities: {price_protection: low}
+"""
+
+
+def test_the_base_playbooks_scenarios_run_against_the_overlay_with_its_changes_marked(overlay_copy):
+    from dealbook.cli.authoring import scenario_report
+
+    (overlay_copy.parent / "mini" / "tests").mkdir()
+    (overlay_copy.parent / "mini" / "tests" / "base.yaml").write_text(BASE_SCENARIOS, encoding="utf-8")
+    text, failed = scenario_report(overlay_copy, base_tests=True)
+    lines = [line.replace(f"{overlay_copy.parent}/", "") for line in text.splitlines()]
+    assert lines[:13] == [
+        "PASS  SaaS with EU data  (mini/tests/base.yaml:2:11)",
+        "      mini/tests/base.yaml:5:25: priority of item dpa  (changed by the overlay: dpa)",
+        "      - high",
+        "      + critical",
+        "      mini/tests/base.yaml:6:18: approval of privacy must be required  (changed by the overlay: privacy)",
+        "      - required",
+        "      + not required",
+        "FAIL  On-premises  (mini/tests/base.yaml:7:11)",
+        "      mini/tests/base.yaml:10:18: item hosting_review must not apply  (changed by the overlay: hosting_review)",
+        "      - does not apply",
+        "      + applies",
+        "      mini/tests/base.yaml:11:38: priority of item price_protection",
+        "      - low",
+    ]
+    assert failed

@@ -12,7 +12,8 @@ import docx
 import pytest
 from dealbook.errors import DealbookError, InputFileError
 from dealbook.renderers.docx import DocumentProperties, markdown_to_docx
-from dealbook.renderers.docx.styles import STYLE_SPECS, TOC_PLACEHOLDER
+from dealbook.renderers.docx.furniture import TOC_PLACEHOLDER
+from dealbook.renderers.docx.styles import STYLE_SPECS
 from dealbook.renderers.docx.writer import TOC_MARKER
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
@@ -77,6 +78,11 @@ def styled(document, style_name: str) -> list[str]:
     return [paragraph.text for paragraph in document.paragraphs if paragraph.style.name == style_name]
 
 
+def full_text(paragraph) -> str:
+    """A paragraph's text including its checkbox content control's box, tabs as tab characters."""
+    return "".join("\t" if node.tag == qn("w:tab") else node.text or "" for node in paragraph._p.iter(qn("w:t"), qn("w:tab")))
+
+
 def numbering(paragraph) -> tuple[int, int] | None:
     """(ilvl, numId) of a list paragraph, None for other paragraphs."""
     level = paragraph._p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
@@ -129,10 +135,12 @@ def test_links_are_real_hyperlinks_with_their_target(pack):
     assert links[0].xpath("./w:r/w:rPr/w:rStyle/@w:val") == [pack.styles["Hyperlink"].style_id]
 
 
-def test_task_items_start_with_a_box_and_stay_list_paragraphs(pack):
-    tasks = [p for p in pack.paragraphs if p.text.startswith(("\u2610", "\u2612"))]
-    assert [p.text for p in tasks] == ["\u2610 Confirm the licence metric", "\u2612 Agree the audit notice period"]
+def test_task_items_start_with_a_checkbox_and_stay_list_paragraphs(pack):
+    tasks = [p for p in pack.paragraphs if full_text(p).startswith(("\u2610", "\u2612"))]
+    assert [full_text(p) for p in tasks] == ["\u2610 Confirm the licence metric", "\u2612 Agree the audit notice period"]
     assert all(numbering(p) is not None and numbering(p)[0] == 0 for p in tasks)
+    checked = [p._p.xpath("./w:sdt/w:sdtPr/w14:checkbox/w14:checked/@w14:val") for p in tasks]
+    assert checked == [["0"], ["1"]], "each box is a checkbox content control, ticked as in the Markdown"
     assert not any("[ ]" in p.text or "[x]" in p.text for p in pack.paragraphs)
 
 
@@ -141,7 +149,7 @@ def test_nested_items_use_deeper_levels_and_their_own_list(pack):
     top, nested, twice = by_text["plain item"], by_text["because: deployment is saas"], by_text["nested twice"]
     assert (top[0], nested[0], twice[0]) == (0, 1, 2)
     assert len({top[1], nested[1], twice[1]}) == 3, "each Markdown list is its own w:num"
-    assert by_text["\u2610 Confirm the licence metric"][1] == top[1], "items of one list share it"
+    assert by_text[" Confirm the licence metric"][1] == top[1], "items of one list share it"
 
 
 def test_numbering_restarts_per_list_with_a_start_override(pack):
@@ -220,22 +228,37 @@ def test_code_blocks_are_monospace_and_keep_their_lines(pack):
     assert pack.styles["Source Code"].font.name == "Consolas"
 
 
-def test_table_of_contents_field_and_page_numbers(pack):
-    data = markdown_to_docx(PACK)
-    body = part_xml(data, "word/document.xml").decode()
-    assert 'TOC \\o "1-3" \\h \\z \\u' in body and TOC_PLACEHOLDER in body
-    names = [p.style.name for p in pack.paragraphs]
-    assert names[:2] == ["Heading 1", "TOC Heading"], "the contents follow the title"
+def test_page_numbers_in_the_footer_and_no_contents_unless_asked(pack):
+    body = part_xml(markdown_to_docx(PACK), "word/document.xml").decode()
+    assert "TOC \\o" not in body
     footer = pack.sections[-1].footer
     assert not footer.is_linked_to_previous
     assert footer._element.xpath(".//w:instrText[contains(., 'PAGE')]")
     assert "Page" in footer.paragraphs[-1].text
 
 
-def test_toc_marker_places_the_contents():
-    document = convert(f"# Title\n\nIntro.\n\n{TOC_MARKER}\n\n## Part\n")
+def test_toc_marker_places_an_empty_contents_field():
+    data = markdown_to_docx(f"# Title\n\nIntro.\n\n{TOC_MARKER}\n\n## Part\n")
+    document = docx.Document(io.BytesIO(data))
     assert [p.style.name for p in document.paragraphs][:4] == ["Heading 1", "Body Text", "TOC Heading", "Body Text"]
     assert TOC_MARKER not in "".join(p.text for p in document.paragraphs)
+    body = part_xml(data, "word/document.xml").decode()
+    assert 'TOC \\o "1-3" \\h \\z \\u' in body and TOC_PLACEHOLDER in body
+
+
+def test_a_contents_list_becomes_a_contents_field_with_its_entries_written_out():
+    markdown = ("# Title\n\n## Contents\n\n- [Part one](#part-one)\n  - [A detail](#a-detail)\n- [Part two](#part-two)\n\n"
+                "## Part one\n\n### A detail\n\n## Part two\n\nText.\n")
+    data = markdown_to_docx(markdown)
+    document = docx.Document(io.BytesIO(data))
+    entries = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("toc")]
+    assert entries == [("toc 2", "Part one\t"), ("toc 3", "A detail\t"), ("toc 2", "Part two\t")]
+    body = part_xml(data, "word/document.xml").decode()
+    assert 'TOC \\o "2-3" \\h \\z \\u' in body and body.count("PAGEREF h_") == 3
+    anchors = {link.get(qn("w:anchor")) for link in document.element.body.iter(qn("w:hyperlink"))}
+    bookmarks = {mark.get(qn("w:name")) for mark in document.element.body.iter(qn("w:bookmarkStart"))}
+    assert anchors == {"h_part_one", "h_a_detail", "h_part_two"} and anchors <= bookmarks
+    assert "Contents" not in [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
 
 
 def test_loose_item_continuation_paragraphs_are_indented_not_numbered():
@@ -296,7 +319,7 @@ def test_hostile_text_stays_text(name, vendor):
     assert f"Vendor: {visible}" in [p.text for p in document.paragraphs]
     assert [cell.text for cell in document.tables[0].rows[1].cells] == [visible, "1"]
     assert styled(document, "Clause") == [visible]
-    assert f"\u2610 {visible}" in [p.text for p in document.paragraphs]
+    assert f"\u2610\t{visible}" in [full_text(p) for p in document.paragraphs]
     assert f"<div>{visible}</div>" in [p.text for p in document.paragraphs], "raw HTML is shown as text"
     assert document.core_properties.title == visible
     body = part_xml(data, "word/document.xml").decode()
@@ -424,9 +447,9 @@ def _list_format(document, paragraph) -> str:
 
 def test_a_pure_task_list_shows_its_boxes_without_bullets_and_a_mixed_list_keeps_them(pack):
     document = convert("- [ ] first task\n- [x] second task\n\nText.\n\n- plain\n- [ ] mixed task\n")
-    by_text = {p.text: p for p in document.paragraphs}
-    assert _list_format(document, by_text["\u2610 first task"]) == "none"
-    assert _list_format(document, by_text["\u2612 second task"]) == "none"
-    assert numbering(by_text["\u2610 first task"])[1] == numbering(by_text["\u2612 second task"])[1]
+    by_text = {full_text(p): p for p in document.paragraphs}
+    assert _list_format(document, by_text["\u2610\tfirst task"]) == "none"
+    assert _list_format(document, by_text["\u2612\tsecond task"]) == "none"
+    assert numbering(by_text["\u2610\tfirst task"])[1] == numbering(by_text["\u2612\tsecond task"])[1]
     assert _list_format(document, by_text["plain"]) == "bullet"
     assert _list_format(document, by_text["\u2610 mixed task"]) == "bullet"

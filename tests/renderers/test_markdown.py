@@ -2,7 +2,8 @@ import dealbook
 import pytest
 from dealbook.deal.answers import Answers, Deal
 from dealbook.renderers.html import markdown_to_html
-from dealbook.renderers.markdown import PARTS, escape_block, escape_cell, escape_inline, render_markdown
+from dealbook.renderers.markdown import escape_block, escape_cell, escape_inline, render_markdown
+from dealbook.renderers.pack import PackOptions, pack_markdown
 from dealbook.renderers.tokens import parse, parser
 from dealbook.renderers.view import build_view
 
@@ -45,16 +46,31 @@ def test_a_table_cell_never_breaks_the_table(text):
     assert inline[-1].content == "end"
 
 
-def test_block_quotes_keep_lines_and_paragraphs():
-    clause = "Title.\n(a) first line\n  - a bullet\n\n(b) second paragraph <b>x</b>"
+def test_clause_lines_become_paragraphs_with_the_title_in_bold():
+    clause = "Price Protection.\n(a) first line\n  - a bullet\n\n(b) second paragraph <b>x</b>"
     tokens = parse(escape_block(clause))
     assert [token.type for token in tokens][:2] == ["blockquote_open", "paragraph_open"]
     paragraphs = [token for token in tokens if token.type == "inline"]
-    assert len(paragraphs) == 2
-    children = [child.type for child in paragraphs[0].children]
-    assert children.count("hardbreak") == 2
-    assert "• a bullet" in paragraphs[0].content.replace("\\", "")
+    assert [paragraph.content.replace("\\", "") for paragraph in paragraphs] == [
+        "**Price Protection.**", "(a) first line", "• a bullet", "(b) second paragraph <b>x</b>"]
+    assert not any(child.type == "hardbreak" for paragraph in paragraphs for child in paragraph.children)
+    assert [token.meta.get("subclause") for token in tokens if token.type == "paragraph_open"] == [None, "(a)", None, "(b)"]
     assert not any(token.type.startswith("bullet_list") for token in tokens)
+
+
+@pytest.mark.parametrize(
+    ("clause", "bold"),
+    [("Price Protection. The Fees are fixed.", "Price Protection."),
+     ("Term and Termination of Services. Either party may end it.", "Term and Termination of Services."),
+     ("The Supplier shall not increase the Fees. Ever.", None),
+     ("No title here at all", None)],
+    ids=["title", "small-words", "sentence", "no-full-stop"],
+)
+def test_only_a_title_cased_lead_is_a_clause_title(clause, bold):
+    (first,) = [token for token in parse(escape_block(clause)) if token.type == "inline"][:1]
+    types = [child.type for child in first.children]
+    inside = first.children[types.index("strong_open") + 1].content if "strong_open" in types else None
+    assert inside == bold
 
 
 def hostile_evaluation(itam):
@@ -70,10 +86,11 @@ def hostile_evaluation(itam):
     return dealbook.evaluate(itam, Answers(deal, answers.values))
 
 
-def test_hostile_deal_metadata_keeps_tables_intact(itam):
+@pytest.mark.parametrize("audience", ["internal", "vendor"])
+def test_hostile_deal_metadata_keeps_tables_intact(itam, audience):
     view = build_view(hostile_evaluation(itam))
-    for part in PARTS:
-        tokens = parse(render_markdown(view, part))
+    for part, markdown in pack_markdown(view, PackOptions(audience=audience)).items():
+        tokens = parse(markdown)
         rows = [index for index, token in enumerate(tokens) if token.type == "tr_open"]
         for row in rows:
             cells = 0
@@ -81,25 +98,26 @@ def test_hostile_deal_metadata_keeps_tables_intact(itam):
                 if token.type == "tr_close":
                     break
                 cells += token.type in ("td_open", "th_open")
-            assert cells in (2, 6), part  # the deal table has 2 columns, the term sheet 6
+            assert cells in (2, 4, 5, 7), part  # key/value tables 2 or 4, key numbers 5, the term sheet 7
         (title,) = [tokens[index + 1] for index, token in enumerate(tokens) if token.tag == "h1" and token.type == "heading_open"]
         assert title.children[0].content.endswith("Deal | with *stars* and a newline")
-        page = markdown_to_html(render_markdown(view, part), title="t")
+        page = markdown_to_html(markdown, title="t")
         assert "<script>" not in page and "<b>" not in page
         assert "Acme | *Evil* &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co_ #1 `x`" in page
 
 
 def test_rendering_is_deterministic(itam):
     view = build_view(hostile_evaluation(itam))
-    for part in PARTS:
-        assert render_markdown(view, part) == render_markdown(build_view(hostile_evaluation(itam)), part)
+    assert pack_markdown(view) == pack_markdown(build_view(hostile_evaluation(itam)))
 
 
 def test_template_override_by_file_name(itam, tmp_path):
-    (tmp_path / "checklist.md.j2").write_text("# Our own layout for {{ pack.deal.vendor | md }}\n", encoding="utf-8")
+    (tmp_path / "checklist.md.j2").write_text("Our own layout for {{ pack.deal.vendor | md }}\n", encoding="utf-8")
     view = build_view(hostile_evaluation(itam))
-    assert render_markdown(view, "checklist", templates=tmp_path).startswith("# Our own layout for Acme \\|")
-    assert render_markdown(view, "term-sheet", templates=tmp_path).startswith("# Term sheet")
+    documents = pack_markdown(view, PackOptions(templates=tmp_path))
+    assert "\n## Checklist\n\nOur own layout for Acme \\|" in documents["briefing-pack"]
+    assert documents["checklist"].endswith("\nOur own layout for Acme \\| \\*Evil\\* \\<script\\>alert(1)\\</script\\> \\& Co\\_ \\#1 \\`x\\`\n")
+    assert documents["term-sheet"].startswith("# Term sheet — ")
 
 
 def test_parser_has_raw_html_off():
@@ -118,7 +136,7 @@ def test_a_broken_override_template_is_one_located_error(itam, tmp_path):
 
 @pytest.mark.parametrize(
     ("fixture", "sentence"),
-    [("mini", "Prepared from the Minimal test playbook (mini 0.1.0)."), ("itam", "Prepared from the IT asset management — software and SaaS contract negotiation playbook (itam 1.0.0).")],
+    [("mini", "Prepared from the Minimal test playbook (mini 0.1.0):"), ("itam", "Prepared from the IT asset management — software and SaaS contract negotiation playbook (itam 1.0.0):")],
     ids=["title-ends-in-playbook", "title-without-it"],
 )
 def test_the_pack_names_the_playbook_without_saying_playbook_twice(request, fixture, sentence):
@@ -126,4 +144,4 @@ def test_the_pack_names_the_playbook_without_saying_playbook_twice(request, fixt
         evaluation = dealbook.evaluate(request.getfixturevalue("mini"), Answers(Deal("D", "V"), {"deployment": "saas", "annual_value": 100000}))
     else:
         evaluation = dealbook.evaluate_file(REPO / "examples" / "deals" / "eu-saas-crm.yaml")
-    assert sentence in render_markdown(build_view(evaluation), "briefing-pack")
+    assert sentence in render_markdown(build_view(evaluation), "cover", marking="")

@@ -18,7 +18,7 @@ def evaluation(itam):
 def test_every_part_in_every_requested_format(evaluation, tmp_path):
     written = write_briefing_pack(evaluation, tmp_path / "pack", ["md", "html"])
     assert sorted(path.name for path in written) == sorted(
-        f"{part}.{ext}" for part in ("briefing-pack", "checklist", "term-sheet", "redlines") for ext in ("md", "html")
+        f"{part}.{ext}" for part in ("briefing-pack", "deal-sheet", "checklist", "term-sheet", "redlines") for ext in ("md", "html")
     )
     assert all(path.read_bytes() for path in written)
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]  # no staging left behind
@@ -39,10 +39,10 @@ def test_a_failed_render_leaves_the_previous_pack_untouched(evaluation, tmp_path
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
     broken = tmp_path / "templates"
     broken.mkdir()
-    (broken / "redlines.md.j2").write_text("# Redlines\n\n{{ pack.no_such_field }}\n", encoding="utf-8")
+    (broken / "clauses.md.j2").write_text("Clauses\n\n{{ pack.no_such_field }}\n", encoding="utf-8")
     with pytest.raises(DealbookError) as raised:
         write_briefing_pack(evaluation, folder, ["md"], templates=broken)
-    assert str(raised.value).startswith(str(broken / "redlines.md.j2") + ":3:1: template error:")
+    assert str(raised.value).startswith(str(broken / "clauses.md.j2") + ":3:1: template error:")
     assert "no_such_field" in str(raised.value)
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
@@ -66,3 +66,34 @@ def test_files_are_replaced_only_after_all_are_written(tmp_path):
 def test_unknown_formats_are_refused(evaluation, formats, message):
     with pytest.raises(DealbookError, match=message.replace("(", r"\(").replace(")", r"\)")):
         render_pack(evaluation, formats)
+
+
+def test_the_vendor_audience_gets_the_proposal_only(evaluation, tmp_path):
+    written = write_briefing_pack(evaluation, tmp_path / "proposal", ["md", "html"], audience="vendor")
+    assert sorted(path.name for path in written) == ["proposal.html", "proposal.md"]
+
+
+def test_an_unknown_audience_is_refused(evaluation):
+    from dealbook.renderers.pack import PackOptions
+
+    with pytest.raises(DealbookError, match="unknown audience lawyers; choose from internal, vendor"):
+        render_pack(evaluation, ["md"], PackOptions(audience="lawyers"))
+
+
+def test_stand_alone_documents_say_what_their_markdown_says(evaluation):
+    """Their tokens are the pack's section tokens reused (one parse); parsing their own Markdown gives the same."""
+    from dealbook.renderers.pack import build_documents
+    from dealbook.renderers.tokens import parse
+    from dealbook.renderers.view import build_view
+
+    def shape(tokens):
+        return [(token.type, token.tag, "".join(child.content for child in token.children or () if child.type == "text"))
+                for token in tokens if not token.hidden or token.type != "paragraph_open"]
+
+    documents = build_documents(build_view(evaluation))
+    assert [document.name for document in documents] == ["briefing-pack", "deal-sheet", "checklist", "term-sheet", "redlines"]
+    for document in documents:
+        assert shape(document.tokens) == shape(parse(document.markdown)), document.name
+        links = [child for token in document.tokens if token.type == "inline" for child in token.children or ()
+                 if child.type == "link_open" and str(child.attrGet("href")).startswith("#")]
+        assert bool(links) == (document.name == "briefing-pack"), "no links into a pack the document is not part of"
