@@ -61,7 +61,7 @@ def _item(evaluation: Evaluation, result: ItemResult, explain: bool) -> dict[str
         "opening": {"summary": opening.summary, "clause": opening.clause},
         "fallbacks": [_position(evaluation, position) for position in result.fallbacks],
         "walk_away": evaluation.position(result.walk_away).summary,
-        "terms": [term.id for term in result.terms],
+        "terms": [term.id for term in evaluation.item_terms(result)],
         "red_flags": list(item.red_flags),
         "rationale": evaluation.rationale(result),
         "talking_points": list(evaluation.talking_points(result)),

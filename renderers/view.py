@@ -308,7 +308,7 @@ def _item_view(evaluation: Evaluation, result: ItemResult, number: str) -> ItemV
         opening=PositionView(label, opening.summary, opening.clause),
         fallbacks=fallbacks,
         walk_away=evaluation.position(result.walk_away).summary,
-        terms=tuple(_term_row(evaluation, result, term, anchor(heading), number) for term in result.terms),
+        terms=tuple(_term_row(evaluation, result, term, anchor(heading), number) for term in evaluation.item_terms(result)),
         red_flags=item.red_flags,
         rationale=evaluation.rationale(result),
         talking_points=evaluation.talking_points(result),

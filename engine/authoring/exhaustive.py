@@ -282,7 +282,7 @@ def report_data(report: Report, playbook: Playbook) -> dict[str, Any]:
         "sampled_checks": report.sampled_checks, "samples": report.samples, "seed": report.seed,
         "findings": [
             {"kind": f.kind, "message": f.message, "file": f.location.file, "line": f.location.line, "column": f.location.column,
-             "path": f.location.path, "example": f.example, "sampled": f.sampled}
+             "path": f.location.path, "element": f.location.element, "example": f.example, "sampled": f.sampled}
             for f in report.findings
         ],
     }

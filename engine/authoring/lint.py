@@ -344,6 +344,6 @@ def findings_data(findings: list[LintFinding]) -> list[dict[str, Any]]:
     """The findings as JSON-ready data."""
     return [
         {"code": f.code, "name": LINTS[f.code].name, "severity": f.severity, "message": f.message,
-         "file": f.location.file, "line": f.location.line, "column": f.location.column, "path": f.location.path}
+         "file": f.location.file, "line": f.location.line, "column": f.location.column, "path": f.location.path, "element": f.location.element}
         for f in findings
     ]

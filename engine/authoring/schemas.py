@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..infra.files import write_atomic
+from ..infra.files import write_keeping_previous
 from ..infra.schema import SCHEMA_KINDS, load_schema, schema_text
 from ..playbook.model import Playbook, Question
 
@@ -121,9 +121,12 @@ def schema_json(schema: dict[str, Any]) -> str:
 
 
 def write_schemas(folder: Path, playbook: Playbook | None = None) -> list[Path]:
-    """Write every schema to ``folder/<kind>.schema.json`` (answers and module narrowed to ``playbook``); returns the paths."""
+    """Write every schema to ``folder/<kind>.schema.json`` (answers and module narrowed to ``playbook``); returns the paths.
+
+    A file that changes keeps its previous content as ``.bak``; an unchanged one is left alone.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_atomic(folder / f"{kind}.schema.json", schema_text_for(kind, playbook)) for kind in SCHEMA_KINDS]
+    return [write_keeping_previous(folder / f"{kind}.schema.json", schema_text_for(kind, playbook)) for kind in SCHEMA_KINDS]
 
 
 def schema_text_for(kind: str, playbook: Playbook | None = None) -> str:

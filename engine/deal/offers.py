@@ -98,7 +98,8 @@ def subject_of(evaluation: Evaluation, subject: str) -> tuple[str, ItemResult, T
         raise OfferError(f"item '{subject}' does not apply to this deal")
     from ..errors import did_you_mean  # noqa: PLC0415
 
-    raise OfferError(f"unknown item or term '{subject}'{did_you_mean(subject, [*items, *(term.id for term in evaluation.terms)])}")
+    carried = dict.fromkeys(term for result in evaluation.items for term in result.item.terms)
+    raise OfferError(f"unknown item or term '{subject}'{did_you_mean(subject, [*items, *carried])}")
 
 
 def place_offer(evaluation: Evaluation, subject: str, text: str) -> Offer:

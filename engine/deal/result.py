@@ -11,7 +11,7 @@ only when a renderer or ``--explain`` asks for it.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -64,6 +64,26 @@ class Decision:
             text += " [" + ", ".join(f"{name}={show_raw(value)}" for name, value in self.reads) + "]"
         return text
 
+
+
+class _ReadTerms(dict):
+    """The ``terms`` a template sees, noting which of them it reads."""
+
+    def __init__(self, terms: Mapping[str, Any]) -> None:
+        super().__init__(terms)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+@dataclass(frozen=True, slots=True)
+class _Printed:
+    """What the pack prints for a deal: the rendered texts, and per item the terms its texts read."""
+
+    texts: tuple[str, ...]
+    terms: dict[str, frozenset[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,9 +440,19 @@ class Evaluation:
 
     @cached_property
     def terms(self) -> tuple[TermResult, ...]:
-        """Terms carried by applicable items, in playbook order: the term sheet."""
-        shown = {term for result in self.items for term in result.item.terms}
+        """The term sheet, in playbook order: terms applicable items carry and their printed guidance uses.
+
+        An item worded per deal shape carries terms for every shape; a
+        per-core deal's reassignment clause never names the waiting period
+        for user licences, so the term sheet does not list it either.
+        """
+        shown = {term.id for result in self.items for term in self.item_terms(result)}
         return tuple(result for term_id, result in self.terms_by_id.items() if term_id in shown)
+
+    def item_terms(self, result: ItemResult) -> tuple[TermResult, ...]:
+        """The terms an applicable item carries that its guidance, as printed for this deal, uses."""
+        read = self._printed.terms.get(result.id, frozenset())
+        return tuple(term for term in result.terms if term.id in read)
 
     @cached_property
     def flags(self) -> tuple[RiskFlag, ...]:
@@ -475,18 +505,23 @@ class Evaluation:
         return tuple(sorted((registry[term] for term in wanted), key=lambda definition: definition.term.lower()))
 
     @property
-    def printed_texts(self) -> Iterator[str]:
+    def printed_texts(self) -> tuple[str, ...]:
         """Every piece of guidance text the pack prints for this deal: rationales, talking points, positions, flags."""
+        return self._printed.texts
+
+    @cached_property
+    def _printed(self) -> _Printed:
+        texts: list[str] = []
+        read: dict[str, frozenset[str]] = {}
         for result in self.items:
-            yield self.rationale(result)
-            yield from self.talking_points(result)
+            context = {**self.template_context, "terms": _ReadTerms(self.template_context["terms"])}
+            templates = [(result.item.rationale, result.item.location), *((point, result.item.location) for point in result.item.talking_points)]
             for position in (result.opening, *result.fallbacks, result.walk_away):
-                rendered = self.position(position)
-                yield rendered.summary
-                if rendered.clause:
-                    yield rendered.clause
-        for flag in self.flags:
-            yield flag.message
+                templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
+            texts += [text for template, location in templates if (text := self._render_in(template, location, context))]
+            read[result.id] = frozenset(context["terms"].read)
+        texts += [flag.message for flag in self.flags]
+        return _Printed(tuple(texts), read)
 
     def rationale(self, result: ItemResult) -> str:
         """The item's rationale, rendered for this deal (it may quote the deal's figures)."""
@@ -563,17 +598,17 @@ class Evaluation:
         :func:`~dealbook.playbook.clauses.template_reads`).
         """
         if "{" not in template:  # plain text: nothing of the deal's to read
-            return self._render(template, location, {})
+            return self._render_in(template, location, {})
         key = self._render_key(template)
         if key is None:
-            return self._render(template, location, self.template_context)
+            return self._render_in(template, location, self.template_context)
         renders = self._renders
         text = renders.get(key)
         if text is None:
             reads = template_reads(template)
             # the template reads only these names: a context of just them renders the same text
             context = self._context_for(reads[0]) if reads is not None and "template_context" not in self.__dict__ else self.template_context
-            text = self._render(template, location, context)
+            text = self._render_in(template, location, context)
             if len(renders) >= _MAX_RENDERS:
                 renders.clear()
             renders[key] = text
@@ -617,7 +652,7 @@ class Evaluation:
         deal = self.answers.deal
         return tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
 
-    def _render(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
+    def _render_in(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
         text = render_template(template, context, location)
         deal = self.answers.deal
         for name in (deal.vendor, deal.customer, deal.product):

@@ -116,8 +116,14 @@ def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Prob
         for comparison in condition.comparisons:
             question = playbook.questions_by_id.get(comparison.name)
             if question is not None:
+                options = sources.locate(question.location, "options")
                 for message in _comparison_problems(question, comparison):
-                    yield Problem(here, message)
+                    if "is not an option of question" in message and options.file not in (question.location.file, here.file):
+                        user, _, detail = (here.element or here.path).partition(", ")
+                        yield Problem(options, f"{message}: your overlay changed the options here, but base {user}"
+                                               + (f" ({detail})" if detail else "") + f" in {here.file}:{here.line} still compares with it")
+                    else:
+                        yield Problem(here, message)
 
 
 def _deal_fields_hint(field: str) -> str:

@@ -60,13 +60,25 @@ def uses(text: str, terms: Iterable[str], names: Iterable[str] = ()) -> set[str]
     """
     terms = set(terms)
     found: set[str] = set()
+    # A term never spans a line, so each phrase is looked for only in the lines holding its first
+    # word: a pack's guidance is hundreds of kilobytes and the registry a hundred phrases or more.
+    lines = list(dict.fromkeys(text.split("\n")))
+    holding: dict[str, list[int]] = {}
     for phrase in sorted({*terms, *names}, key=len, reverse=True):
+        first = phrase.split(" ", 1)[0].rstrip("sy") or phrase
+        candidates = holding.get(first)
+        if candidates is None:
+            candidates = holding[first] = [index for index, line in enumerate(lines) if first in line]
         pattern = _pattern(phrase)
-        if pattern.search(text) is None:
-            continue
-        if phrase in terms:
+        hit = False
+        for index in candidates:
+            line = lines[index]
+            if pattern.search(line) is None:
+                continue
+            hit = True
+            lines[index] = pattern.sub(lambda match: "\x00" * len(match.group(0)), line)
+        if hit and phrase in terms:
             found.add(phrase)
-        text = pattern.sub(lambda match: "\x00" * len(match.group(0)), text)
     return found
 
 

@@ -136,7 +136,7 @@ class _Decoder:
             return self.condition(str(source))
         if tag == "P":
             (source,) = rest
-            return compile_phrase(str(source))  # a regular expression compiled again from its source, never unpickled
+            return compile_phrase(str(source), check=False)  # rebuilt from its source, compiled when first used
         cls = _CLASSES.get(tag[1:]) if type(tag) is str and tag.startswith("@") else None
         names = _FIELDS.get(cls) if cls is not None else None
         if names is None or len(names) != len(rest):

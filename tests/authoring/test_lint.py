@@ -87,6 +87,8 @@ def test_text_and_json_output(flawed_findings):
     data = json.loads(json.dumps(findings_data(flawed_findings)))
     assert {entry["name"] for entry in data} >= {"never-holds", "template-undefined"}
     assert all(entry["line"] > 0 and entry["file"].endswith(".yaml") for entry in data)
+    never = next(entry for entry in data if entry["code"] == "C101")
+    assert (never["path"], never["element"]) == ("items/2/applies_when", "item 'impossible', applies_when")
 
 
 def test_report_fails_on_errors_and_on_warnings_only_when_strict(mini):

@@ -90,3 +90,12 @@ def test_schema_answers_for_a_playbook_on_the_command_line(mini):
     result = CliRunner().invoke(main, ["schema", "answers", "-p", str(REPO / "tests" / "fixtures" / "mini")])
     assert result.exit_code == 0
     assert set(json.loads(result.stdout)["properties"]["answers"]["properties"]) == {question.id for question in mini.questions}
+
+
+def test_writing_schemas_again_keeps_a_changed_file_and_leaves_an_unchanged_one(tmp_path):
+    folder = tmp_path / "schemas"
+    write_schemas(folder)
+    (folder / "module.schema.json").write_text("{}\n", encoding="utf-8")
+    write_schemas(folder)
+    assert (folder / "module.schema.json.bak").read_text(encoding="utf-8") == "{}\n"
+    assert not (folder / "playbook.schema.json.bak").exists()

@@ -2,6 +2,8 @@ import dealbook
 import pytest
 from dealbook.deal.answers import Answers, Deal
 
+from ..conftest import edit
+
 
 def deal(mini, **answers):
     return dealbook.evaluate(mini, Answers(Deal("Deal", "Acme", currency="EUR"), answers))
@@ -146,3 +148,21 @@ def test_an_explained_override_names_each_rule_once():
     assert str(Decision("term cap.target", "rule later overrides rule earlier", here, rule="later")) == "term cap.target: rule later overrides rule earlier"
     assert str(Decision("item x", "included by rule", here, "a", rule="r")) == "item x: included by rule r — a"
     assert str(Decision("item x", "priority raised to high", here, rule="r")) == "item x: priority raised to high (rule r)"
+
+
+def test_the_term_sheet_lists_only_terms_the_printed_guidance_uses(mini_copy):
+    """An item worded per deal shape carries terms for every shape; a row shows only where this deal's wording uses it."""
+    data = mini_copy / "modules" / "data.yaml"
+    edit(data, "        summary: Notice within {{ terms.breach_hours }}.\n", "        summary: Notice{% if deployment == 'saas' %} within {{ terms.breach_hours }}{% endif %}.\n")
+    edit(data, 'within {{ terms.breach_hours }}."', '{% if deployment == \'saas\' %}within {{ terms.breach_hours }}{% else %}promptly{% endif %}."')
+    edit(data, "        - summary: Notice within {{ terms.breach_hours.fallback }} hours.\n          clause: \"Notice within {{ terms.breach_hours.fallback }} hours.\"",
+         "        - summary: Notice{% if deployment == 'saas' %} within {{ terms.breach_hours.fallback }} hours{% endif %}.\n          clause: Notice as agreed.")
+    playbook = dealbook.load_playbook(mini_copy, use_cache=False)
+
+    def rows(deployment: str) -> tuple[list[str], list[str]]:
+        evaluation = dealbook.evaluate(playbook, Answers(Deal("D", "V"), {"deployment": deployment, "annual_value": 100000, "personal_data": True}))
+        dpa = next(result for result in evaluation.items if result.id == "dpa")
+        return [term.id for term in evaluation.terms], [term.id for term in evaluation.item_terms(dpa)]
+
+    assert rows("saas") == (["price_cap", "breach_hours"], ["breach_hours"])
+    assert rows("on_prem") == (["price_cap"], [])

@@ -2,13 +2,16 @@
 
 Per deal: no wording from another deal shape (banned phrases per shape), no
 amount other than the deal's own figures, no sentence addressed to playbook
-authors, and because lines that read as business sentences.
+authors, because lines that read as business sentences (no "label: value",
+no raw question or option id), and a Definitions section that defines every
+capitalised defined term the pack prints and nothing else.
 """
 
 import re
 
 import dealbook
 import pytest
+from dealbook.playbook.glossary import undefined_candidates, uses
 from dealbook.renderers.view import build_view
 
 from ..conftest import REPO
@@ -73,6 +76,18 @@ def test_wording_fits_the_deal_shape(evaluations, name):
     assert found == []
 
 
+#: Term sheet rows that must not appear for a deal of this shape (the terms' titles).
+BANNED_ROWS = {"per-core": ["Waiting period before a licence can be reassigned"]}
+
+
+@pytest.mark.parametrize("name", DEALS, ids=DEALS)
+def test_term_sheet_rows_fit_the_deal_shape(evaluations, name):
+    view = build_view(evaluations[name])
+    titles = [row.title for row in view.terms] + [row.title for module in view.modules for item in module.items for row in item.terms]
+    banned = [title for shape in _shapes(evaluations[name]) for title in BANNED_ROWS.get(shape, [])]
+    assert titles and [title for title in titles if title in banned] == []
+
+
 @pytest.mark.parametrize("name", DEALS, ids=DEALS)
 def test_amounts_are_the_deals_own(evaluations, name):
     evaluation = evaluations[name]
@@ -90,17 +105,50 @@ def test_amounts_are_the_deals_own(evaluations, name):
     assert [(where, amount) for where, amount in strays if not where == "growth_price_hold"] == []
 
 
+#: An assumed answer is the one place a because line may quote an answer after a colon.
+ASSUMED = re.compile(r"assumed: [^;]* — not answered")
+
+
 @pytest.mark.parametrize("name", DEALS, ids=DEALS)
 def test_because_lines_are_business_sentences(itam, evaluations, name):
     view = build_view(evaluations[name])
-    option_ids = {option.value for question in itam.questions for option in question.options if "_" in option.value}
-    lines = [item.because for module in view.modules for item in module.items]
-    assert lines and all(line[0].isupper() for line in lines)
+    # raw ids: every question, fact and option id that is not a plain word (per_core, eu_uk, 10k_100k)
+    ids = [question.id for question in itam.questions] + [fact.id for fact in itam.facts]
+    ids += [option.value for question in itam.questions for option in question.options]
+    raw = {token for token in ids if not token.isalpha()}
+    items = [item.because for module in view.modules for item in module.items]
+    lines = items + [flag.because for flag in view.flags if flag.because]
+    assert items and all(line[0].isupper() for line in lines)
     for line in lines:
         assert ": yes" not in line and ": no" not in line, line
-        assert not any(re.search(rf"\b{re.escape(option)}\b", line) for option in option_ids), line
+        assert not any(re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", line) for token in raw), line
         assert "not: " not in line, line
-    assert sum(line == "Applies to every deal" for line in lines) == 0, "every-deal items say why"
+    for line in items:  # built from reasons joined by "; ": a "label: value" there reads like a database
+        assert ": " not in ASSUMED.sub("", line), line
+    assert sum(line == "Applies to every deal" for line in items) == 0, "every-deal items say why"
+
+
+@pytest.mark.parametrize("name", DEALS, ids=DEALS)
+def test_every_defined_term_the_pack_uses_is_defined_in_it(itam, evaluations, name):
+    evaluation = evaluations[name]
+    glossary = itam.glossary
+    terms = [definition.term for definition in glossary.definitions]
+    printed = build_view(evaluation).definitions
+    defined = {term for term, _ in printed}
+    assert defined == {definition.term for definition in evaluation.definitions}
+    deal = evaluation.answers.deal
+    parties = sorted({deal.vendor, deal.customer, deal.product}, key=len, reverse=True)
+    used: set[tuple[str, str]] = set()
+    undefined: list[tuple[str, str]] = []
+    for where, text in [*_texts(evaluation), *(("definition", meaning) for _, meaning in printed)]:
+        used |= {(where, term) for term in uses(text, terms, glossary.names)}
+        for party in parties:  # the deal's own names are capitalised, not defined
+            text = text.replace(party, "x")
+        undefined += [(where, phrase) for phrase in undefined_candidates(text, {*terms, *glossary.names})]
+    assert sorted((where, term) for where, term in used if term not in defined) == []
+    assert undefined == []
+    # and nothing is defined that the pack does not use
+    assert {term for _, term in used} == defined
 
 
 def test_every_question_option_and_fact_has_a_reason(itam):

@@ -190,7 +190,8 @@ def test_approvers_are_specific_to_the_item_and_tier(evaluation) -> None:
     assert found["payment_terms"] == ("walk-away", ("Finance", *everyone))
     # missing and not critical: the owner alone, unless a rule concerns the item
     assert found["incident_rca"] == ("not-found", ("IT Operations",))
-    assert found["gov_business_reviews_and_escalation"] == ("not-found", ("Procurement", "IT Operations"))  # escalation-days rule
+    # the escalation-days rule concerns the dispute ladder, which business reviews no longer repeat
+    assert found["gov_business_reviews_and_escalation"] == ("not-found", ("Procurement",))
     # missing and critical for this deal: going without it is a walk-away matter
     assert found["data_residency"][0] == "not-found" and set(found["data_residency"][1]) == {"Privacy officer", *everyone}
     assert found["gov_contract_managers_and_renewals"][1] == ()  # found but not measured: nothing to accept yet

@@ -65,9 +65,11 @@ def itam_copy(tmp_path: Path) -> Path:
 def test_covers_is_checked_against_the_outline_of_a_playbook_that_has_one(itam_copy):
     edit(itam_copy / "modules/01-scope.yaml", "    covers: [M1.1]\n", "    covers: [M1.7]\n")
     edit(itam_copy / "modules/01-scope.yaml", "    covers: [M1.1]\n", "")
+    lines = (itam_copy / "modules/01-scope.yaml").read_text(encoding="utf-8").splitlines()
+    covers, item = lines.index("    covers: [M1.7]") + 1, lines.index("  - id: dispute_escalation") + 1
     assert reported(itam_copy) == [
-        "modules/01-scope.yaml:123:14: 'M1.7' is not a topic of this playbook's outline (did you mean 'M1.6'?) [item 'signoff_authority', covers/0]",
-        "modules/01-scope.yaml:201:5: item 'dispute_escalation' names no outline topic; add 'covers:' with the codes it addresses, e.g. [M1.1] [item 'dispute_escalation']",
+        f"modules/01-scope.yaml:{covers}:14: 'M1.7' is not a topic of this playbook's outline (did you mean 'M1.6'?) [item 'signoff_authority', covers/0]",
+        f"modules/01-scope.yaml:{item}:5: item 'dispute_escalation' names no outline topic; add 'covers:' with the codes it addresses, e.g. [M1.1] [item 'dispute_escalation']",
     ]
 
 

@@ -251,3 +251,13 @@ def test_the_base_playbooks_scenarios_run_against_the_overlay_with_its_changes_m
         "      - low",
     ]
     assert failed
+
+
+def test_changing_options_a_base_rule_compares_with_points_at_the_overlay(overlay_copy):
+    patch = "questions:\n  - id: deployment\n    options:\n      - {value: on_prem, label: On-premises}\n      - {value: cloud, label: Cloud}\n"
+    (overlay_copy / "overrides" / "patch.yaml").write_text(patch, encoding="utf-8")
+    root = overlay_copy.parent
+    problems = [line.replace(f"{root}/", "") for line in _problems(overlay_copy)]
+    assert "mini_overlay/overrides/patch.yaml:4:7: 'saas' is not an option of question 'deployment': your overlay changed the options here," \
+           " but base rule 'eu_rules' (when) in mini/modules/data.yaml:46 still compares with it [question 'deployment', options]" in problems
+    assert not [line for line in problems if line.startswith("mini/")], problems

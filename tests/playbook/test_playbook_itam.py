@@ -113,3 +113,31 @@ def test_every_clause_renders_for_every_example_deal(itam, deal):
     assert not [clause for clause in clauses if re.search(r"\[(vendor|customer|supplier|company)|\b(Licensor|Licensee)\b", clause, re.IGNORECASE)]
     for flag in evaluation.flags:
         assert flag.message and "{{" not in flag.message
+
+
+#: Items that once gave the same guidance, and phrases that now belong to one side of each pair only.
+DISTINCT = [
+    ("signoff_authority", "gov_standard_paper_and_frozen_terms", ["Online Terms", "click", "order of precedence", "Authorised Signatories"], ["version in force on the Effective Date", "Affiliates with", "does not amend it"]),
+    ("dispute_escalation", "gov_business_reviews_and_escalation", ["proceedings", "suspend", "Dispute"], ["Business Review", "executive sponsor", "service lead"]),
+    ("data_portability", "exit_data_and_configuration_export", ["self-service export", "throughout the Term"], ["audit trails", "Transition Period", "trial export", "checksums"]),
+]
+
+
+def _position_text(item) -> str:
+    return "\n".join(text for position in (*item.positions.tiers, item.positions.walk_away) for text in (position.summary, position.clause or ""))
+
+
+@pytest.mark.parametrize(("first", "second", "first_only", "second_only"), DISTINCT, ids=[pair[0] for pair in DISTINCT])
+def test_former_duplicates_each_say_what_the_other_does_not(itam, first, second, first_only, second_only):
+    one, other = itam.items_by_id[first], itam.items_by_id[second]
+    texts = {item.id: _position_text(item) for item in (one, other)}
+    for phrase in first_only:
+        assert phrase in texts[first] and phrase not in texts[second], (phrase, second)
+    for phrase in second_only:
+        assert phrase in texts[second] and phrase not in texts[first], (phrase, first)
+
+    def sentences(text: str) -> set[str]:
+        return {sentence.strip() for sentence in re.split(r"(?<=[.;])\s+", text) if len(sentence.strip()) > 40}
+
+    assert sentences(texts[first]) & sentences(texts[second]) == set()
+    assert not (set(one.terms) & set(other.terms)) or first == "data_portability"  # both deliver an export in the same number of days
