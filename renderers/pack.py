@@ -27,7 +27,7 @@ from ..deal.result import Evaluation
 from ..errors import DealbookError
 from ..infra.folders import WrittenFolder, folder_name, write_folder
 from .markdown import render_markdown
-from .view import PackView, build_view
+from .view import PackView, Standings, build_view
 
 __all__ = [
     "AUDIENCES", "DOCUMENTS", "FORMATS", "INTERNAL_MARKING", "SECTIONS", "VENDOR_MARKING", "Document", "PackOptions",
@@ -64,6 +64,8 @@ class PackOptions:
     templates: Path | None = None
     reference_docx: Path | None = None
     audience: str = "internal"
+    #: where the deal's negotiation stands (deal sheet, term sheet, the proposal's agreed points)
+    standings: Standings | None = None
 
 
 @dataclass(slots=True)
@@ -226,7 +228,7 @@ def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", 
         raise DealbookError(f"unknown audience {options.audience}; choose from {', '.join(AUDIENCES)}")
     if options.reference_docx is not None and not Path(options.reference_docx).is_file():
         raise DealbookError(f"reference document not found: {options.reference_docx}")
-    view = build_view(evaluation)
+    view = build_view(evaluation, options.standings)
     return {
         f"{document.name}.{name}": FORMATS[name](document, view, options)
         for document in build_documents(view, options)
@@ -242,13 +244,14 @@ def write_briefing_pack(
     templates: Path | None = None,
     reference_docx: Path | None = None,
     audience: str = "internal",
+    standings: Standings | None = None,
 ) -> WrittenFolder:
     """Render the briefing pack and write it into ``folder`` (default: named after the deal).
 
     Everything is rendered before anything is written, and the folder is
     replaced as a whole, for this deal only (see :func:`dealbook.infra.folders.write_folder`).
     """
-    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience))
+    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience, standings))
     answers = evaluation.answers.file
     return write_folder(folder or default_folder(evaluation), contents, deal=evaluation.answers.deal.name,
                         answers=str(Path(answers).resolve()) if answers and answers != "-" else answers)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -25,7 +26,22 @@ from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Position, Ques
 from ..playbook.values import show_label, show_number
 from .anchors import anchor
 
-__all__ = ["PackView", "build_view", "because", "short", "term_fields"]
+__all__ = ["PackView", "build_view", "because", "short", "term_fields", "Standings"]
+
+@dataclass(frozen=True, slots=True)
+class Standings:
+    """Where a deal's negotiation stands, as the pack shows it (made by :mod:`dealbook.negotiation`).
+
+    ``items``: item id → a few words (``agreed at fallback 1``, ``open, vendor at walk-away``);
+    ``terms``: term id → the vendor's latest position; ``agreed``: items whose every recorded
+    position is accepted and approved.
+    """
+
+    items: Mapping[str, str]
+    terms: Mapping[str, str]
+    agreed: frozenset[str] = frozenset()
+    record: str = ""  # the record's file name
+
 
 #: Term fields in the order a negotiation moves through them.
 TERM_FIELDS = ("target", "fallback", "walk_away")
@@ -67,6 +83,10 @@ class TermRow:
     adjusted: bool
     #: ``position:<fallback>,<open>`` on a 0 (target) to 1 (walk-away) scale, drawn as a bar
     bar: str
+    #: the vendor's latest position, when the deal has a negotiation record
+    vendor: str = ""
+    #: the term's id
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +115,10 @@ class ItemView:
     depth: str = "full"
     #: the risk flags this item answers
     flags: tuple[FlagView, ...] = ()
+    #: where the negotiation stands on the item, when the deal has a record
+    standing: str = ""
+    #: every recorded position of the item is accepted and approved
+    agreed: bool = False
 
     @property
     def look_for_here(self) -> bool:
@@ -166,6 +190,8 @@ class PackView:
     skipped_count: int
     #: (term, definition) for every defined term the pack's clauses use, A to Z
     definitions: tuple[tuple[str, str], ...] = ()
+    #: the negotiation record's file name, when the pack shows where the negotiation stands
+    negotiation: str = ""
 
     @property
     def items(self) -> tuple[ItemView, ...]:
@@ -252,6 +278,7 @@ def _term_row(evaluation: Evaluation, result: ItemResult, term: TermResult, anch
         owner=evaluation.playbook.departments_by_id[definition.owner].name,
         adjusted=bool(term.set_by),
         bar=bar,
+        id=definition.id,
     )
 
 
@@ -323,8 +350,15 @@ def _must_wins(items) -> tuple[tuple[ItemView, ...], str]:
     return tuple(item for item in ranked if item.priority == top), top
 
 
-def build_view(evaluation: Evaluation) -> PackView:
-    """Arrange an evaluation for the briefing-pack templates."""
+def _with_standings(module: ModuleView, standings: Standings) -> ModuleView:
+    return replace(module, items=tuple(
+        replace(item, standing=standings.items.get(item.id, ""), agreed=item.id in standings.agreed,
+                terms=tuple(replace(row, vendor=standings.terms.get(row.id, "")) for row in item.terms))
+        for item in module.items))
+
+
+def build_view(evaluation: Evaluation, standings: Standings | None = None) -> PackView:
+    """Arrange an evaluation for the briefing-pack templates (with where its negotiation stands, if given)."""
     playbook, deal = evaluation.playbook, evaluation.answers.deal
     modules = []
     for module, results in evaluation.items_by_module:
@@ -354,6 +388,8 @@ def build_view(evaluation: Evaluation) -> PackView:
             replace(item, flags=tuple(flag for flag in flags if flag.anchor == item.anchor),
                     depth="full" if item.id in full else "talking points" if item.priority == "high" else "positions")
             for item in module.items)) for module in modules]
+    if standings is not None:
+        modules = [_with_standings(module, standings) for module in modules]
     ranked = sorted((item for module in modules for item in module.items), key=lambda item: PRIORITIES.index(item.priority))
     must_wins, critical = _must_wins(ranked)
     key_terms = sorted(
@@ -383,6 +419,7 @@ def build_view(evaluation: Evaluation) -> PackView:
         item_count=len(evaluation.items),
         skipped_count=len(evaluation.skipped),
         definitions=tuple((definition.term, definition.definition) for definition in evaluation.definitions),
+        negotiation=standings.record if standings is not None else "",
     )
 
 

@@ -30,7 +30,7 @@ from ..playbook.checks import conditions_of, templates_of, term_settings
 from ..playbook.clauses import parse_template, template_references
 from ..playbook.effects import kind_of
 from ..playbook.expressions import Condition
-from ..playbook.model import Playbook
+from ..playbook.model import OWNER, Playbook
 from ..playbook.sources import Sources
 from ..playbook.values import show_number
 from .exhaustive import flow_answers, item_templates, render_failures
@@ -226,6 +226,21 @@ def lint_critical_without_approver(context: _Context) -> Found:
                 yield context.locate(effect.location), f"rule '{rule.id}' raises a critical (walk-away-level) flag without require_approver"
 
 
+def lint_walk_away_without_executive(context: _Context) -> Found:
+    playbook = context.playbook
+    routing = playbook.routing
+    if routing is None:
+        return
+    for item in playbook.items:
+        for tier in ("walk-away", "beyond-walk-away"):
+            route = routing.route(item.id, tier)
+            approvers = () if route is None else tuple(item.owner if role == OWNER else role for role in route.approvers)
+            if routing.executive not in approvers:
+                where = route.location if route is not None else routing.location or item.location
+                who = ", ".join(approvers) or "nobody"
+                yield context.locate(where), f"accepting item '{item.id}' at {tier} is approved by {who}, without the executive ({routing.executive})"
+
+
 def _pattern_examples(context: _Context, positive: bool) -> Found:
     from .pattern_checks import example_failures  # noqa: PLC0415
 
@@ -302,6 +317,7 @@ LINTS: dict[str, Lint] = {lint.code: lint for lint in (
     Lint("R101", "pattern-misses-positives", ERROR, "a pattern matches none of its positive examples (or a value pattern reads none of its values)", lint_pattern_no_positive),
     Lint("R102", "pattern-matches-negative", ERROR, "a pattern matches one of its negative examples (or reads a value where none is expected)", lint_pattern_negative),
     Lint("R103", "pattern-overlap", WARNING, "an item's topic also matches another item's positive example, so both would claim the same clause", lint_pattern_overlap),
+    Lint("A101", "walk-away-without-executive", WARNING, "approval routing lets an item be accepted at or beyond its walk-away without the executive", lint_walk_away_without_executive),
 )}
 
 

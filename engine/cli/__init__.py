@@ -65,6 +65,11 @@ from .web import serve as _serve  # noqa: E402 - registered after the group is d
 main.add_command(_serve)
 
 
+from . import negotiation  # noqa: E402 - registered last, so that merges stay one line
+
+for _command in negotiation.COMMANDS:
+    main.add_command(_command)
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -95,10 +95,12 @@ class FormatList(click.ParamType):
 def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: list[str], reference_docx: Path | None, templates: Path | None,
           audience: str) -> None:
     """Write the briefing pack for a deal: deal sheet, checklist, term sheet, redlines and the combined pack (or the vendor proposal)."""
+    from ..negotiation.pack import standings_for
     from ..renderers import write_briefing_pack
 
     evaluation = evaluated(answers, playbook)
-    written = write_briefing_pack(evaluation, outdir, formats, templates=templates, reference_docx=reference_docx, audience=audience)
+    written = write_briefing_pack(evaluation, outdir, formats, templates=templates, reference_docx=reference_docx, audience=audience,
+                                  standings=standings_for(answers, evaluation))
     lines = [f"wrote {len(written)} files to {written.folder}/", *(f"  {path.name}" for path in written)]
     if written.kept is not None:
         lines.append(f"the previous pack had changes ({', '.join(written.changed)}); it is kept as {written.kept}/")

@@ -22,7 +22,7 @@ from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 from ..playbook.model import DEAL_FIELDS, Playbook, Question
 
-__all__ = ["Answers", "Deal", "read_answers", "parse_answers", "answers_and_problems", "coerce_answer", "AnswerError"]
+__all__ = ["Answers", "Deal", "read_answers", "parse_answers", "answers_and_problems", "coerce_answer", "AnswerError", "plainly_valid"]
 
 _TRUE = {"yes", "y", "true"}
 _FALSE = {"no", "n", "false"}
@@ -182,6 +182,58 @@ def _option(question: Question, raw: Any) -> str:
     raise AnswerError(f"{shorten(raw)!r} is not an option{hint}")
 
 
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_FIELDS = frozenset(DEAL_FIELDS)
+
+
+def _plain_answers(block: Any) -> bool:
+    if block is None:
+        return True
+    if type(block) is not dict:
+        return False
+    for key, value in block.items():
+        if type(key) is not str or not _ID.match(key):
+            return False
+        if type(value) is list:
+            if len(value) > 100 or any(type(entry) not in (str, int, float) for entry in value):
+                return False
+        elif value is not None and type(value) not in (str, int, float, bool):
+            return False
+    return True
+
+
+def plainly_valid(content: Any) -> bool:
+    """Whether an answers file is certainly valid against ``schemas/answers.schema.json``, checked quickly.
+
+    It accepts only what the schema accepts and says ``False`` for anything
+    unusual, which is then checked against the schema itself (the one source
+    of the messages). Reading a folder of deals spends most of its time in
+    the schema check otherwise.
+    """
+    if type(content) is not dict or "deal" not in content or not content.keys() <= {"deal", "answers", "parked"}:
+        return False
+    deal = content["deal"]
+    if type(deal) is not dict or "name" not in deal or "vendor" not in deal or not deal.keys() <= _FIELDS:
+        return False
+    for name, value in deal.items():
+        if value is None:
+            continue
+        if type(value) is not str or not 1 <= len(value) <= 300:
+            return False
+        if name == "currency" and not _CURRENCY.match(value):
+            return False
+        if name == "date":
+            if not _ISO_DATE.match(value):
+                return False
+            try:
+                _dt.date.fromisoformat(value)
+            except ValueError:
+                return False
+    return _plain_answers(content.get("answers")) and _plain_answers(content.get("parked"))
+
+
 def parse_answers(document: Document, playbook: Playbook) -> Answers:
     """Check an answers document against the playbook and coerce every answer; raises :class:`ValidationErrors`.
 
@@ -201,8 +253,8 @@ def answers_and_problems(document: Document, playbook: Playbook) -> tuple[Answer
     depends on which questions this deal is asked; that is the evaluator's
     to say (:func:`dealbook.deal.evaluate.evaluate` with ``require_complete``).
     """
-    problems = check_document(document, "answers")
     content = document.content
+    problems = [] if plainly_valid(content) else check_document(document, "answers")
     if not isinstance(content, dict):
         ValidationErrors.raise_if(problems)
     # The answers are checked even when the deal block has problems, so that one run reports all of them.
@@ -215,12 +267,11 @@ def answers_and_problems(document: Document, playbook: Playbook) -> tuple[Answer
     for block, target in (("answers", values), ("parked", parked)):
         entries = content.get(block)
         for question_id, raw in (entries.items() if isinstance(entries, dict) else ()):
-            location = document.locate([block, question_id], key=True)
-            if any(problem.location.path.startswith(f"{block}/{question_id}") for problem in problems):
+            if problems and any(problem.location.path.startswith(f"{block}/{question_id}") for problem in problems):
                 continue  # already reported by the schema
             question = playbook.questions_by_id.get(question_id)
             if question is None:
-                problems.append(Problem(location, _unknown(question_id, playbook)))
+                problems.append(Problem(document.locate([block, question_id], key=True), _unknown(question_id, playbook)))
                 continue
             if raw is None or raw == [] and question.type != "multi-choice":
                 continue

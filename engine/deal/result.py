@@ -10,13 +10,15 @@ only when a renderer or ``--explain`` asks for it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import OptionValue, TermValue, render_template
+from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.expressions import Condition
 from ..playbook.glossary import uses
@@ -35,6 +37,9 @@ __all__ = [
     "Decision",
     "RenderedPosition",
     "Assumption",
+    "Explanation",
+    "item_decision",
+    "rule_decision",
 ]
 
 
@@ -96,6 +101,56 @@ class TermResult:
         return self.term.id
 
 
+class Explanation:
+    """Why one item applies to a deal and how rules tailored it, worked out when first read.
+
+    Most readers of an evaluation (a batch over many deals, a term sheet)
+    never ask why; a pack or ``--explain`` does, and then gets the same
+    decisions and sentences as if they had been built with the item.
+    """
+
+    __slots__ = ("_playbook", "_answers", "_values", "_index", "_applies", "_steps", "_worked_out")
+
+    def __init__(self, playbook: Playbook, answers: Answers, values: Mapping[str, Any], index: int, applies: bool,
+                 steps: tuple[tuple[int, str], ...] = ()) -> None:
+        self._playbook, self._answers, self._values = playbook, answers, values
+        self._index, self._applies, self._steps = index, applies, steps  # steps: (rule index, what it did)
+        self._worked_out: tuple[tuple[Decision, ...], tuple[str, ...]] | None = None
+
+    def _work_out(self) -> tuple[tuple[Decision, ...], tuple[str, ...]]:
+        if self._worked_out is None:
+            playbook, values = self._playbook, self._values
+            item = playbook.items[self._index]
+            reasons = [item_decision(playbook, values, self._index, self._applies)] if self._applies else []
+            reasons += [rule_decision(playbook, values, rule, outcome, f"item {item.id}") for rule, outcome in self._steps]
+            conditions = ([item.applies_when] if self._applies else []) + [playbook.rules[rule].when for rule, _ in self._steps]
+            self._worked_out = tuple(reasons), because_lines(playbook, self._answers, values, item, tuple(conditions))
+        return self._worked_out
+
+    @property
+    def reasons(self) -> tuple[Decision, ...]:
+        return self._work_out()[0]
+
+    @property
+    def because(self) -> tuple[str, ...]:
+        return self._work_out()[1]
+
+
+def item_decision(playbook: Playbook, values: Mapping[str, Any], index: int, applies: bool) -> Decision:
+    """Whether item ``index`` applies, by its condition and what that read."""
+    item = playbook.items[index]
+    if item.applies_when is None:
+        return Decision(f"item {item.id}", "applies to every deal", item.location)
+    verdict = "applies" if applies else "does not apply"
+    return Decision(f"item {item.id}", verdict, item.location, item.applies_when.source, _reads(item.applies_when, values))
+
+
+def rule_decision(playbook: Playbook, values: Mapping[str, Any], rule_index: int, outcome: str, subject: str) -> Decision:
+    """What rule ``rule_index`` did to ``subject``, by its condition and what that read."""
+    rule = playbook.rules[rule_index]
+    return Decision(subject, outcome, rule.location, rule.when.source, _reads(rule.when, values), rule.id)
+
+
 @dataclass(frozen=True, slots=True)
 class ItemResult:
     """An item that applies to the deal, tailored."""
@@ -105,13 +160,22 @@ class ItemResult:
     priority: str
     tier: int
     terms: tuple[TermResult, ...]
-    reasons: tuple[Decision, ...]
-    #: why the item applies and was tailored, as business sentences (see :mod:`dealbook.deal.reasons`)
-    because: tuple[str, ...] = ()
+    #: why the item applies and was tailored, worked out when first read
+    why: Explanation = field(compare=False, repr=False)
 
     @property
     def id(self) -> str:
         return self.item.id
+
+    @property
+    def reasons(self) -> tuple[Decision, ...]:
+        """The decisions behind the item: its condition, the rules that included or tailored it."""
+        return self.why.reasons
+
+    @property
+    def because(self) -> tuple[str, ...]:
+        """Why the item applies and was tailored, as business sentences (see :mod:`dealbook.deal.reasons`)."""
+        return self.why.because
 
     @property
     def tradeable(self) -> Position | None:
@@ -182,8 +246,73 @@ class RenderedPosition:
     clause: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _PlaybookTerms:
+    """Every term at the playbook's own values: what a deal gets unless a rule sets the term."""
+
+    results: Mapping[str, TermResult]
+    values: Mapping[str, TermValue]
+    #: option labels by question, for the questions that have options
+    labels: Mapping[str, Mapping[str, str]]
+    #: terms as rules set them, by (term, the rules' settings): deals whose rules set a term alike share the result
+    set: dict[tuple[Any, ...], TermResult]
+
+
+_DEFAULT_TERMS: weakref.WeakKeyDictionary[Playbook, _PlaybookTerms] = weakref.WeakKeyDictionary()
+
+
+def _playbook_terms(playbook: Playbook) -> _PlaybookTerms:
+    # Most deals set few terms: the rest are shared by every evaluation of the playbook.
+    terms = _DEFAULT_TERMS.get(playbook)
+    if terms is None:
+        results = {term.id: TermResult(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
+        values = {term.id: TermValue(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
+        # Read-only views: every evaluation of the playbook shares them.
+        labels = {question.id: question.option_labels for question in playbook.questions if question.options}
+        terms = _DEFAULT_TERMS[playbook] = _PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {})
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaybookItem:
+    """An item with what every deal shares: its module, its priority's rank, and its results when no rule tailors it."""
+
+    item: Item
+    module: Module
+    rank: int
+    #: results of the item when no rule tailors it, by what its condition read (one entry for an item without one)
+    by_reads: dict[tuple[Any, ...], ItemResult] = field(default_factory=dict)
+
+
+_ITEMS: weakref.WeakKeyDictionary[Playbook, tuple[_PlaybookItem, ...]] = weakref.WeakKeyDictionary()
+
+
+def _playbook_items(playbook: Playbook) -> tuple[_PlaybookItem, ...]:
+    items = _ITEMS.get(playbook)
+    if items is None:
+        modules = playbook.modules_by_id
+        items = _ITEMS[playbook] = tuple(_PlaybookItem(item, modules[item.module], PRIORITIES.index(item.priority)) for item in playbook.items)
+    return items
+
+
+#: Rendered templates by what they read, per playbook (option labels are the playbook's); cleared when full.
+_RENDERS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], str]] = weakref.WeakKeyDictionary()
+_MAX_RENDERS = 50_000
+_MAX_SHARED = 512
+
+
+def _key(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What ``names`` hold, as a dictionary key: 1, 1.0 and True stay apart (they read differently), lists become tuples."""
+    key = []
+    for name in names:
+        value = values.get(name)
+        key.append((type(value), tuple(value) if isinstance(value, list) else value))
+    return tuple(key)
+
+
 def _reads(condition: Condition, values: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple((name, values.get(name)) for name in condition.names)
+    names = condition.names
+    return tuple(zip(names, map(values.get, names), strict=True))
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,47 +333,64 @@ class Evaluation:
     # --- items -----------------------------------------------------------
 
     def _item_decision(self, index: int) -> Decision:
-        item = self.playbook.items[index]
-        if item.applies_when is None:
-            return Decision(f"item {item.id}", "applies to every deal", item.location)
-        verdict = "applies" if self.applies[index] else "does not apply"
-        return Decision(f"item {item.id}", verdict, item.location, item.applies_when.source, _reads(item.applies_when, self.values))
+        return item_decision(self.playbook, self.values, index, bool(self.applies[index]))
 
     def _rule_decision(self, rule_index: int, outcome: str, subject: str) -> Decision:
-        rule = self.playbook.rules[rule_index]
-        return Decision(subject, outcome, rule.location, rule.when.source, _reads(rule.when, self.values), rule.id)
+        return rule_decision(self.playbook, self.values, rule_index, outcome, subject)
+
+    @cached_property
+    def applicable(self) -> tuple[str, ...]:
+        """The ids of the items that apply, in playbook order (what :attr:`items` holds, without building it)."""
+        outcome, applies = self.outcome, self.applies
+        included, excluded = outcome.included, outcome.excluded
+        return tuple(item.id for index, item in enumerate(self.playbook.items) if index not in excluded and (applies[index] or index in included))
 
     @cached_property
     def items(self) -> tuple[ItemResult, ...]:
         """Items that apply, in playbook order."""
         results = []
         outcome = self.outcome
-        for index, item in enumerate(self.playbook.items):
-            if index in outcome.excluded or not (self.applies[index] or index in outcome.included):
+        playbook, answers, applies, terms_by_id, values, given = self.playbook, self.answers, self.applies, self.terms_by_id, self.values, self.answers.values
+        included, excluded, lowered, raised, tiers = outcome.included, outcome.excluded, outcome.lowered, outcome.raised, outcome.tiers
+        set_terms = outcome.terms.keys()
+        currency = answers.deal.currency
+        for index, shared in enumerate(_playbook_items(playbook)):
+            if index in excluded or not (applies[index] or index in included):
                 continue
-            subject = f"item {item.id}"
-            reasons = [self._item_decision(index)] if self.applies[index] else []
-            rules = [outcome.included[index]] if index in outcome.included else []
-            if index in outcome.included:
-                reasons.append(self._rule_decision(outcome.included[index], "included by rule", subject))
-            rank = PRIORITIES.index(item.priority)
-            if index in outcome.lowered:
-                rank = max(rank, outcome.lowered[index][0])
-                rules.append(outcome.lowered[index][1])
-                reasons.append(self._rule_decision(outcome.lowered[index][1], f"priority lowered to {PRIORITIES[outcome.lowered[index][0]]}", subject))
-            if index in outcome.raised:
-                rank = min(rank, outcome.raised[index][0])
-                rules.append(outcome.raised[index][1])
-                reasons.append(self._rule_decision(outcome.raised[index][1], f"priority raised to {PRIORITIES[outcome.raised[index][0]]}", subject))
+            item = shared.item
+            tailored = index in included or index in lowered or index in raised or index in tiers
+            if not tailored and (not set_terms or set_terms.isdisjoint(item.terms)):
+                # Most items are untailored: deals that read the same (and answered the same questions) share one result.
+                names = item.applies_when.names if item.applies_when is not None else ()
+                key = (_key(names, values), tuple(name in given for name in names), currency) if names else ()
+                result = shared.by_reads.get(key)
+                if result is None:
+                    if len(shared.by_reads) >= _MAX_SHARED:
+                        shared.by_reads.clear()
+                    # kept for later deals: it holds only what its condition read, not this deal's whole answers
+                    read = {name: values.get(name) for name in names}
+                    light = Answers(answers.deal, {name: given[name] for name in names if name in given})
+                    result = shared.by_reads[key] = ItemResult(
+                        item, shared.module, item.priority, 0, tuple(terms_by_id[term] for term in item.terms),
+                        Explanation(playbook, light, read, index, True))
+                results.append(result)
+                continue
+            rank, steps = shared.rank, []
+            if index in included:
+                steps.append((included[index], "included by rule"))
+            if index in lowered:
+                rank = max(rank, lowered[index][0])
+                steps.append((lowered[index][1], f"priority lowered to {PRIORITIES[lowered[index][0]]}"))
+            if index in raised:
+                rank = min(rank, raised[index][0])
+                steps.append((raised[index][1], f"priority raised to {PRIORITIES[raised[index][0]]}"))
             tier = 0
-            if index in outcome.tiers:
-                tier = outcome.tiers[index][0]
-                rules.append(outcome.tiers[index][1])
-                reasons.append(self._rule_decision(outcome.tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position", subject))
-            terms = tuple(self.terms_by_id[term] for term in item.terms)
-            conditions = ([item.applies_when] if self.applies[index] else []) + [self.playbook.rules[rule].when for rule in rules]
-            because = because_lines(self.playbook, self.answers, self.values, item, tuple(conditions))
-            results.append(ItemResult(item, self.playbook.modules_by_id[item.module], PRIORITIES[rank], tier, terms, tuple(reasons), because))
+            if index in tiers:
+                tier = tiers[index][0]
+                steps.append((tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position"))
+            terms = tuple(terms_by_id[term] for term in item.terms)
+            why = Explanation(playbook, answers, values, index, bool(applies[index]), tuple(steps))
+            results.append(ItemResult(item, shared.module, PRIORITIES[rank], tier, terms, why))
         return tuple(results)
 
     @cached_property
@@ -271,15 +417,26 @@ class Evaluation:
     # --- terms, flags, approvers --------------------------------------------
 
     @cached_property
-    def terms_by_id(self) -> dict[str, TermResult]:
+    def terms_by_id(self) -> Mapping[str, TermResult]:
         """Every term's value for this deal (targets, fallbacks, walk-aways after rules)."""
-        results = {}
-        for term in self.playbook.terms:
-            overrides = self.outcome.terms.get(term.id, {})
-            values = {name: overrides[name][0] if name in overrides else getattr(term, name) for name in ("target", "fallback", "walk_away")}
-            rules = tuple(dict.fromkeys(self.playbook.rules[rule].id for _, rule in overrides.values()))
-            results[term.id] = TermResult(term, values["target"], values["fallback"], values["walk_away"], rules)
-        return results
+        set_terms = self.outcome.terms
+        defaults = _playbook_terms(self.playbook).results
+        if not set_terms:
+            return defaults
+        results = dict(defaults)
+        made = _playbook_terms(self.playbook).set
+        for term_id, overrides in set_terms.items():
+            key = (term_id, *overrides.items())
+            result = made.get(key)
+            if result is None:
+                term = defaults[term_id].term
+                values = {name: overrides[name][0] if name in overrides else getattr(term, name) for name in ("target", "fallback", "walk_away")}
+                rules = tuple(dict.fromkeys(self.playbook.rules[rule].id for _, rule in overrides.values()))
+                if len(made) >= _MAX_SHARED:
+                    made.clear()
+                result = made[key] = TermResult(term, values["target"], values["fallback"], values["walk_away"], rules)
+            results[term_id] = result
+        return MappingProxyType(results)
 
     @cached_property
     def terms(self) -> tuple[TermResult, ...]:
@@ -403,22 +560,97 @@ class Evaluation:
     @cached_property
     def template_context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
-        context = {name: value for name, value in self.values.items() if value is not None and not name.startswith("deal.")}
-        for name, value in context.items():
-            question = self.playbook.questions_by_id.get(name)
-            if question is not None and question.options:
-                labels = {option.value: option.label for option in question.options}
-                entries = [OptionValue(entry, labels.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
-                context[name] = entries if isinstance(value, list) else entries[0]
+        return self._context_for(name for name in self.values if not name.startswith("deal."))
+
+    def _context_for(self, names: Iterable[str]) -> dict[str, Any]:
+        """The template context with only ``names`` of the answers and facts (a template reads no others)."""
+        values, labels = self.values, _playbook_terms(self.playbook).labels
+        context: dict[str, Any] = {}
+        for name in names:
+            value = values.get(name)
+            if value is None:
+                continue
+            options = labels.get(name)
+            if options is not None:
+                entries = [OptionValue(entry, options.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
+                value = entries if isinstance(value, list) else entries[0]
+            context[name] = value
         context["deal"] = self.answers.deal
-        context["terms"] = {
-            term_id: TermValue(result.term, result.target, result.fallback, result.walk_away) for term_id, result in self.terms_by_id.items()
-        }
-        return context
+        context["terms"] = self._term_values
+        return clause_context(context)
+
+    @cached_property
+    def _term_values(self) -> Mapping[str, TermValue]:
+        terms = _playbook_terms(self.playbook).values
+        if not self.outcome.terms:
+            return terms
+        changed = dict(terms)
+        for term_id in self.outcome.terms:
+            result = self.terms_by_id[term_id]
+            changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
+        return MappingProxyType(changed)
 
     def render(self, template: str, location: Location) -> str:
-        """Render one playbook template (a summary, clause or flag message) for this deal."""
-        return self._render_in(template, location, self.template_context)
+        """Render one playbook template (a summary, clause or flag message) for this deal.
+
+        A template's text depends only on what it reads, so a render is
+        reused across evaluations whose reads are equal (see
+        :func:`~dealbook.playbook.clauses.template_reads`).
+        """
+        if "{" not in template:  # plain text: nothing of the deal's to read
+            return self._render_in(template, location, {})
+        key = self._render_key(template)
+        if key is None:
+            return self._render_in(template, location, self.template_context)
+        renders = self._renders
+        text = renders.get(key)
+        if text is None:
+            reads = template_reads(template)
+            # the template reads only these names: a context of just them renders the same text
+            context = self._context_for(reads[0]) if reads is not None and "template_context" not in self.__dict__ else self.template_context
+            text = self._render_in(template, location, context)
+            if len(renders) >= _MAX_RENDERS:
+                renders.clear()
+            renders[key] = text
+        return text
+
+    def _render_key(self, template: str) -> tuple[Any, ...] | None:
+        reads = template_reads(template)
+        if reads is None:
+            return None
+        names, term_ids = reads
+        dotted = self._dotted
+        if not names and not dotted and self._set_terms.isdisjoint(term_ids) and "money" not in template:
+            return (template,)  # reads only the playbook's own term values: the same text for every deal
+        values, terms, deal = self.values, self.terms_by_id, self.answers.deal
+        # The deal counts when the template reads it (the money filter reads its currency), and so do names
+        # ending in "." that the text is tidied for (see _render).
+        key: list[Any] = [template, deal if "deal" in names or "money" in template else None, dotted]
+        try:
+            key.append(_key(names, values))
+            for term_id in term_ids:
+                result = terms.get(term_id)
+                key.append(None if result is None else (result.target, result.fallback, result.walk_away))
+            hash(tuple(key))
+        except TypeError:  # a value that cannot be a key: render it afresh
+            return None
+        return tuple(key)
+
+    @cached_property
+    def _renders(self) -> dict[tuple[Any, ...], str]:
+        renders = _RENDERS.get(self.playbook)
+        if renders is None:
+            renders = _RENDERS[self.playbook] = {}
+        return renders
+
+    @cached_property
+    def _set_terms(self) -> Any:
+        return self.outcome.terms.keys()
+
+    @cached_property
+    def _dotted(self) -> tuple[str, ...]:
+        deal = self.answers.deal
+        return tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
 
     def _render_in(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
         text = render_template(template, context, location)

@@ -52,6 +52,8 @@ __all__ = [
     "TemplateFault",
     "sandboxed_environment",
     "render_bounded",
+    "SharedContext",
+    "shared_context",
     "compile_template",
     "check_constants",
 ]
@@ -385,7 +387,7 @@ def render_bounded(template: Template, context: Mapping[str, Any], limits: Limit
     try:
         parts: list[str] = []
         size = 0
-        for part in template.generate(context):
+        for part in _generate(template, context):
             size += len(part)
             if size > limits.output:
                 raise TemplateLimitError(f"{limits.what} would produce more than {limits.output:,} characters")
@@ -401,6 +403,34 @@ def render_bounded(template: Template, context: Mapping[str, Any], limits: Limit
         raise TemplateFault(error) from error
     finally:
         _BUDGET.reset(token)
+
+
+class SharedContext(dict):
+    """Template data merged once with the environment's globals, rendered without a copy.
+
+    Jinja copies the data into a fresh dict on every render; a caller that
+    renders many templates over the same data (an evaluation's clauses)
+    builds this once with :func:`shared_context`. Templates cannot change
+    it: what they ``set`` lives in each render's own context.
+    """
+
+    __slots__ = ()
+
+
+def shared_context(environment: BoundedEnvironment, data: Mapping[str, Any]) -> SharedContext:
+    """``data`` with ``environment``'s globals under it, for :func:`render_bounded` to use as it is."""
+    return SharedContext({**environment.globals, **data})
+
+
+def _generate(template: Template, context: Mapping[str, Any]) -> Iterator[str]:
+    if type(context) is not SharedContext:
+        yield from template.generate(context)
+        return
+    render = template.new_context(context, shared=True)  # type: ignore[arg-type]
+    try:
+        yield from template.root_render_func(render)
+    except Exception:  # noqa: BLE001 - the same traceback rewriting as Template.generate
+        yield template.environment.handle_exception()
 
 
 class _NotConstant(Exception):

@@ -24,7 +24,8 @@ from .yamlfile import Document
 __all__ = ["SCHEMA_KINDS", "schema_text", "load_schema", "check_document"]
 
 #: The schema files, by the kind of file they describe.
-SCHEMA_KINDS: tuple[str, ...] = ("playbook", "module", "questions", "answers", "evaluation", "overlay", "scenarios", "patterns", "review", "definitions")
+SCHEMA_KINDS: tuple[str, ...] = ("playbook", "module", "questions", "answers", "evaluation", "overlay", "scenarios", "patterns", "review", "definitions",
+                               "routing", "negotiation")
 
 _JSON_TYPES = {
     "string": "text",

@@ -415,6 +415,29 @@ def check_patterns(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
                 yield Problem(sources.locate(value.location, "term"), f"term '{value.term}' is not one of item '{item.id}''s terms ({', '.join(item.terms) or 'none'})")
 
 
+def check_routing(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
+    """Approval routing names real departments (or ``owner``) and real items."""
+    from .model import OWNER  # noqa: PLC0415
+
+    routing = playbook.routing
+    if routing is None:
+        return
+    departments = playbook.departments_by_id
+    if routing.executive not in departments and routing.location is not None:
+        yield Problem(routing.location, f"unknown department '{routing.executive}'{did_you_mean(routing.executive, departments)}")
+    overrides = [(None, routes) for routes in (routing.tiers,)] + [(item, routes) for item, routes in routing.items]
+    for item, routes in overrides:
+        if item is not None and item not in playbook.items_by_id:
+            first = routes[0][1].location
+            yield Problem(sources.locate(Location(first.file, first.line, first.column, f"items/{item}")),
+                          f"unknown item '{item}'{did_you_mean(item, playbook.items_by_id)}")
+        for _, route in routes:
+            for index, role in enumerate(route.approvers):
+                if role != OWNER and role not in departments:
+                    yield Problem(sources.locate(route.location, "approvers", index),
+                                  f"unknown department '{role}'{did_you_mean(role, [*departments, OWNER])} (approvers are department ids or '{OWNER}')")
+
+
 #: The semantic checks, run in this order; each yields problems.
 CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "unique-ids": check_unique_ids,
@@ -428,6 +451,7 @@ CHECKS: dict[str, Callable[[Playbook, Sources], Iterable[Problem]]] = {
     "tradeable": check_tradeable,
     "definitions": check_definitions,
     "patterns": check_patterns,
+    "routing": check_routing,
 }
 
 

@@ -20,13 +20,22 @@ from jinja2 import DictLoader, Template, TemplateError, TemplateNotFound, Templa
 from jinja2.runtime import Context
 
 from ..errors import Location, TemplateRenderError, shorten
-from ..infra.sandbox import CLAUSE, BoundedEnvironment, check_constants, compile_template, render_bounded, sandboxed_environment
+from ..infra.sandbox import (
+    CLAUSE,
+    BoundedEnvironment,
+    SharedContext,
+    check_constants,
+    compile_template,
+    render_bounded,
+    sandboxed_environment,
+    shared_context,
+)
 from .model import Term
 from .values import show_in_clause
 
 __all__ = [
     "CLAUSE_FILTERS", "OptionValue", "template_filters", "TermValue", "parse_template", "template_references", "render_template",
-    "compiled_template", "compiled_code", "adopt_compiled", "TERM_FIELDS",
+    "compiled_template", "compiled_code", "adopt_compiled", "clause_context", "template_reads", "TERM_FIELDS",
 ]
 
 #: Attributes a template may read from ``terms.<id>``.
@@ -202,11 +211,49 @@ def compiled_template(source: str) -> Template:
     return Template.from_code(environment, compiled[0], environment.make_globals(None))
 
 
+@lru_cache(maxsize=4096)
+def template_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """What a template's output depends on: ``(names, term ids)``, or ``None`` when that cannot be told.
+
+    ``names`` are the context names it reads (Jinja's own analysis) other
+    than ``terms``; ``term ids`` the terms it reads as ``terms.<id>``. A
+    template that reads ``terms`` any other way (a loop, a subscript, a
+    method) gives ``None``. Two renders of one template whose reads are
+    equal give the same text, which lets an evaluation reuse a render.
+    """
+    try:
+        tree = _environment().parse(source)
+    except TemplateError:
+        return None
+    undeclared = meta.find_undeclared_variables(tree)
+    term_ids: set[str] = set()
+    through: set[int] = set()
+    if "terms" in undeclared:
+        for getattr_node in tree.find_all(nodes.Getattr):
+            inner = getattr_node.node
+            if type(inner) is nodes.Name and inner.name == "terms" and inner.ctx == "load":
+                term_ids.add(getattr_node.attr)
+                through.add(id(inner))
+        if any(name.name == "terms" and id(name) not in through for name in tree.find_all(nodes.Name)):
+            return None
+        called = (call.node for call in tree.find_all(nodes.Call))
+        if any(type(node) is nodes.Getattr and type(node.node) is nodes.Name and node.node.name == "terms" for node in called):
+            return None  # terms.items(), terms.values(): the whole mapping
+    return tuple(sorted(undeclared - {"terms"})), tuple(sorted(term_ids))
+
+
+def clause_context(data: Mapping[str, Any]) -> SharedContext:
+    """``data`` prepared once for many :func:`render_template` calls (no copy per render)."""
+    return shared_context(_environment(), data)
+
+
 def render_template(source: str, context: Mapping[str, Any], location: Location) -> str:
     """Render one clause template with ``context`` as data, within the sandbox's clause limits.
 
-    Raises :class:`~dealbook.errors.TemplateRenderError` at ``location`` if
-    the template fails — an undefined answer, a sandbox violation, a bound
+    ``context`` is best made once with :func:`clause_context` when many
+    templates read the same data. Raises
+    :class:`~dealbook.errors.TemplateRenderError` at ``location`` if the
+    template fails — an undefined answer, a sandbox violation, a bound
     exceeded, any Python error inside it — instead of leaking the exception.
     """
     if _plain(source):

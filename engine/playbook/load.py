@@ -11,6 +11,7 @@ playbook validated before with exactly the same files comes from the cache
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,14 @@ from ..infra.yamlfile import Document, read_document
 from .build import Builder, build_glossary, resolution_order
 from .checks import run_checks, templates_of
 from .clauses import adopt_compiled, compiled_code
-from .model import Department, Playbook
+from .model import Department, Playbook, Route, Routing
 from .overlay import compose, merged_documents, redirects
 from .pattern_files import build_patterns
 from .patterns import ItemPatterns
 from .sources import Sources, display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
 from .stored import STORED_FORM, StoredFormError, from_plain, to_plain
 
-__all__ = ["load_playbook"]
+__all__ = ["load_playbook", "content_digest"]
 
 
 def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True) -> Playbook:
@@ -85,6 +86,26 @@ def _cacheable_files(manifest_path: Path) -> tuple[list[Path], list[bytes]] | No
         return None  # the full load reports whatever is wrong
 
 
+def content_digest(playbook: str | Path | None) -> str:
+    """SHA-256 of every file a playbook is built from, each named relative to its layer's folder.
+
+    Unlike the cache key it does not depend on the working directory, so a
+    deal's negotiation record can pin the playbook it was negotiated under.
+    """
+    manifest_path = resolve_playbook_path(playbook)
+    digest = hashlib.sha256()
+    for path in _layer_files(manifest_path, ()):
+        name = path.name
+        for parent in path.parents:
+            if (parent / "playbook.yaml").is_file():
+                name = path.relative_to(parent).as_posix()
+                break
+        digest.update(f"{len(name)}:{name}".encode())
+        content = path.read_bytes()
+        digest.update(f"{len(content)}:".encode() + content)
+    return digest.hexdigest()
+
+
 def _layer_files(manifest_path: Path, seen: tuple[Path, ...]) -> list[Path]:
     resolved = manifest_path.resolve()
     if resolved in seen or len(seen) > 16:
@@ -93,7 +114,7 @@ def _layer_files(manifest_path: Path, seen: tuple[Path, ...]) -> list[Path]:
     if not isinstance(content, dict):
         raise ValueError("not a playbook manifest")
     root = manifest_path.parent
-    listed = [content.get(key, []) for key in ("questionnaire", "modules", "overrides", "patterns")]
+    listed = [content.get(key, []) for key in ("questionnaire", "modules", "overrides", "patterns", "routing")]
     if not all(isinstance(names, list) for names in listed):
         raise ValueError("not a playbook manifest")
     if "definitions" in content:
@@ -132,6 +153,7 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
     )
     order, order_problems = resolution_order(sections)
     patterns = _patterns(manifest_path, sources, problems, ())
+    routing = _routing(_layer_documents(manifest_path, "routing", sources, problems, ()))
     ValidationErrors.raise_if(problems)
     built = Playbook(
         id=content["id"],
@@ -145,6 +167,7 @@ def _validate_and_build(manifest_path: Path, key: str) -> Playbook:
         resolution_order=order,
         digest=key,
         patterns=patterns,
+        routing=routing,
         outline=tuple(content.get("outline", [])),
         glossary=None if glossary_document is None else build_glossary(glossary_document, inherited),
     )
@@ -168,6 +191,43 @@ def _patterns(manifest_path: Path, sources: Sources, problems: list[Problem], se
         inherited = _patterns(base, sources, problems, (*seen, resolved))
     documents = [document for document in read_listed(root, document, "patterns", "patterns", sources, problems) if document] if "patterns" in content else []
     return (*inherited, *build_patterns(documents, problems))
+
+
+def _layer_documents(manifest_path: Path, key: str, sources: Sources, problems: list[Problem], seen: tuple[Path, ...]) -> list[Document]:
+    """The files every layer lists under ``key``, base first, each checked against its schema."""
+    resolved = manifest_path.resolve()
+    if resolved in seen or len(seen) > 16:
+        return []  # the overlay loader reports the cycle
+    document = sources.documents.get(display_name(manifest_path)) or read_document(manifest_path, display_name(manifest_path))
+    content, root = document.content, manifest_path.parent
+    inherited: list[Document] = []
+    if "extends" in content:
+        local = root / str(content["extends"])
+        base = resolve_playbook_path(local if local.exists() else str(content["extends"]))
+        inherited = _layer_documents(base, key, sources, problems, (*seen, resolved))
+    own = [listed for listed in read_listed(root, document, key, key, sources, problems) if listed] if key in content else []
+    return [*inherited, *own]
+
+
+def _routes(document: Document, raw: dict[str, Any], path: list[str | int]) -> dict[str, Route]:
+    return {tier: Route(tuple(entry["approvers"]), document.locate([*path, tier]), entry.get("reason", False)) for tier, entry in raw.items()}
+
+
+def _routing(documents: list[Document]) -> Routing | None:
+    """Routing files merged in order: a later file's tier, or item tier, replaces an earlier one's."""
+    if not documents:
+        return None
+    tiers: dict[str, Route] = {}
+    items: dict[str, dict[str, Route]] = {}
+    executive = ""
+    for document in documents:
+        content = document.content
+        executive = content["executive"]
+        tiers.update(_routes(document, content["tiers"], ["tiers"]))
+        for item, raw in (content.get("items") or {}).items():
+            items.setdefault(item, {}).update(_routes(document, raw, ["items", item]))
+    return Routing(executive, tuple(tiers.items()), tuple((item, tuple(routes.items())) for item, routes in items.items()),
+                   documents[-1].locate(["executive"]))
 
 
 def _overlay(manifest: Document, root: Path, sources: Sources, problems: list[Problem]) -> tuple[Any, list[Any], list[Any], Any]:

@@ -35,6 +35,9 @@ __all__ = [
     "Module",
     "Definition",
     "Glossary",
+    "Route",
+    "Routing",
+    "OWNER",
     "Playbook",
 ]
 
@@ -269,6 +272,50 @@ class Glossary:
     inherited: bool = False
 
 
+#: The role in a route that stands for the item's (or term's) owning department.
+OWNER = "owner"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Who must approve accepting a position at one tier, and whether each approval needs a written reason."""
+
+    approvers: tuple[str, ...]  # department ids, or OWNER
+    location: Location
+    reason: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """Approval routing: a route per tier id (``fallback-2``, ``walk-away``...), with per-item overrides."""
+
+    executive: str
+    tiers: tuple[tuple[str, Route], ...]
+    items: tuple[tuple[str, tuple[tuple[str, Route], ...]], ...] = ()
+    location: Location | None = None
+
+    def route(self, item: str, tier: str) -> Route | None:
+        """The route for accepting ``item`` at ``tier`` (an item override first), or ``None`` if none is given.
+
+        ``fallback-N`` without its own route takes the nearest lower
+        fallback's (``fallback-3`` falls back to ``fallback-2``).
+        """
+        overrides = dict(dict(self.items).get(item, ()))
+        defaults = dict(self.tiers)
+        for candidate in _tier_candidates(tier):
+            if candidate in overrides:
+                return overrides[candidate]
+            if candidate in defaults:
+                return defaults[candidate]
+        return None
+
+
+def _tier_candidates(tier: str) -> tuple[str, ...]:
+    if tier.startswith("fallback-") and tier[9:].isdigit():
+        return tuple(f"fallback-{number}" for number in range(int(tier[9:]), 0, -1))
+    return (tier,)
+
+
 @dataclass(frozen=True, eq=False)
 class Playbook:
     """A loaded, validated playbook. Build it with :func:`dealbook.load_playbook`."""
@@ -291,6 +338,8 @@ class Playbook:
     patterns: tuple[ItemPatterns, ...] = field(default=(), repr=False)
     #: the outline's topic codes items cover (``playbook.yaml`` ``outline``); empty when the playbook follows none
     outline: tuple[str, ...] = ()
+    #: who approves accepting each tier (optional routing files), or ``None``
+    routing: Routing | None = field(default=None, repr=False)
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:

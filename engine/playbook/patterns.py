@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from ..errors import Location
 
@@ -70,8 +70,11 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """One phrase or regular expression, compiled.
+    """One phrase or regular expression, checked when the playbook is validated.
 
+    ``pattern`` is the regular expression the phrase stands for; it is
+    compiled when first used (:attr:`regex`), so a command that never reads
+    a vendor's paper never pays for the playbook's hundreds of patterns.
     ``key`` is a run of word characters every match must contain, lower-cased
     (the longest of the phrase's words); a text whose folded form lacks it
     cannot match, so most paragraphs are passed over without running the
@@ -79,8 +82,13 @@ class Phrase:
     """
 
     source: str
-    regex: re.Pattern[str]
+    pattern: str
     key: str = ""
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled, case-insensitive regular expression."""
+        return _compiled(self.pattern)
 
     def _possible(self, prepared: Prepared) -> bool:
         return not self.key or self.key in prepared.folded
@@ -99,8 +107,18 @@ class Phrase:
 _LEADING_WORD = re.compile(r"^\w+", re.ASCII)
 
 
-def compile_phrase(source: str) -> Phrase:
-    """``delet* customer data`` or ``/regex/`` → a compiled, case-insensitive :class:`Phrase`."""
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def compile_phrase(source: str, *, check: bool = True) -> Phrase:
+    """``delet* customer data`` or ``/regex/`` → a case-insensitive :class:`Phrase`.
+
+    With ``check`` (when a playbook is validated) an invalid regular
+    expression raises :class:`PatternError`; a phrase read back from the
+    cache was checked when it was stored.
+    """
     key = ""
     if len(source) > 2 and source.startswith("/") and source.endswith("/"):
         pattern = source[1:-1]
@@ -113,10 +131,12 @@ def compile_phrase(source: str) -> Phrase:
             if bare.isascii() and (leading := _LEADING_WORD.match(bare.lower())) and len(leading.group(0)) > len(key):
                 key = leading.group(0)
         pattern = r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
-    try:
-        return Phrase(source, re.compile(pattern, re.IGNORECASE), key)
-    except re.error as error:
-        raise PatternError(f"invalid regular expression {source!r}: {error}") from None
+    if check:
+        try:
+            _compiled(pattern)
+        except re.error as error:
+            raise PatternError(f"invalid regular expression {source!r}: {error}") from None
+    return Phrase(source, pattern, key)
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2013": "-", "\u2014": "-"})

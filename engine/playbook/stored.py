@@ -21,13 +21,31 @@ from typing import Any
 
 from ..errors import Location
 from .expressions import Condition, compile_condition
-from .model import Definition, Department, Effect, Fact, Glossary, Item, Module, Option, Playbook, Position, Positions, Question, Rule, Section, Term
+from .model import (
+    Definition,
+    Department,
+    Effect,
+    Fact,
+    Glossary,
+    Item,
+    Module,
+    Option,
+    Playbook,
+    Position,
+    Positions,
+    Question,
+    Route,
+    Routing,
+    Rule,
+    Section,
+    Term,
+)
 from .patterns import Example, FlagPattern, ItemPatterns, Matcher, Near, Phrase, ValuePattern, compile_phrase
 
 __all__ = ["to_plain", "from_plain", "StoredFormError", "STORED_FORM"]
 
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
-    Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module, Definition, Glossary,
+    Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module, Definition, Glossary, Route, Routing,
     Near, Matcher, Example, FlagPattern, ValuePattern, ItemPatterns,
 )}
 _FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(field.name for field in fields(cls)) for cls in (*_CLASSES.values(), Playbook)}
@@ -118,7 +136,7 @@ class _Decoder:
             return self.condition(str(source))
         if tag == "P":
             (source,) = rest
-            return compile_phrase(str(source))  # a regular expression compiled again from its source, never unpickled
+            return compile_phrase(str(source), check=False)  # rebuilt from its source, compiled when first used
         cls = _CLASSES.get(tag[1:]) if type(tag) is str and tag.startswith("@") else None
         names = _FIELDS.get(cls) if cls is not None else None
         if names is None or len(names) != len(rest):

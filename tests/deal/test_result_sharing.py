@@ -1,0 +1,80 @@
+"""Results shared between evaluations (reused renders, untailored items, playbook terms) read exactly as fresh ones."""
+
+import dealbook
+import pytest
+from dealbook.deal.answers import Answers, Deal
+from dealbook.errors import Location
+from dealbook.playbook.clauses import render_template, template_reads
+
+HERE = Location("test.yaml", 1, 1)
+
+
+def evaluation(playbook, **answers):
+    return dealbook.evaluate(playbook, Answers(Deal("Deal", "Acme", currency="EUR"), answers))
+
+
+@pytest.mark.parametrize(("source", "reads"), [
+    ("Plain text.", ((), ())),
+    ("Within {{ terms.breach_hours }} of {{ deal.vendor }}", (("deal",), ("breach_hours",))),
+    ("{% for id, term in terms.items() %}{{ term }}{% endfor %}", None),
+    ("{{ terms['price_cap'] }}", None),
+    ("{% set n = annual_value %}{{ n | money }}", (("annual_value",), ())),
+], ids=["plain", "term-and-deal", "loop-over-terms", "subscript", "set-binds"])
+def test_template_reads_names_what_the_output_depends_on(source, reads):
+    assert template_reads(source) == reads
+
+
+def test_a_reused_render_equals_a_fresh_one_for_every_deal(mini):
+    template = "{{ annual_value | money }} for {{ deal.vendor }}, {{ terms.price_cap }}, personal data: {{ personal_data }}"
+    for value in (1, 1.0, 200000, 2_000_000):
+        for personal in (True, False):
+            result = evaluation(mini, deployment="saas", annual_value=value, personal_data=personal)
+            fresh = render_template(template, result.template_context, HERE)
+            assert result.render(template, HERE) == fresh
+            assert result.render(template, HERE) == fresh  # the second time comes from the shared renders
+
+
+def test_one_and_true_are_different_reads(mini):
+    first = evaluation(mini, deployment="saas", annual_value=1, personal_data=False)
+    second = evaluation(mini, deployment="saas", annual_value=1.0, personal_data=False)
+    assert first.render("{{ annual_value }}", HERE) == "1"
+    assert second.render("{{ annual_value }}", HERE) == "1.0"
+
+
+def test_shared_results_match_a_deal_with_its_own(itam):
+    """Items, terms and reasons are the same whether built afresh or taken from what earlier deals share."""
+    answers = {"deployment": "saas", "annual_value": 300000, "personal_data": True}
+    first = evaluation(itam, **answers)
+    second = evaluation(itam, **answers)
+    assert [(r.id, r.priority, r.tier, [str(reason) for reason in r.reasons], [t.target for t in r.terms]) for r in first.items] == \
+           [(r.id, r.priority, r.tier, [str(reason) for reason in r.reasons], [t.target for t in r.terms]) for r in second.items]
+    other = evaluation(itam, **{**answers, "deployment": "on_prem"})
+    assert [r.id for r in other.items] != [r.id for r in first.items]
+
+
+def test_templates_cannot_change_what_deals_share(mini):
+    result = evaluation(mini, deployment="saas", annual_value=200000, personal_data=False)
+    with pytest.raises(dealbook.DealbookError):
+        result.render("{{ terms.update({'price_cap': 1}) }}", HERE)
+    assert evaluation(mini, deployment="saas", annual_value=200000, personal_data=False).terms_by_id["price_cap"].target == 3
+
+
+def test_applicable_names_the_items_that_apply_without_building_them(itam):
+    for answers in ({}, {"deployment": "saas", "personal_data": True}, {"deployment": "on_prem", "annual_value": 2_000_000}):
+        result = evaluation(itam, **answers)
+        assert result.applicable == tuple(item.id for item in result.items)
+
+
+def test_a_plain_template_is_not_given_the_deals_context(mini):
+    result = evaluation(mini, deployment="saas", annual_value=200000, personal_data=False)
+    assert result.render("Cap the increase.", HERE) == "Cap the increase."
+    assert "template_context" not in result.__dict__  # nothing was built for it
+
+
+def test_a_render_reused_across_deals_reads_each_deals_own_values(itam):
+    first = evaluation(itam, deployment="saas", annual_value=300000, personal_data=True)
+    second = evaluation(itam, deployment="saas", annual_value=900000, personal_data=True)
+    template = "{{ annual_value | money }} a year for {{ deal.vendor }}"
+    assert first.render(template, HERE) == "EUR 300,000 a year for Acme"
+    assert second.render(template, HERE) == "EUR 900,000 a year for Acme"
+    assert first.render(template, HERE) == "EUR 300,000 a year for Acme"
