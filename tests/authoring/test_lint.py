@@ -113,3 +113,8 @@ def test_a_condition_that_never_holds_says_why(mini_copy, condition, why):
     findings = [finding for finding in lint_playbook(dealbook.load_playbook(mini_copy, use_cache=False))
                 if finding.code == "C101" and finding.message.startswith(f"condition {condition!r}")]
     assert [finding.message for finding in findings] == [f"condition {condition!r} can never hold for any combination of answers: {why}"]
+
+
+def test_bundled_itam_patterns_have_no_pattern_findings(itam):
+    # R101-R103 at any severity: every pattern matches its positives, none of its negatives, and no other item's examples
+    assert [str(f) for f in lint_playbook(itam) if f.code.startswith("R1")] == []

@@ -97,6 +97,21 @@ def test_survival_and_cross_references_do_not_count(evaluation) -> None:
     assert deletion.reference == "B.1(a)" and "B.3" not in deletion.also
 
 
+def test_unnumbered_sections_are_cited_by_heading(evaluation) -> None:
+    found = {finding.item: finding for finding in review_file(evaluation, FIXTURES / "web-terms.md").findings if finding.found}
+    assert found["support_fee_increase_cap"].reference == "Fees › 2"
+    assert found["support_fee_increase_cap"].tier.id == "walk-away"  # prices changed on notice, no cap
+    assert found["exit_data_deletion_certificate"].reference == "Ending your account › 2"
+
+
+def test_equal_findings_prefer_the_items_own_section_and_definitions_count_only_where_allowed(evaluation) -> None:
+    found = {finding.item: finding for finding in review_file(evaluation, FIXTURES / "home-and-definitions.md").findings}
+    subprocessors = found["subprocessor_control"]
+    assert (subprocessors.reference, subprocessors.tier.id, subprocessors.also) == ("2.1", "beyond-walk-away", ("1.1",))
+    assert found["maintenance_exclusions"].reference == "3.1"  # its patterns allow definitions, and nothing else states it
+    assert found["breach_notification"].tier.id == "not-found"  # a definition alone does not state the clause
+
+
 @pytest.mark.parametrize("paper", PAPERS, ids=IDS)
 def test_reviewed_file_opens_rejects_to_the_original_and_repeats(evaluation, paper: Path, tmp_path: Path) -> None:
     review = review_file(evaluation, paper)

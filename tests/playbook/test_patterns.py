@@ -92,7 +92,8 @@ def test_quantities(text: str, expected: list[tuple[float, str]]) -> None:
     ("times annual fees", "liability will not exceed the fees paid in the 12 months before the claim", 1),
     ("months", "delete Customer Content within 60 days", None),
     ("days", "Customer may delete at any time; invoices are due in 30 days", None),
-], ids=["days", "months-to-days", "days-to-hours", "fee-months", "wrong-family", "too-far"])
+    ("days", "Vendor may delete records. Invoices fall due in 30 days.", None),
+], ids=["days", "months-to-days", "days-to-hours", "fee-months", "wrong-family", "too-far", "other-sentence"])
 def test_value_reading(unit: str, text: str, value: float | None) -> None:
     pattern = ValuePattern("term", (compile_phrase("delet*"), compile_phrase("notif*"), compile_phrase("exceed")), 6, (), WHERE)
     found = pattern.read(prepare(text), unit)
