@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
+from ..playbook.clauses import OptionValue, TermValue, branch_reads, clause_context, render_template, template_reads
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.expressions import Condition
 from ..playbook.glossary import uses
@@ -298,6 +298,10 @@ def _playbook_items(playbook: Playbook) -> tuple[_PlaybookItem, ...]:
 #: Rendered templates by what they read, per playbook (option labels are the playbook's); cleared when full.
 _RENDERS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], str]] = weakref.WeakKeyDictionary()
 _MAX_RENDERS = 50_000
+#: The terms a template reads, by what decides its branches, per playbook.
+_NOTED_TERMS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], frozenset[str]]] = weakref.WeakKeyDictionary()
+#: Rendered templates with the terms each read, per playbook (for what the pack prints).
+_NOTED: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], tuple[str, frozenset[str]]]] = weakref.WeakKeyDictionary()
 _MAX_SHARED = 512
 
 
@@ -451,8 +455,45 @@ class Evaluation:
 
     def item_terms(self, result: ItemResult) -> tuple[TermResult, ...]:
         """The terms an applicable item carries that its guidance, as printed for this deal, uses."""
-        read = self._printed.terms.get(result.id, frozenset())
+        if not result.terms:
+            return ()
+        read = self._printed.terms.get(result.id, frozenset()) if "_printed" in self.__dict__ else self._terms_printed(result)
         return tuple(term for term in result.terms if term.id in read)
+
+    def _terms_printed(self, result: ItemResult) -> frozenset[str]:
+        """The terms the item's printed guidance reads, told from what decides its branches where possible."""
+        item = result.item
+        templates = [(item.rationale, item.location), *((point, item.location) for point in item.talking_points)]
+        for position in (result.opening, *result.fallbacks, result.walk_away):
+            templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
+        read: set[str] = set()
+        for template, location in templates:
+            if "{" in template:
+                read |= self._terms_read(template, location)
+        return frozenset(read)
+
+    def _terms_read(self, template: str, location: Location) -> frozenset[str]:
+        branches = branch_reads(template)
+        if branches is None:
+            return self._render_noting_terms(template, location)[1]
+        names, term_ids = branches
+        terms = self.terms_by_id
+        key = ("terms read", template, _key(names, self.values),
+               tuple(None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away) for term_id in term_ids))
+        read = self._noted_terms.get(key)
+        if read is None:
+            read = self._render_noting_terms(template, location)[1]
+            if len(self._noted_terms) >= _MAX_RENDERS:
+                self._noted_terms.clear()
+            self._noted_terms[key] = read
+        return read
+
+    @cached_property
+    def _noted_terms(self) -> dict[tuple[Any, ...], frozenset[str]]:
+        noted = _NOTED_TERMS.get(self.playbook)
+        if noted is None:
+            noted = _NOTED_TERMS[self.playbook] = {}
+        return noted
 
     @cached_property
     def flags(self) -> tuple[RiskFlag, ...]:
@@ -514,12 +555,16 @@ class Evaluation:
         texts: list[str] = []
         read: dict[str, frozenset[str]] = {}
         for result in self.items:
-            context = {**self.template_context, "terms": _ReadTerms(self.template_context["terms"])}
             templates = [(result.item.rationale, result.item.location), *((point, result.item.location) for point in result.item.talking_points)]
             for position in (result.opening, *result.fallbacks, result.walk_away):
                 templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
-            texts += [text for template, location in templates if (text := self._render_in(template, location, context))]
-            read[result.id] = frozenset(context["terms"].read)
+            terms_read: set[str] = set()
+            for template, location in templates:
+                text, used = self._render_noting_terms(template, location)
+                terms_read |= used
+                if text:
+                    texts.append(text)
+            read[result.id] = frozenset(terms_read)
         texts += [flag.message for flag in self.flags]
         return _Printed(tuple(texts), read)
 
@@ -613,6 +658,37 @@ class Evaluation:
                 renders.clear()
             renders[key] = text
         return text
+
+    def _render_noting_terms(self, template: str, location: Location) -> tuple[str, frozenset[str]]:
+        """A template rendered for this deal, and the terms it read doing so (a branch not taken reads none).
+
+        Reused across deals like :meth:`render`: the same reads give the same text and the same terms.
+        """
+        if "{" not in template:
+            return self._render_in(template, location, {}), frozenset()
+        key = self._render_key(template)
+        noted = self._noted.get(key) if key is not None else None
+        if noted is None:
+            reads = template_reads(template)
+            values = self._term_values
+            if reads is None:
+                context = clause_context({**self.template_context, "terms": (terms := _ReadTerms(values))})
+            else:  # only the names and terms the template reads
+                context = self._context_for(reads[0])
+                context["terms"] = terms = _ReadTerms({term: values[term] for term in reads[1] if term in values})
+            noted = self._render_in(template, location, context), frozenset(terms.read)
+            if key is not None:
+                if len(self._noted) >= _MAX_RENDERS:
+                    self._noted.clear()
+                self._noted[key] = noted
+        return noted
+
+    @cached_property
+    def _noted(self) -> dict[tuple[Any, ...], tuple[str, frozenset[str]]]:
+        noted = _NOTED.get(self.playbook)
+        if noted is None:
+            noted = _NOTED[self.playbook] = {}
+        return noted
 
     def _render_key(self, template: str) -> tuple[Any, ...] | None:
         reads = template_reads(template)

@@ -35,7 +35,7 @@ from .values import show_in_clause
 
 __all__ = [
     "CLAUSE_FILTERS", "OptionValue", "template_filters", "TermValue", "parse_template", "template_references", "render_template",
-    "compiled_template", "compiled_code", "adopt_compiled", "clause_context", "template_reads", "TERM_FIELDS",
+    "compiled_template", "compiled_code", "adopt_compiled", "clause_context", "template_reads", "branch_reads", "TERM_FIELDS",
 ]
 
 #: Attributes a template may read from ``terms.<id>``.
@@ -240,6 +240,45 @@ def template_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | Non
         if any(type(node) is nodes.Getattr and type(node.node) is nodes.Name and node.node.name == "terms" for node in called):
             return None  # terms.items(), terms.values(): the whole mapping
     return tuple(sorted(undeclared - {"terms"})), tuple(sorted(term_ids))
+
+
+_BRANCHES = (nodes.If, nodes.CondExpr, nodes.For, nodes.Assign, nodes.AssignBlock, nodes.With, nodes.FilterBlock)
+
+
+@lru_cache(maxsize=4096)
+def branch_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """What decides which parts of a template run: ``(names, term ids)`` read in its tests, loops and
+    assignments, or ``None`` when that cannot be told (macros, call blocks, ``terms`` read any other way).
+
+    Which terms a render reads depends only on these: the same branch reads take the same branches.
+    """
+    reads = template_reads(source)
+    if reads is None:
+        return None
+    tree = _environment().parse(source)
+    if any(True for _ in tree.find_all((nodes.Macro, nodes.CallBlock))):
+        return None  # a macro's branches read its arguments, whatever the call site passes
+    undeclared = set(reads[0])
+    names: set[str] = set()
+    term_ids: set[str] = set()
+    for branch in tree.find_all(_BRANCHES):
+        parts = [branch.test] if isinstance(branch, (nodes.If, nodes.CondExpr)) else []
+        if isinstance(branch, nodes.For):
+            parts = [branch.iter, *([branch.test] if branch.test is not None else [])]
+        elif isinstance(branch, nodes.Assign):
+            parts = [branch.node]
+        elif isinstance(branch, (nodes.AssignBlock, nodes.With, nodes.FilterBlock)):
+            return None  # values built from blocks: not worth telling apart
+        for part in parts:
+            for name in part.find_all(nodes.Name):
+                if name.ctx == "load" and name.name in undeclared:
+                    names.add(name.name)
+            for getattr_node in part.find_all(nodes.Getattr):
+                if type(getattr_node.node) is nodes.Name and getattr_node.node.name == "terms":
+                    term_ids.add(getattr_node.attr)
+            if type(part) is nodes.Name and part.name in undeclared:
+                names.add(part.name)
+    return tuple(sorted(names)), tuple(sorted(term_ids))
 
 
 def clause_context(data: Mapping[str, Any]) -> SharedContext:

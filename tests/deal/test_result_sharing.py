@@ -4,7 +4,7 @@ import dealbook
 import pytest
 from dealbook.deal.answers import Answers, Deal
 from dealbook.errors import Location
-from dealbook.playbook.clauses import render_template, template_reads
+from dealbook.playbook.clauses import branch_reads, render_template, template_reads
 
 HERE = Location("test.yaml", 1, 1)
 
@@ -78,3 +78,32 @@ def test_a_render_reused_across_deals_reads_each_deals_own_values(itam):
     assert first.render(template, HERE) == "EUR 300,000 a year for Acme"
     assert second.render(template, HERE) == "EUR 900,000 a year for Acme"
     assert first.render(template, HERE) == "EUR 300,000 a year for Acme"
+
+
+@pytest.mark.parametrize(("source", "reads"), [
+    ("{{ terms.price_cap }} for {{ annual_value | money }}", ((), ())),
+    ("{% if annual_value > 100000 %}{{ terms.price_cap }}{% else %}{{ terms.breach_hours }}{% endif %}", (("annual_value",), ())),
+    ("{{ terms.price_cap if personal_data else terms.breach_hours }}", (("personal_data",), ())),
+    ("{% set big = annual_value > 5 %}{% if big %}{{ terms.price_cap }}{% endif %}", (("annual_value",), ())),
+    ("{% for regime in regimes %}{{ regime }}{% endfor %}", (("regimes",), ())),
+    ("{% if terms.price_cap.target > 2 %}tight{% endif %}", ((), ("price_cap",))),
+    ("{% macro cap(x) %}{% if x %}{{ terms.price_cap }}{% endif %}{% endmacro %}{{ cap(personal_data) }}", None),
+], ids=["no-branch", "if", "conditional-expression", "set-then-if", "loop", "term-in-test", "macro"])
+def test_branch_reads_names_what_decides_the_branches(source, reads):
+    assert branch_reads(source) == reads
+
+
+def test_the_term_sheet_is_the_same_whether_or_not_the_guidance_was_printed_first(itam):
+    import random
+
+    from dealbook.authoring.space import AnswerSpace
+
+    space = AnswerSpace(itam, samples=60, seed=3)
+    rng = random.Random(3)
+    names = [question.id for question in itam.questions]
+    deals = [space.example(dict(values), names) for values in space.deals(rng.sample(names, 6))][:60]
+    for answers in deals:
+        quick = evaluation(itam, **answers)
+        printed = evaluation(itam, **answers)
+        assert printed.printed_texts is not None  # everything the pack prints, rendered first
+        assert [term.id for term in quick.terms] == [term.id for term in printed.terms]
