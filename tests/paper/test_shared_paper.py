@@ -7,8 +7,9 @@ items the file says the paper lacks. Skipped when ../shared/paper is absent.
 ``expected/*.yaml`` are the tuned documents: the patterns were developed on
 them (three of them after a first, blind measurement), and they must reach
 the targets. ``expected/held-out/blind/*.yaml`` were written and committed
-before the reviewer had ever run on their documents; here they are only
-checked for shape (the deal, its items, the tiers).
+before the reviewer had ever run on their documents, and the patterns are
+not tuned on them: their figures are printed and held only to a floor that
+catches a collapse.
 """
 
 from __future__ import annotations
@@ -95,7 +96,14 @@ def check_expected_file(expected: dict) -> None:
 
 
 @pytest.mark.parametrize("expected_file", BLIND, ids=[path.stem for path in BLIND])
-def test_blind_files_are_well_formed(expected_file: Path) -> None:
+def test_blind_documents(expected_file: Path) -> None:
     expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
     assert expected["held_out"] is True and expected["blind"] is True
     check_expected_file(expected)
+    if not SHARED.is_dir():
+        pytest.skip("../shared/paper is not present")
+    result = score(expected_file)
+    print(result.line(f"{expected_file.stem} (blind)"))
+    # the patterns are not tuned on these documents: the floor only catches a collapse (docs/review.md has the figures);
+    # a paper with few clauses can have no tier right, so the floor is on locating the right clauses
+    assert result.loose_precision > 0 and result.recall >= 0.15, f"blind figures collapsed: {result.line(expected_file.stem)}"
