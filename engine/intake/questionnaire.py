@@ -20,6 +20,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,11 @@ def _scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN_WORD.fullmatch(text) and text not in _YAML11_WORDS:
         return text
+    return _quoted(text)
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
     # PyYAML's emitter knows which characters need escaping in a double-quoted scalar.
     return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=sys.maxsize).rstrip("\n")
 
@@ -171,12 +177,18 @@ def _yaml_value(value: Any) -> str:
 
 
 def _comment(text: str, prefix: str = "# ") -> list[str]:
-    lines = []
+    return list(_wrapped(text, prefix))
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(text: str, prefix: str) -> tuple[str, ...]:
+    # The same help texts are wrapped on every save of an answers file (the web workspace saves per field).
+    lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         paragraph = NOT_PRINTABLE.sub(" ", paragraph)
         wrapped = textwrap.wrap(paragraph, WIDTH - len(prefix), break_on_hyphens=False)
         lines += [prefix + line for line in wrapped] or [prefix.rstrip()]
-    return lines
+    return tuple(lines)
 
 
 def _bounds(question: Question) -> str:
@@ -209,6 +221,22 @@ ANSWER_NOTES: dict[str, Callable[[Question], list[str]]] = {
 
 def describe(question: Question) -> list[str]:
     """The comment lines that explain a question: text, help, answers, default, when asked."""
+    key = (question.text, question.help, question.type, question.options, question.minimum, question.maximum,
+           repr(question.default), question.required, question.when.source if question.when is not None else None)
+    lines = _DESCRIBED.get(key)
+    if lines is None:
+        if len(_DESCRIBED) >= 2048:
+            _DESCRIBED.clear()
+        lines = _DESCRIBED[key] = tuple(_described(question))
+    return list(lines)
+
+
+#: Comment lines by everything they say (a question itself is unhashable when its default is a list):
+#: the web workspace rewrites the whole file, comments included, on every save.
+_DESCRIBED: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+
+def _described(question: Question) -> list[str]:
     lines = _comment(question.text)
     if question.help:
         lines += _comment(question.help, "#   ")
