@@ -101,7 +101,10 @@ def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def apply(left: Any, right: Any) -> Any:
         if left is None or right is None or isinstance(left, str) or isinstance(right, str):
             return None
-        return op(left, right)
+        try:
+            return op(left, right)
+        except ArithmeticError:  # a float beside an integer too large to be one: no value, as in the filters
+            return None
 
     return apply
 

@@ -51,3 +51,10 @@ OVERFLOWS = {"round of infinity": ("x | round", float("inf")), "int of an overfl
 @pytest.mark.parametrize(("source", "value"), OVERFLOWS.values(), ids=OVERFLOWS.keys())
 def test_numeric_filters_never_overflow(source, value):
     assert compile_condition(source)({"x": value}) is None
+
+
+@pytest.mark.parametrize("source", ["x + " + "9" * 400 + " > 1", "x - " + "9" * 400 + " < 1", "9" * 400 + " + x == 0"],
+                         ids=["add", "sub", "add-left"])
+def test_arithmetic_that_overflows_a_float_has_no_value(source):
+    condition = compile_condition(source)
+    assert condition({"x": -0.0}) is False  # found by the fuzzing harness: OverflowError before
