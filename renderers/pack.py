@@ -179,8 +179,13 @@ def pack_markdown(view: PackView, options: PackOptions = PackOptions()) -> dict[
     return {document.name: document.markdown for document in build_documents(view, options)}
 
 
+#: A position bar as the Markdown templates write it: an image the HTML and Word writers draw.
+_BAR_IMAGE = re.compile(r"!\[((?:\\.|[^\]\\])*)\]\(position:[0-9.]+,[0-9.]+\)")
+
+
 def _markdown(document: Document, view: PackView, options: PackOptions) -> bytes:
-    return document.markdown.encode("utf-8")
+    # A Markdown reader has nothing to draw a bar with: the bar's own words stand in for it.
+    return _BAR_IMAGE.sub(r"\1", document.markdown).encode("utf-8")
 
 
 def _html(document: Document, view: PackView, options: PackOptions) -> bytes:
