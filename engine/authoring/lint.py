@@ -34,6 +34,7 @@ from ..playbook.model import OWNER, Playbook
 from ..playbook.sources import Sources
 from ..playbook.values import show_number
 from .exhaustive import flow_answers, item_templates, render_failures
+from .pattern_checks import example_failures, overlaps
 from .space import AnswerSpace
 
 __all__ = ["Lint", "LintFinding", "LINTS", "lint_playbook", "findings_text", "findings_data"]
@@ -242,7 +243,6 @@ def lint_walk_away_without_executive(context: _Context) -> Found:
 
 
 def _pattern_examples(context: _Context, positive: bool) -> Found:
-    from .pattern_checks import example_failures  # noqa: PLC0415
 
     failures = example_failures(context.playbook)
     seen: set[tuple[str, str]] = set()
@@ -281,7 +281,6 @@ def lint_pattern_negative(context: _Context) -> Found:
 
 
 def lint_pattern_overlap(context: _Context) -> Found:
-    from .pattern_checks import overlaps  # noqa: PLC0415
 
     for location, message in overlaps(context.playbook):
         yield context.locate(location), message

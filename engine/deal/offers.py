@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import did_you_mean
 from ..playbook.model import Item, Term
 from ..playbook.patterns import convert, prepare, quantities, unit_family, words_to_number
 from .result import Evaluation, ItemResult, TermResult
@@ -96,7 +97,6 @@ def subject_of(evaluation: Evaluation, subject: str) -> tuple[str, ItemResult, T
         return "term", carriers[0], evaluation.terms_by_id[subject]
     if subject in playbook.items_by_id:
         raise OfferError(f"item '{subject}' does not apply to this deal")
-    from ..errors import did_you_mean  # noqa: PLC0415
 
     carried = dict.fromkeys(term for result in evaluation.items for term in result.item.terms)
     raise OfferError(f"unknown item or term '{subject}'{did_you_mean(subject, [*items, *carried])}")

@@ -13,9 +13,9 @@ from typing import Any
 
 from ..deal.answers import read_answers
 from ..deal.evaluate import evaluate
-from ..deal.offers import Offer, OfferError, place_offer
+from ..deal.offers import Offer, OfferError, place_offer, subject_of
 from ..deal.result import Evaluation
-from ..errors import InputFileError, Location, Problem, ValidationErrors
+from ..errors import InputFileError, Location, Problem, ValidationErrors, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import read_document
 from ..playbook.load import load_playbook
@@ -147,7 +147,6 @@ def respond(session: Session, subject: str, response: str, text: str | None = No
 
 
 def _our_ask(evaluation: Evaluation, subject: str) -> str:
-    from ..deal.offers import subject_of  # noqa: PLC0415
 
     try:
         _, item, term = subject_of(evaluation, subject)
@@ -165,7 +164,6 @@ def approve(session: Session, subject: str | None, department: str, name: str, n
     where = Location(str(session.record.path), path=subject or "deal")
     departments = session.playbook.departments_by_id
     if department not in departments:
-        from ..errors import did_you_mean  # noqa: PLC0415
 
         raise NegotiationError(where, f"unknown department '{department}'{did_you_mean(department, departments)}")
     if subject is None:

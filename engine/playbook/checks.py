@@ -19,7 +19,8 @@ from .clauses import CLAUSE_FILTERS, TERM_FIELDS, parse_template, template_filte
 from .effects import kind_of
 from .expressions import Comparison, Condition
 from .glossary import plain_text, undefined_candidates, uses
-from .model import DEAL_FIELDS, Effect, Playbook, Question
+from .model import DEAL_FIELDS, OWNER, Effect, Playbook, Question
+from .patterns import unit_family
 from .sources import Sources
 
 __all__ = ["CHECKS", "run_checks", "conditions_of", "templates_of", "term_settings"]
@@ -395,7 +396,6 @@ def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]
 
 def check_patterns(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     """Pattern files name real items and terms, once each, and read values only in units they can."""
-    from .patterns import unit_family  # noqa: PLC0415
 
     seen: set[str] = set()
     for patterns in playbook.patterns:
@@ -417,7 +417,6 @@ def check_patterns(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
 
 def check_routing(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     """Approval routing names real departments (or ``owner``) and real items."""
-    from .model import OWNER  # noqa: PLC0415
 
     routing = playbook.routing
     if routing is None:

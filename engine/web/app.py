@@ -9,6 +9,8 @@ Which questions are asked is decided here by the engine, never in the page.
 
 from __future__ import annotations
 
+import datetime
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,6 @@ _DOWNLOAD_TYPES = {
 
 def _template_helpers(app: Flask, playbook: Playbook) -> None:
     """Filters and functions the templates use to show values: no decisions, formatting only."""
-    import datetime  # noqa: PLC0415 - only the templates need it
 
     def answer(value: Any, question_id: str) -> str:
         question = playbook.questions_by_id.get(question_id)
@@ -278,7 +279,6 @@ def create_app(folder: Path, playbook: Playbook, *, token: str | None = None) ->
         return _download(zip_of(result), f"{result.folder}.zip")
 
     def _download(data: bytes, name: str) -> Any:
-        import io  # noqa: PLC0415 - only downloads need it
 
         kind = _DOWNLOAD_TYPES.get(Path(name).suffix, "application/octet-stream")
         response = send_file(io.BytesIO(data), mimetype=kind, as_attachment=True, download_name=name)
