@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, TemplateError, TemplateNotFound
 
 from ..errors import InputFileError, Location, TemplateRenderError
+from ..infra.cache import template_code_cache
 from ..infra.sandbox import DOCUMENT, BoundedEnvironment, render_bounded, sandboxed_environment
 from .anchors import anchor
 from .view import PackView, short
@@ -88,7 +89,8 @@ def _environment(templates: Path | None) -> BoundedEnvironment:
     if templates is not None:
         loaders.insert(0, FileSystemLoader(str(templates)))
     filters = {"md": escape_inline, "cell": escape_cell, "quote": escape_block, "short": short, "anchor": anchor}
-    environment = sandboxed_environment(ChoiceLoader(loaders), filters=filters, keep_trailing_newline=True)
+    environment = sandboxed_environment(ChoiceLoader(loaders), filters=filters, keep_trailing_newline=True,
+                                        bytecode_cache=template_code_cache())
     environment.globals["heading"] = _heading
     return environment
 

@@ -23,6 +23,8 @@ What the cache trusts, and why that is safe:
   current user and not writable by group or others; otherwise caching is off
   and :func:`cache_refusal` says why. Folders are made 0700 and files 0600,
   whatever the umask.
+- Pack templates' compiled code is kept the same way, one authenticated
+  entry per template source (:class:`TemplateCodeCache`).
 - The folder is bounded: when entries exceed ``$DEALBOOK_CACHE_SIZE`` MB
   (default 256), the least recently used are removed.
 
@@ -47,9 +49,11 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
+from jinja2.bccache import Bucket, BytecodeCache
+
 from .._version import __version__
 
-__all__ = ["cache_folder", "cache_refusal", "content_key", "load_entry", "store_entry", "MAGIC"]
+__all__ = ["cache_folder", "cache_refusal", "content_key", "load_entry", "store_entry", "MAGIC", "TemplateCodeCache", "template_code_cache"]
 
 MAGIC = b"dealbook cache 2\n"
 _TAG = hashlib.sha256().digest_size
@@ -254,3 +258,30 @@ def _evict(folder: Path, keep: Path) -> None:
         if path != keep:
             path.unlink(missing_ok=True)
             total -= size
+
+
+class TemplateCodeCache(BytecodeCache):
+    """Jinja's bytecode cache kept in this cache's authenticated entries.
+
+    Jinja's own file cache unmarshals whatever file it finds; here each
+    compiled template is an entry like a playbook's, keyed by the template's
+    name and the checksum of its source, and its code is read only after the
+    entry's HMAC proves this user wrote it.
+    """
+
+    def _key(self, bucket: Bucket) -> str:
+        return content_key("template", [bucket.key.encode(), bucket.checksum.encode()])
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        entry = load_entry(self._key(bucket))
+        if entry is not None and isinstance(entry[1].get("template"), CodeType):
+            bucket.code = entry[1]["template"]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            store_entry(self._key(bucket), {}, {"template": bucket.code})
+
+
+def template_code_cache() -> TemplateCodeCache | None:
+    """The bytecode cache for pack templates, or ``None`` when caching is off or refused."""
+    return TemplateCodeCache() if cache_folder() is not None else None

@@ -91,8 +91,27 @@ def write_keeping_previous(path: Path, content: str | bytes) -> Path:
         previous = path.read_bytes()
         if previous == data:
             return path
-        write_atomic(backup_path(path), previous)
+        _keep(path, previous)
     return write_atomic(path, data)
+
+
+def _keep(path: Path, previous: bytes) -> None:
+    """Keep ``path``'s current content as its ``.bak``.
+
+    The old file itself becomes the backup (a hard link, renamed into place):
+    the write that follows replaces ``path`` with a new file, so the linked
+    one is never changed again, and nothing is copied or flushed twice.
+    Where links are not possible, the content is written out instead.
+    """
+    backup = backup_path(path)
+    link = backup.with_name(f".{backup.name}.{os.getpid()}.link")
+    try:
+        link.unlink(missing_ok=True)
+        os.link(path, link)
+        os.replace(link, backup)
+    except OSError:
+        link.unlink(missing_ok=True)
+        write_atomic(backup, previous)
 
 
 def _umask() -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import InputFileError, Location
-from .reading import ClauseChain, Paper, Paragraph, split_title
+from .reading import ClauseChain, Paper, Paragraph, name_clauses, split_title
 from .safety import SafeZip
 
 __all__ = ["W", "read_docx", "body_paragraphs", "accepted_runs", "run_text", "Numbering"]
@@ -294,4 +294,4 @@ def read_docx(path: Path) -> Paper:
         heading = chain.enter(level, label, own_title)
         paragraphs.append(Paragraph(index, label or chain.label(), own_title, heading, text, kind))
     first = next((paragraph.text.strip() for paragraph in paragraphs), "")
-    return Paper(str(path), "docx", tuple(paragraphs), first[:120] or title)
+    return Paper(str(path), "docx", name_clauses(paragraphs), first[:120] or title)

@@ -17,7 +17,7 @@ import html
 import re
 from pathlib import Path
 
-from .reading import ClauseChain, Paper, Paragraph, split_title
+from .reading import ClauseChain, Paper, Paragraph, name_clauses, split_title
 from .safety import read_text_file
 
 __all__ = ["read_markdown", "plain_text"]
@@ -89,7 +89,7 @@ def read_markdown(path: Path) -> Paper:
         reader.line(lines[number], number + 1)
     reader.flush()
     title = next((paragraph.text for paragraph in reader.paragraphs if paragraph.kind == "heading"), "")
-    return Paper(str(path), "md", tuple(reader.paragraphs), title)
+    return Paper(str(path), "md", name_clauses(reader.paragraphs), title)
 
 
 class _Reader:

@@ -10,9 +10,12 @@ reports each finding by its label.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-__all__ = ["Paragraph", "Paper", "ClauseChain", "split_title"]
+__all__ = ["Paragraph", "Paper", "ClauseChain", "split_title", "name_clauses", "SECTION_MARK"]
+
+SECTION_MARK = " \u203a "  # "Fees › 2": the heading of an unnumbered section, then the clause within it
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +30,13 @@ class Paragraph:
     kind: str = "clause"  # clause, heading, table
     line: int = 0  # line in a Markdown source
     offset: int = 0  # where ``text`` starts in the Word paragraph (a label written before it)
+    cited: str = ""  # under an unnumbered heading: "Fees › 2", "Liability › ¶1" (see name_clauses)
 
     @property
     def reference(self) -> str:
         """How a finding names this paragraph: its label, else its title, else its position."""
+        if self.cited:
+            return self.cited
         if self.label:
             return self.label
         return f"¶{self.index + 1}" + (f" ({self.title})" if self.title else "")
@@ -79,6 +85,44 @@ class ClauseChain:
 
     def label(self) -> str:
         return next((label for label in reversed(self.labels) if label), "")
+
+
+def name_clauses(paragraphs: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
+    """Name the clauses of unnumbered sections by their heading, so that a reference points at one place.
+
+    A paper whose sections have headings but no numbers (a vendor's web terms)
+    restarts its list numbers in every section, so "2" names a clause in each
+    of them. There, every clause under an unnumbered heading is named
+    ``heading › number`` ("Fees › 2"). A paragraph with no number of its own
+    and no numbered clause above it is named by its heading and its place
+    among the heading's unnumbered paragraphs ("Liability › ¶2"), in any
+    paper. Labels themselves are unchanged (Word's numbering still uses them).
+    """
+    under: list[tuple[str, int] | None] = []  # per paragraph: the unnumbered heading above it and that heading's position
+    current: tuple[str, int] | None = None
+    for position, paragraph in enumerate(paragraphs):
+        if paragraph.kind == "heading":
+            current = (paragraph.title or paragraph.text.strip(), position) if not paragraph.label else None
+            under.append(None)
+        else:
+            under.append(current)
+    headings_of: dict[str, set[int]] = {}
+    for paragraph, heading in zip(paragraphs, under, strict=True):
+        if heading is not None and paragraph.label:
+            headings_of.setdefault(paragraph.label, set()).add(heading[1])
+    repeated = any(len(positions) > 1 for positions in headings_of.values())
+    named, places = [], {}
+    for paragraph, heading in zip(paragraphs, under, strict=True):
+        if heading is None or (paragraph.label and not repeated):
+            named.append(paragraph)
+            continue
+        title, at = heading
+        if paragraph.label:
+            named.append(replace(paragraph, cited=f"{title}{SECTION_MARK}{paragraph.label}"))
+        else:
+            places[at] = places.get(at, 0) + 1
+            named.append(replace(paragraph, cited=f"{title}{SECTION_MARK}\u00b6{places[at]}"))
+    return tuple(named)
 
 
 _TITLE = re.compile(r"^\s*([A-Z][^.:;!?]{1,70}?)[.:]\s+(?=\S)")

@@ -5,8 +5,9 @@ are read and placed against the deal's own target, fallback and walk-away
 (after the rules tailored them), and its red flags are checked; a flag
 without a value is placed by its severity. Where the topic appears in more
 than one clause, the item's finding is the clause that falls furthest short.
-Survival lists and definitions mention topics without stating them, so they
-do not count.
+Survival lists mention topics without stating them, so they do not count;
+definitions count only for an item whose patterns allow it and that no other
+clause states.
 """
 
 from __future__ import annotations
@@ -30,21 +31,27 @@ _DEFINITION = re.compile(r"^\s*[\"“”']?[A-Z][\w\s-]{0,60}[\"“”']?\s+(?:m
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(“\"])")
 
 
-def _counts(paragraph: Paragraph) -> bool:
-    """Whether a paragraph can state a clause: not a survival list, a definition or a bare heading."""
+def _role(paragraph: Paragraph) -> str | None:
+    """How a paragraph may state a clause: ``clause``, ``definition`` (only where nothing else does), or ``None``.
+
+    Survival lists and bare headings never state one; a definition states one
+    only for items whose patterns say ``definitions: true`` and only when no
+    clause of the paper does (an SLA whose exclusions live in the definition
+    of its excluded minutes).
+    """
     if paragraph.kind == "heading" and len(paragraph.text.split()) <= 10:
-        return False
+        return None
     if paragraph.title and paragraph.text.strip().rstrip(".:").strip() == paragraph.title:
-        return False  # a numbered title with nothing under it ("3. Remedies"): the clauses below state the terms
+        return None  # a numbered title with nothing under it ("3. Remedies"): the clauses below state the terms
     if _SURVIVAL.search(paragraph.title) or (_SURVIVAL.search(paragraph.text) and paragraph.text.count("Section") >= 2):
-        return False
-    return not _DEFINITION.match(paragraph.text)
+        return None
+    return "definition" if _DEFINITION.match(paragraph.text) else "clause"
 
 
-def prepared_paragraphs(paper: Paper) -> list[tuple[int, Paragraph, Prepared]]:
-    """The paragraphs that count, with their position, each prepared for matching once."""
+def prepared_paragraphs(paper: Paper, role: str = "clause") -> list[tuple[int, Paragraph, Prepared]]:
+    """The paragraphs with this role (see :func:`_role`), with their position, each prepared for matching once."""
     return [(position, paragraph, prepare(paragraph.text, paragraph.heading))
-            for position, paragraph in enumerate(paper.paragraphs) if _counts(paragraph)]
+            for position, paragraph in enumerate(paper.paragraphs) if _role(paragraph) == role]
 
 
 def excerpt(text: str, span: Span, limit: int = 320) -> str:
@@ -147,9 +154,16 @@ def _finding(result: ItemResult, patterns: ItemPatterns, hits: list[_Hit], evalu
         return Finding(tier=NOT_FOUND, approvers=_approvers(result, NOT_FOUND, evaluation), section=home.name if home else "",
                        section_at=home.start if home else None, **common)
     scored = [hit for hit in hits if hit.tier.scored]
-    # the clause that falls furthest short; among equals, a numbered clause before a cover-page cell
-    chosen = max(scored, key=lambda hit: (hit.tier.rank, bool(hit.paragraph.label))) if scored else \
-        next((hit for hit in hits if hit.paragraph.label), hits[0])
+
+    def at_home(hit: _Hit) -> bool:
+        return any(phrase.regex.search(hit.paragraph.heading) for phrase in patterns.section)
+
+    # the clause that falls furthest short; among equals, one under the heading where the item belongs,
+    # then a numbered clause before a cover-page cell, then the first
+    if scored:
+        chosen = max(scored, key=lambda hit: (hit.tier.rank, at_home(hit), bool(hit.paragraph.label)))
+    else:
+        chosen = max(hits, key=lambda hit: (at_home(hit), bool(hit.paragraph.label)))
     text = chosen.paragraph.text
     others = tuple(dict.fromkeys(hit.paragraph.reference for hit in hits if hit.paragraph.reference != chosen.paragraph.reference))
     return Finding(
@@ -163,6 +177,7 @@ def review_paper(paper: Paper, evaluation: Evaluation) -> Review:
     """Score every applicable item that has patterns against the paper; see the module docstring."""
     playbook = evaluation.playbook
     prepared = prepared_paragraphs(paper)
+    definitions = prepared_paragraphs(paper, "definition")
     known = sections(paper)
     findings = []
     unchecked = []
@@ -173,6 +188,9 @@ def review_paper(paper: Paper, evaluation: Evaluation) -> Review:
             continue
         hits = [hit for position, paragraph, ready in prepared
                 if (hit := _score(patterns, result, evaluation, paragraph, position, ready)) is not None]
+        if not hits and patterns.definitions:  # the topic stated nowhere but in a definition
+            hits = [hit for position, paragraph, ready in definitions
+                    if (hit := _score(patterns, result, evaluation, paragraph, position, ready)) is not None]
         findings.append(_finding(result, patterns, hits, evaluation, known, paper))
     order = playbook.item_index
     findings.sort(key=lambda finding: (PRIORITIES.index(finding.priority), -finding.tier.gap, order[finding.item]))

@@ -82,6 +82,7 @@ class _Compiler:
             location=self.document.locate(path),
             section=self.phrases(raw.get("section"), [*path, "section"]),
             meets_examples=() if meets is None else self.examples(meets["examples"], [*path, "meets", "examples"]),
+            definitions=raw.get("definitions", False),
         )
 
 

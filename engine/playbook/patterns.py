@@ -154,6 +154,7 @@ _REFERENCE = re.compile(
     rf"(?:\s*(?:,|and|or|through|to)\s*(?:[A-Z]\.\d+|\d+(?:\.\d+)*)(?:\s*\([a-z0-9]{{1,4}}\))*(?:\s*\([^()]{{1,80}}\))?)*"
 )
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\"'])")
 # İ, ı, ſ and the Kelvin sign: the only characters outside ASCII that re.IGNORECASE matches to an ASCII letter or digit
 _ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
@@ -177,6 +178,14 @@ class Prepared:
     def word_at(self, offset: int) -> int:
         """The index of the word at (or just before) character ``offset``."""
         return max(bisect_right(self.word_starts, offset) - 1, 0)
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        return [0] + [match.end() for match in _SENTENCE_END.finditer(self.text)]
+
+    def sentence_at(self, offset: int) -> int:
+        """The index of the sentence (or ``;``-separated part of one) holding character ``offset``."""
+        return bisect_right(self.sentence_starts, offset) - 1
 
 
 def prepare(text: str, heading: str = "") -> Prepared:
@@ -278,18 +287,19 @@ class ValuePattern:
     location: Location
 
     def read(self, prepared: Prepared, unit: str) -> tuple[float, Span] | None:
-        """The first quantity in ``unit``'s family within ``within`` words of ``near``."""
+        """The first quantity in ``unit``'s family within ``within`` words of ``near``, in the same sentence."""
         family = unit_family(unit)
         if family is None:
             return None
-        anchors = [prepared.word_at(span.start) for phrase in self.near for span in phrase.spans(prepared)]
+        anchors = [(prepared.word_at(span.start), prepared.sentence_at(span.start))
+                   for phrase in self.near for span in phrase.spans(prepared)]
         for quantity in quantities(prepared.text):
             value = convert(quantity, family)
             if value is None:
                 continue
             if self.near:
-                word = prepared.word_at(quantity.span.start)
-                if not any(abs(anchor - word) <= self.within for anchor in anchors):
+                word, sentence = prepared.word_at(quantity.span.start), prepared.sentence_at(quantity.span.start)
+                if not any(abs(anchor - word) <= self.within and where == sentence for anchor, where in anchors):
                     continue
             return value, quantity.span
         return None
@@ -308,6 +318,7 @@ class ItemPatterns:
     location: Location
     section: tuple[Phrase, ...] = ()
     meets_examples: tuple[Example, ...] = ()
+    definitions: bool = False  # also look in definitions when no clause states the topic
 
 
 # --- quantities ----------------------------------------------------------------------

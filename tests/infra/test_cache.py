@@ -222,3 +222,24 @@ def test_a_manifest_that_is_not_a_playbook_is_one_clean_error(private_cache, tmp
     with pytest.raises(dealbook.DealbookError) as raised:
         dealbook.load_playbook(tmp_path)
     assert all(line.startswith(str(tmp_path)) or "problem(s)" in line for line in raised.value.lines())
+
+
+def test_pack_templates_compile_once_into_authenticated_entries(private_cache, tmp_path):
+    from dealbook.infra.cache import template_code_cache
+    from dealbook.infra.sandbox import sandboxed_environment
+    from jinja2 import DictLoader
+
+    source = {"page.md.j2": "# {{ title }}\n"}
+    first = sandboxed_environment(DictLoader(source), bytecode_cache=template_code_cache())
+    assert first.get_template("page.md.j2").render(title="A") == "# A"
+    stored = entries(private_cache)
+    assert len(stored) == 1
+    compiled: list[str] = []
+    again = sandboxed_environment(DictLoader(source), bytecode_cache=template_code_cache())
+    again.compile = lambda *args, **kwargs: compiled.append("compiled") or first.compile(*args, **kwargs)  # type: ignore[method-assign]
+    assert again.get_template("page.md.j2").render(title="B") == "# B" and compiled == []  # the stored code was used
+    raw = stored[0].read_bytes()
+    stored[0].write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))  # tampered: the HMAC no longer verifies
+    third = sandboxed_environment(DictLoader(source), bytecode_cache=template_code_cache())
+    third.compile = lambda *args, **kwargs: compiled.append("compiled") or first.compile(*args, **kwargs)  # type: ignore[method-assign]
+    assert third.get_template("page.md.j2").render(title="C") == "# C" and compiled == ["compiled"]

@@ -52,3 +52,27 @@ def test_a_symbolic_link_is_written_through_and_stays_a_link(tmp_path):
     write_keeping_previous(link, "new")
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
     assert (tmp_path / "real.yaml.bak").read_text(encoding="utf-8") == "old"
+
+
+def test_the_previous_content_is_kept_as_bak_and_never_changes_again(tmp_path):
+    path = tmp_path / "deal.yaml"
+    path.write_text("first", encoding="utf-8")
+    write_keeping_previous(path, "second")
+    backup = tmp_path / "deal.yaml.bak"
+    assert backup.read_text(encoding="utf-8") == "first" and path.read_text(encoding="utf-8") == "second"
+    assert os.stat(backup).st_ino != os.stat(path).st_ino  # the backup is not the file being written
+    write_keeping_previous(path, "third")
+    assert backup.read_text(encoding="utf-8") == "second" and path.read_text(encoding="utf-8") == "third"
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["deal.yaml", "deal.yaml.bak"]
+
+
+def test_the_backup_is_written_out_where_links_are_refused(tmp_path, monkeypatch):
+    def refused(*args):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
+    path = tmp_path / "deal.yaml"
+    path.write_text("first", encoding="utf-8")
+    write_keeping_previous(path, "second")
+    assert (tmp_path / "deal.yaml.bak").read_text(encoding="utf-8") == "first"
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["deal.yaml", "deal.yaml.bak"]

@@ -33,6 +33,19 @@ def test_markdown_labels() -> None:
     assert deletion.title == "Deletion" and "<span" not in deletion.text
 
 
+def test_unnumbered_sections_name_their_clauses_by_heading() -> None:
+    paper = read_paper(FIXTURES / "web-terms.md")
+    references = [paragraph.reference for paragraph in paper.paragraphs if paragraph.kind == "clause"]
+    assert references == ["Northwind Online Terms › ¶1", "Fees › 1", "Fees › 2", "Ending your account › 1",
+                          "Ending your account › 2", "Liability › ¶1", "Liability › ¶2"]
+    assert [paragraph.label for paragraph in paper.paragraphs if paragraph.kind == "clause"][1:5] == ["1", "2", "1", "2"]
+
+
+def test_numbered_sections_keep_plain_labels() -> None:
+    paper = read_paper(FIXTURES / "contract.md")
+    assert all(paragraph.reference == paragraph.label for paragraph in paper.paragraphs if paragraph.label)
+
+
 @pytest.mark.parametrize("suffix", [".pdf", ".doc", ".rtf", ".txt"], ids=["pdf", "doc", "rtf", "txt"])
 def test_other_formats_are_one_clear_line(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"vendor{suffix}"
