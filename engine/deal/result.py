@@ -298,6 +298,29 @@ def _playbook_items(playbook: Playbook) -> tuple[_PlaybookItem, ...]:
 #: Rendered templates by what they read, per playbook (option labels are the playbook's); cleared when full.
 _RENDERS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], str]] = weakref.WeakKeyDictionary()
 _MAX_RENDERS = 50_000
+_PRINTED_TEMPLATES: weakref.WeakKeyDictionary[Playbook, dict[tuple[str, int], Any]] = weakref.WeakKeyDictionary()
+
+
+def _printed_templates(playbook: Playbook, item: Item, tier: int) -> tuple[tuple[tuple[str, Location], ...], tuple[tuple[str, ...], tuple[str, ...]] | None]:
+    """The templates an item prints opening at ``tier`` (the ones with Jinja in them), and what decides all their branches."""
+    plans = _PRINTED_TEMPLATES.get(playbook)
+    if plans is None:
+        plans = _PRINTED_TEMPLATES[playbook] = {}
+    plan = plans.get((item.id, tier))
+    if plan is None:
+        positions = item.positions
+        templates = [(item.rationale, item.location), *((point, item.location) for point in item.talking_points)]
+        for position in (positions.tier(tier), *positions.fallbacks[tier:], positions.walk_away):
+            templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
+        templated = tuple((template, location) for template, location in templates if "{" in template)
+        branches = [branch_reads(template) for template, _ in templated]
+        merged = None if any(branch is None for branch in branches) else (
+            tuple(sorted({name for branch in branches for name in branch[0]})),  # type: ignore[index]
+            tuple(sorted({term for branch in branches for term in branch[1]})))  # type: ignore[index]
+        plan = plans[(item.id, tier)] = (templated, merged)
+    return plan
+
+
 #: The terms a template reads, by what decides its branches, per playbook.
 _NOTED_TERMS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], frozenset[str]]] = weakref.WeakKeyDictionary()
 #: Rendered templates with the terms each read, per playbook (for what the pack prints).
@@ -462,15 +485,20 @@ class Evaluation:
 
     def _terms_printed(self, result: ItemResult) -> frozenset[str]:
         """The terms the item's printed guidance reads, told from what decides its branches where possible."""
-        item = result.item
-        templates = [(item.rationale, item.location), *((point, item.location) for point in item.talking_points)]
-        for position in (result.opening, *result.fallbacks, result.walk_away):
-            templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
-        read: set[str] = set()
-        for template, location in templates:
-            if "{" in template:
-                read |= self._terms_read(template, location)
-        return frozenset(read)
+        templates, branches = _printed_templates(self.playbook, result.item, result.tier)
+        if branches is not None:  # one look-up for the whole item
+            names, term_ids = branches
+            terms = self.terms_by_id
+            key = ("item terms read", result.item.id, result.tier, _key(names, self.values),
+                   tuple(None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away) for term_id in term_ids))
+            read = self._noted_terms.get(key)
+            if read is None:
+                read = frozenset().union(*(self._terms_read(template, location) for template, location in templates))
+                if len(self._noted_terms) >= _MAX_RENDERS:
+                    self._noted_terms.clear()
+                self._noted_terms[key] = read
+            return read
+        return frozenset().union(*(self._terms_read(template, location) for template, location in templates))
 
     def _terms_read(self, template: str, location: Location) -> frozenset[str]:
         branches = branch_reads(template)
