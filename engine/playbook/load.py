@@ -46,7 +46,7 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
     if layers is not None:
         paths, contents = layers
         names = [display_name(path) for path in paths]
-        key = content_key(f"playbook {STORED_FORM}", contents)
+        key = _key(contents)
         entry = load_entry(key)
         if entry is not None:
             try:
@@ -74,7 +74,12 @@ def cache_key(manifest_path: Path) -> str | None:
     and the working directory are not part of it.
     """
     layers = _cacheable_files(manifest_path)
-    return None if layers is None else content_key(f"playbook {STORED_FORM}", layers[1])
+    return None if layers is None else _key(layers[1])
+
+
+def _key(contents: list[bytes]) -> str:
+    # the stored form's shape is part of the key: a model change never meets an older entry
+    return content_key(f"playbook {STORED_FORM}", contents)
 
 
 def _cacheable_files(manifest_path: Path) -> tuple[list[Path], list[bytes]] | None:

@@ -165,13 +165,17 @@ def create_app(folder: Path, playbook: Playbook, *, token: str | None = None) ->
         flash("Deal created. Every answer is saved as you go.")
         return redirect(url_for("questionnaire", deal_id=deal_id), 303)
 
-    def _deal(deal_id: str) -> Any:
+    def _found(read: Any, deal_id: str) -> Any:
+        """What ``read(deal_id)`` gives: 404 for a deal the workspace lacks, the error for one it cannot read."""
         try:
-            return workspace.read(deal_id)
+            return read(deal_id)
         except KeyError:
             abort(404, f"There is no deal {deal_id!r} in this workspace.")
         except DealbookError as error:
             return error
+
+    def _deal(deal_id: str) -> Any:
+        return _found(workspace.read, deal_id)
 
     def _page(deal_id: str, overrides: Mapping[str, Mapping[str, Any]] = {}, notes: Sequence[str] = (), status: int = 200) -> Any:
         deal = _deal(deal_id)
@@ -245,12 +249,7 @@ def create_app(folder: Path, playbook: Playbook, *, token: str | None = None) ->
     # --- the pack ----------------------------------------------------------------------
 
     def _pack(deal_id: str) -> Any:
-        try:
-            return packs.get(deal_id)
-        except KeyError:
-            abort(404, f"There is no deal {deal_id!r} in this workspace.")
-        except DealbookError as error:
-            return error
+        return _found(packs.get, deal_id)
 
     @app.get("/deals/<deal_id>/pack")
     def pack(deal_id: str) -> Any:
