@@ -36,6 +36,7 @@ from .values import show_in_clause
 __all__ = [
     "CLAUSE_FILTERS", "OptionValue", "template_filters", "TermValue", "parse_template", "template_references", "render_template",
     "compiled_template", "compiled_code", "adopt_compiled", "clause_context", "template_reads", "branch_reads", "TERM_FIELDS",
+    "Reads", "template_analysis", "adopt_analysis",
 ]
 
 #: Attributes a template may read from ``terms.<id>``.
@@ -109,9 +110,13 @@ class TermValue:
 
 
 
-#: Compiled clause templates by source: (code, names read), filled by validation or the cache.
-_COMPILED: dict[str, tuple[CodeType, frozenset[str]]] = {}
+#: Compiled clause templates by source: (code, names read — ``None`` for code from the cache), filled by validation or the cache.
+_COMPILED: dict[str, tuple[CodeType, frozenset[str] | None]] = {}
 _MAX_COMPILED = 20_000
+#: ``(names, term ids)``: the context names a template reads, and the terms it reads as ``terms.<id>``.
+Reads = tuple[tuple[str, ...], tuple[str, ...]]
+#: What a template reads, by source: ``(template_reads, branch_reads)``, filled by validation, on first use or from the cache.
+_READS: dict[str, tuple[Reads | None, Reads | None]] = {}
 #: The names each parsed tree reads (the tree is only a key here).
 _NAMES: WeakKeyDictionary[nodes.Template, frozenset[str]] = WeakKeyDictionary()
 
@@ -142,7 +147,10 @@ def parse_template(source: str) -> nodes.Template:
         except Exception as error:  # noqa: BLE001 - Jinja's optimiser may hit the sandbox (`().__class__ ~ x`)
             raise TemplateSyntaxError(shorten(getattr(error, "message", None) or error, 200), 1) from None
         _remember(source, compiled)
-    _NAMES[tree] = compiled[1]
+    names = compiled[1] if compiled[1] is not None else frozenset(meta.find_undeclared_variables(tree))
+    _NAMES[tree] = names
+    if source not in _READS:
+        _remember_reads(source, tree, names)
     return tree
 
 
@@ -154,7 +162,7 @@ def _plain(source: str) -> bool:
     return "{" not in source
 
 
-def _remember(source: str, compiled: tuple[CodeType, frozenset[str]]) -> None:
+def _remember(source: str, compiled: tuple[CodeType, frozenset[str] | None]) -> None:
     if len(_COMPILED) >= _MAX_COMPILED:
         _COMPILED.clear()  # a long-lived process that loads many playbooks starts over
     _COMPILED[source] = compiled
@@ -169,7 +177,7 @@ def adopt_compiled(code: Mapping[str, CodeType]) -> None:
     """Take clause templates compiled in an earlier run (from the cache, whose entries are authenticated)."""
     for source, compiled in code.items():
         if source not in _COMPILED and type(compiled) is CodeType:
-            _remember(source, (compiled, frozenset()))
+            _remember(source, (compiled, None))
 
 
 def template_references(tree: nodes.Template) -> Iterator[tuple[str, str | None, int]]:
@@ -211,8 +219,9 @@ def compiled_template(source: str) -> Template:
     return Template.from_code(environment, compiled[0], environment.make_globals(None))
 
 
-@lru_cache(maxsize=4096)
-def template_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+
+
+def template_reads(source: str) -> Reads | None:
     """What a template's output depends on: ``(names, term ids)``, or ``None`` when that cannot be told.
 
     ``names`` are the context names it reads (Jinja's own analysis) other
@@ -221,11 +230,45 @@ def template_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | Non
     method) gives ``None``. Two renders of one template whose reads are
     equal give the same text, which lets an evaluation reuse a render.
     """
+    known = _READS.get(source)
+    return (known if known is not None else _analyse(source))[0]
+
+
+def branch_reads(source: str) -> Reads | None:
+    """What decides which parts of a template run: ``(names, term ids)`` read in its tests, loops and
+    assignments, or ``None`` when that cannot be told (macros, call blocks, ``terms`` read any other way).
+
+    Which terms a render reads depends only on these: the same branch reads take the same branches.
+    """
+    known = _READS.get(source)
+    return (known if known is not None else _analyse(source))[1]
+
+
+def _analyse(source: str) -> tuple[Reads | None, Reads | None]:
+    """Both reads of one template from a single parse, remembered by source."""
     try:
         tree = _environment().parse(source)
     except TemplateError:
-        return None
-    undeclared = meta.find_undeclared_variables(tree)
+        analysed: tuple[Reads | None, Reads | None] = (None, None)
+    else:
+        compiled = _COMPILED.get(source)
+        # compilation recorded the names already; an entry adopted from the cache did not
+        undeclared = compiled[1] if compiled is not None and compiled[1] is not None else meta.find_undeclared_variables(tree)
+        return _remember_reads(source, tree, undeclared)
+    _READS[source] = analysed
+    return analysed
+
+
+def _remember_reads(source: str, tree: nodes.Template, undeclared: frozenset[str] | set[str]) -> tuple[Reads | None, Reads | None]:
+    reads = _output_reads(tree, undeclared)
+    analysed = (reads, None if reads is None else _branch_reads(tree, set(reads[0])))
+    if len(_READS) >= _MAX_COMPILED:
+        _READS.clear()  # like _COMPILED: a long-lived process starts over
+    _READS[source] = analysed
+    return analysed
+
+
+def _output_reads(tree: nodes.Template, undeclared: frozenset[str] | set[str]) -> Reads | None:
     term_ids: set[str] = set()
     through: set[int] = set()
     if "terms" in undeclared:
@@ -239,26 +282,15 @@ def template_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | Non
         called = (call.node for call in tree.find_all(nodes.Call))
         if any(type(node) is nodes.Getattr and type(node.node) is nodes.Name and node.node.name == "terms" for node in called):
             return None  # terms.items(), terms.values(): the whole mapping
-    return tuple(sorted(undeclared - {"terms"})), tuple(sorted(term_ids))
+    return tuple(sorted(set(undeclared) - {"terms"})), tuple(sorted(term_ids))
 
 
 _BRANCHES = (nodes.If, nodes.CondExpr, nodes.For, nodes.Assign, nodes.AssignBlock, nodes.With, nodes.FilterBlock)
 
 
-@lru_cache(maxsize=4096)
-def branch_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """What decides which parts of a template run: ``(names, term ids)`` read in its tests, loops and
-    assignments, or ``None`` when that cannot be told (macros, call blocks, ``terms`` read any other way).
-
-    Which terms a render reads depends only on these: the same branch reads take the same branches.
-    """
-    reads = template_reads(source)
-    if reads is None:
-        return None
-    tree = _environment().parse(source)
+def _branch_reads(tree: nodes.Template, undeclared: set[str]) -> Reads | None:
     if any(True for _ in tree.find_all((nodes.Macro, nodes.CallBlock))):
         return None  # a macro's branches read its arguments, whatever the call site passes
-    undeclared = set(reads[0])
     names: set[str] = set()
     term_ids: set[str] = set()
     for branch in tree.find_all(_BRANCHES):
@@ -279,6 +311,33 @@ def branch_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
             if type(part) is nodes.Name and part.name in undeclared:
                 names.add(part.name)
     return tuple(sorted(names)), tuple(sorted(term_ids))
+
+
+def template_analysis(sources: Iterable[str]) -> dict[str, list[Any]]:
+    """What each of ``sources`` reads, as JSON-ready data for the cache (only templates analysed already)."""
+    return {source: [None if reads is None else [list(reads[0]), list(reads[1])] for reads in _READS[source]]
+            for source in sources if source in _READS}
+
+
+def adopt_analysis(data: Any) -> None:
+    """Take what templates read, as analysed in an earlier run (from the cache); anything malformed is ignored."""
+    if not isinstance(data, dict):
+        return
+    for source, pair in data.items():
+        if source in _READS or not isinstance(pair, list) or len(pair) != 2:
+            continue
+        adopted = tuple(_adopted_reads(reads) for reads in pair)
+        if adopted[0] is not False and adopted[1] is not False:
+            _READS[source] = adopted  # type: ignore[assignment]
+
+
+def _adopted_reads(reads: Any) -> Reads | None | bool:
+    if reads is None:
+        return None
+    if (isinstance(reads, list) and len(reads) == 2 and all(isinstance(part, list) for part in reads)
+            and all(isinstance(name, str) for part in reads for name in part)):
+        return tuple(reads[0]), tuple(reads[1])
+    return False
 
 
 def clause_context(data: Mapping[str, Any]) -> SharedContext:

@@ -35,21 +35,75 @@ def plain_text(template: str) -> str:
     return _TAG.sub(" ", _TEMPLATE.sub(" x ", template))
 
 
+def _forms(term: str) -> list[str]:
+    """How a term is written: itself, and its singular or plural stem."""
+    forms = [term]
+    if term.endswith("s"):
+        forms.append(term[:-1])
+    if term.endswith("ies"):
+        forms.append(term[:-3] + "y")
+    elif term.endswith("y"):
+        forms.append(term[:-1] + "ies")
+    return forms
+
+
 @lru_cache(maxsize=1024)
 def _pattern(term: str) -> re.Pattern[str]:
-    forms = [re.escape(term)]
-    if term.endswith("s"):
-        forms.append(re.escape(term[:-1]))
-    if term.endswith("ies"):
-        forms.append(re.escape(term[:-3] + "y"))
-    elif term.endswith("y"):
-        forms.append(re.escape(term[:-1] + "ies"))
-    return re.compile(rf"(?<![A-Za-z-])(?:{'|'.join(forms)})(?:s|es)?(?![A-Za-z-])")
+    forms = "|".join(re.escape(form) for form in _forms(term))
+    return re.compile(rf"(?<![A-Za-z-])(?:{forms})(?:s|es)?(?![A-Za-z-])")
 
 
 def mentions(text: str, term: str) -> bool:
     """Whether ``text`` uses the defined term ``term``, in the singular or the plural."""
     return _pattern(term).search(text) is not None
+
+
+class _Phrases:
+    """Terms and names to find in text, indexed by their first three characters (every form shares them)."""
+
+    def __init__(self, phrases: tuple[str, ...]) -> None:
+        self.by_start: dict[str, list[tuple[str, list[str]]]] = {}
+        for phrase in phrases:  # longest first
+            self.by_start.setdefault(phrase[:3], []).append((phrase, _forms(phrase)))
+        starts = sorted(self.by_start, key=len, reverse=True)
+        # zero-width, so that starts overlapping one another are all seen
+        self.scan = re.compile("(?<![A-Za-z-])(?=(" + "|".join(re.escape(start) for start in starts) + "))")
+
+    def find(self, text: str) -> set[str]:
+        """The phrases ``text`` uses, each place read once: the longest phrase there wins."""
+        found: set[str] = set()
+        after = 0
+        for start in self.scan.finditer(text):
+            at = start.start()
+            if at < after:
+                continue  # inside a longer phrase found already
+            end = self._match(text, at, self.by_start[start.group(1)])
+            if end is not None:
+                found.add(end[0])
+                after = end[1]
+        return found
+
+    @staticmethod
+    def _match(text: str, at: int, candidates: list[tuple[str, list[str]]]) -> tuple[str, int] | None:
+        for phrase, forms in candidates:
+            for form in forms:
+                if not text.startswith(form, at):
+                    continue
+                end = at + len(form)
+                # as the regex (?:s|es)?(?![A-Za-z-]) would: "s", then "es", then nothing
+                for stop in (end + 1 if text.startswith("s", end) else -1, end + 2 if text.startswith("es", end) else -1, end):
+                    if stop >= 0 and (stop == len(text) or not _glued(text[stop])):
+                        return phrase, stop
+        return None
+
+
+def _glued(character: str) -> bool:
+    return character == "-" or ("A" <= character <= "Z") or ("a" <= character <= "z")
+
+
+@lru_cache(maxsize=64)
+def _phrases(phrases: tuple[str, ...]) -> _Phrases:
+    return _Phrases(phrases)
 
 
 def uses(text: str, terms: Iterable[str], names: Iterable[str] = ()) -> set[str]:
@@ -59,27 +113,10 @@ def uses(text: str, terms: Iterable[str], names: Iterable[str] = ()) -> set[str]
     Failure" uses that term, whose definition in turn uses Service Level.
     """
     terms = set(terms)
-    found: set[str] = set()
-    # A term never spans a line, so each phrase is looked for only in the lines holding its first
-    # word: a pack's guidance is hundreds of kilobytes and the registry a hundred phrases or more.
-    lines = list(dict.fromkeys(text.split("\n")))
-    holding: dict[str, list[int]] = {}
-    for phrase in sorted({*terms, *names}, key=len, reverse=True):
-        first = phrase.split(" ", 1)[0].rstrip("sy") or phrase
-        candidates = holding.get(first)
-        if candidates is None:
-            candidates = holding[first] = [index for index, line in enumerate(lines) if first in line]
-        pattern = _pattern(phrase)
-        hit = False
-        for index in candidates:
-            line = lines[index]
-            if pattern.search(line) is None:
-                continue
-            hit = True
-            lines[index] = pattern.sub(lambda match: "\x00" * len(match.group(0)), line)
-        if hit and phrase in terms:
-            found.add(phrase)
-    return found
+    phrases = tuple(sorted({*terms, *names}, key=lambda phrase: (-len(phrase), phrase)))
+    if not phrases:
+        return set()
+    return _phrases(phrases).find(text) & terms
 
 
 def _singular(phrase: str) -> Iterator[str]:

@@ -21,7 +21,7 @@ from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 from .build import Builder, build_glossary, resolution_order
 from .checks import run_checks, templates_of
-from .clauses import adopt_compiled, compiled_code
+from .clauses import adopt_analysis, adopt_compiled, compiled_code, template_analysis
 from .model import Department, Playbook, Route, Routing
 from .overlay import compose, merged_documents, redirects
 from .pattern_files import build_patterns
@@ -49,12 +49,14 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
         key = _key(contents)
         entry = load_entry(key)
         if entry is not None:
+            reads = entry[0].pop(_READS_KEY, None) if isinstance(entry[0], dict) else None
             try:
                 cached = from_plain(entry[0], names, str(manifest_path.parent), key)
             except StoredFormError:
                 cached = None
             if cached is not None:
                 adopt_compiled(entry[1])
+                adopt_analysis(reads)
                 return cached
     built = _validate_and_build(manifest_path, key)
     if layers is not None:
@@ -62,8 +64,13 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
             plain = to_plain(built, names)
         except StoredFormError:
             return built
-        store_entry(key, plain, compiled_code(source for source, _ in templates_of(built)))
+        sources = [source for source, _ in templates_of(built)]
+        store_entry(key, {**plain, _READS_KEY: template_analysis(sources)}, compiled_code(sources))
     return built
+
+
+#: Where a cache entry keeps what each template reads, beside the stored playbook.
+_READS_KEY = "_template_reads"
 
 
 def cache_key(manifest_path: Path) -> str | None:
@@ -78,8 +85,9 @@ def cache_key(manifest_path: Path) -> str | None:
 
 
 def _key(contents: list[bytes]) -> str:
-    # the stored form's shape is part of the key: a model change never meets an older entry
-    return content_key(f"playbook {STORED_FORM}", contents)
+    # the stored form's shape is part of the key: a model change never meets an older entry, nor does
+    # an entry without what its templates read
+    return content_key(f"playbook {STORED_FORM} {_READS_KEY}", contents)
 
 
 def _cacheable_files(manifest_path: Path) -> tuple[list[Path], list[bytes]] | None:

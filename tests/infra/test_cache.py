@@ -4,6 +4,8 @@ import os
 import pickle
 import shutil
 import stat
+import subprocess
+import sys
 from dataclasses import fields
 
 import dealbook
@@ -51,6 +53,32 @@ def test_every_part_of_the_bundled_playbook_survives_the_cache(private_cache):
     assert again is not first and first.patterns
     for field in fields(Playbook):
         assert getattr(again, field.name) == getattr(first, field.name), field.name
+
+
+_READS_FROM_A_FRESH_PROCESS = """
+import json, jinja2, dealbook
+from dealbook.playbook.checks import templates_of
+from dealbook.playbook.clauses import branch_reads, template_reads
+playbook = dealbook.load_playbook("itam")
+if {parse_refused}:
+    def refuse(*args, **kwargs):
+        raise AssertionError("a template was parsed")
+    jinja2.Environment.parse = refuse
+print(json.dumps({{source: [template_reads(source), branch_reads(source)] for source, _ in templates_of(playbook) if "{{" in source}}))
+"""
+
+
+def test_a_playbook_from_the_cache_knows_what_its_templates_read_without_parsing_them(private_cache):
+    """The reads decide which renders an evaluation may share; a warm load takes them from the entry."""
+    def reads(parse_refused: bool) -> dict:
+        script = _READS_FROM_A_FRESH_PROCESS.format(parse_refused=parse_refused)
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=os.environ, check=False)
+        assert run.returncode == 0, run.stderr
+        return __import__("json").loads(run.stdout)
+
+    computed = reads(parse_refused=False)  # cold: analysed while validating, then stored
+    assert len(entries(private_cache)) == 1 and len(computed) > 100
+    assert reads(parse_refused=True) == computed
 
 
 def test_the_key_does_not_depend_on_the_working_directory(private_cache, mini_copy, monkeypatch):

@@ -58,6 +58,11 @@ USES = [
     ("both-where-both-appear", "a Service Level Failure under a Service Level", {"Service Level", "Service Level Failure"}),
     ("inside-a-name", "on Amazon Web Services", set()),
     ("name-and-term", "the Services on Amazon Web Services", {"Services"}),
+    ("singular", "one Service only", {"Services"}),
+    ("plural-of-a-phrase", "two Service Level Failures", {"Service Level Failure"}),
+    ("glued-to-a-word", "Servicesman and Service-Level", set()),
+    ("at-the-very-end", "Service Level", {"Service Level"}),
+    ("each-place-read-once", "Service Level Failure Service Level", {"Service Level", "Service Level Failure"}),
 ]
 
 
