@@ -107,12 +107,13 @@ def package_bytes(document, created: str | None) -> bytes:
     package = document.part.package
     parts = list(package.iter_parts())
     output = io.BytesIO()
+    # Level 3 rather than zlib's default 6: a tenth larger, in a third of the time (measured on the packs).
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
 
         def add(name: str, blob: bytes) -> None:
             entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            archive.writestr(entry, blob)
+            archive.writestr(entry, blob, compresslevel=3)
 
         add("[Content_Types].xml", _content_types(parts))
         add("_rels/.rels", package.rels.xml)

@@ -90,6 +90,14 @@ def _escape(text: str) -> str:
     return escape(NOT_XML.sub("", text), _QUOTE)
 
 
+def _escape_parsed(text: str) -> str:
+    """:func:`_escape` for text from the token stream, which parsing already cleared of what XML cannot hold."""
+    # most runs of clause text hold none of the four: no call into saxutils at all
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        return escape(text, _QUOTE)
+    return text
+
+
 class _LinkTargets:
     """Hyperlink relationship ids, one per distinct target."""
 
@@ -453,8 +461,8 @@ def _text(text: str) -> str:
     if not text:
         return ""
     if text[0].isspace() or text[-1].isspace():
-        return f'<w:t xml:space="preserve">{_escape(text)}</w:t>'
-    return f"<w:t>{_escape(text)}</w:t>"
+        return f'<w:t xml:space="preserve">{_escape_parsed(text)}</w:t>'
+    return f"<w:t>{_escape_parsed(text)}</w:t>"
 
 
 def _table_rows(tokens: list[Any], index: int) -> tuple[list[tuple[bool, list[tuple[str, Any, bool]]]], int]:
