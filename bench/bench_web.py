@@ -44,7 +44,8 @@ DEAL = REPO / "examples" / "deals" / "eu-saas-crm.yaml"
 #: Answers asked for the example deal, with the values a client cycles through.
 QUESTIONS = {
     "user_count": lambda client, number: str(1000 + client * 100 + number),
-    "business_units": lambda client, number: str(client * 100 + number),
+    # never the example's own value (4): a save back to a version seen before would read as two saves on one version
+    "business_units": lambda client, number: str(1000 + client * 100 + number),
     "user_growth_pct": lambda client, number: str(number),
     "annual_value": lambda client, number: f"EUR {400_000 + client * 1000 + number}",
     "term_years": lambda client, number: str(number % 10 + 1),
@@ -161,15 +162,32 @@ def lost_updates(clients: list[Client], folder: Path, playbook, shared: bool) ->
     return lost
 
 
-def report(name: str, clients: list[Client], seconds: float, lost: int) -> None:
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user and system) of the server and its workers, or of this load generator; 0 where /proc is missing."""
+    if pid is None:
+        times = __import__("os").times()
+        return times.user + times.system
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):  # the server and its worker processes
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / __import__("os").sysconf("SC_CLK_TCK")
+    return total
+
+
+def report(name: str, clients: list[Client], seconds: float, lost: int, used: tuple[float, float]) -> None:
     latencies = sorted(latency for client in clients for latency in client.latencies)
     errors = [error for client in clients for error in client.errors]
     accepted = sum(len(client.accepted) for client in clients)
     refused = sum(client.refused for client in clients)
     p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000 if len(latencies) > 1 else float("nan")
+    per_save = [f"{1000 * part / max(len(latencies), 1):.2f} ms" for part in used]
     print(f"| {name} | {len(latencies)} | {p50:.1f} ms | {p95:.1f} ms | {len(latencies) / seconds:.0f}/s | "
-          f"{accepted} | {refused} | {len(errors)} | {lost} |")
+          f"{accepted} | {refused} | {len(errors)} | {lost} | {per_save[0]} | {per_save[1]} |")
     for error in errors[:5]:
         print(f"    error: {error}")
 
@@ -178,6 +196,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--saves", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=None, help="server processes (default: dealbook serve's own)")
     options = parser.parse_args()
 
     import dealbook
@@ -188,16 +207,20 @@ def main() -> None:
         folder.mkdir()
         for number in range(options.clients):
             shutil.copy(DEAL, folder / f"deal-{number:02d}.yaml")
-        process = subprocess.Popen([sys.executable, "-m", "dealbook.cli", "serve", "--deals", str(folder), "--port", "0"],
+        workers = ["--workers", str(options.workers)] if options.workers else []
+        process = subprocess.Popen([sys.executable, "-m", "dealbook.cli", "serve", "--deals", str(folder), "--port", "0", *workers],
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
-            port = int(re.search(r"127\.0\.0\.1:(\d+)", process.stdout.readline())[1])
+            first_line = process.stdout.readline()
+            port = int(re.search(r"127\.0\.0\.1:(\d+)", first_line)[1])
             # Drain the server's output (waitress logs a queue warning under load): a full pipe would stop the server.
             threading.Thread(target=process.stdout.read, daemon=True).start()
             names = list(QUESTIONS)
-            print(f"dealbook serve (waitress) on 127.0.0.1:{port}; {options.clients} clients × {options.saves} saves each\n")
-            print("| scenario | saves | p50 | p95 | throughput | accepted | refused as stale | errors | lost updates |")
-            print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+            print(f"dealbook serve (waitress) on 127.0.0.1:{port}; {options.clients} clients × {options.saves} saves each")
+            print(f"server: {first_line.strip()}\n")
+            print("| scenario | saves | p50 | p95 | throughput | accepted | refused as stale | errors | lost updates "
+                  "| server CPU per save | load generator CPU per save |")
+            print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
             scenarios = {
                 "one client alone (the round trip without queueing)": [Client(port, "deal-18" if options.clients > 18 else "deal-00", "user_count", 0)],
                 "different deals": [Client(port, f"deal-{number:02d}", "user_count", number) for number in range(options.clients)],
@@ -207,8 +230,10 @@ def main() -> None:
                                             for number in range(options.clients)],
             }
             for name, clients in scenarios.items():
+                used = cpu_seconds(process.pid), cpu_seconds()
                 seconds = run(clients, options.saves)
-                report(name, clients, seconds, lost_updates(clients, folder, playbook, shared=name.startswith("same answer")))
+                used = cpu_seconds(process.pid) - used[0], cpu_seconds() - used[1]
+                report(name, clients, seconds, lost_updates(clients, folder, playbook, shared=name.startswith("same answer")), used)
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -114,10 +114,19 @@ def _keep(path: Path, previous: bytes) -> None:
         write_atomic(backup, previous)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def _read_umask() -> int:
+    # Setting the umask to learn it is process-wide: read once, before a server starts threads, not per write
+    # (a thread creating a folder between the two calls would get it with no bits masked).
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()
+
+
+def _umask() -> int:
+    return _UMASK
 
 
 @contextmanager

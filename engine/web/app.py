@@ -64,11 +64,15 @@ def _template_helpers(app: Flask, playbook: Playbook) -> None:
     )
 
 
-def create_app(folder: Path, playbook: Playbook, *, token: str | None = None) -> Flask:
-    """The web workspace for the answers files in ``folder``, answered against ``playbook``."""
+def create_app(folder: Path, playbook: Playbook, *, token: str | None = None, lock_folder: Path | None = None) -> Flask:
+    """The web workspace for the answers files in ``folder``, answered against ``playbook``.
+
+    ``lock_folder`` (private to this server) holds the file locks that let
+    several processes serve one folder (see :class:`~dealbook.web.workspace.Workspace`).
+    """
     app = Flask(__name__)
     guard = Guard(token)
-    workspace = Workspace(folder, playbook)
+    workspace = Workspace(folder, playbook, lock_folder=lock_folder)
     packs = PackCache(workspace)
     app.secret_key = guard.secret
     app.config.update(MAX_CONTENT_LENGTH=MAX_UPLOAD + 256 * 1024, SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True)

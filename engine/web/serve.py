@@ -1,8 +1,23 @@
-"""Running the workspace: waitress by default, Flask's development server only when debugging."""
+"""Running the workspace: waitress by default, Flask's development server only when debugging.
+
+With ``workers`` above one (POSIX only), the listening socket is bound once
+and that many processes, forked before any thread starts, each run waitress
+on it: the kernel hands each connection to one of them. Saves to one deal
+stay serialised through file locks in a private folder (see
+:mod:`.workspace`); secrets are made before the fork, so a cookie or a CSRF
+token from one process is good in every other.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import socket
 import sys
+import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,10 +28,17 @@ from .app import create_app
 from .security import is_loopback
 from .workspace import check_folder
 
-__all__ = ["ServeError", "serve", "address"]
+__all__ = ["ServeError", "serve", "address", "default_workers"]
 
-#: Threads answering requests: saves are a few milliseconds each, packs up to a second or two.
+#: Threads answering requests in each process: saves are a few milliseconds each, packs up to a second or two.
 THREADS = 8
+
+
+def default_workers() -> int:
+    """One process per core, at most four; one where processes cannot be forked."""
+    if not hasattr(os, "fork"):
+        return 1
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 class ServeError(DealbookError):
@@ -31,8 +53,8 @@ def address(host: str, port: int) -> str:
 
 
 def serve(folder: Path, playbook: Playbook, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None,
-          debug: bool = False, say: Callable[[str], Any] = print) -> None:
-    """Serve the workspace in ``folder`` until interrupted.
+          debug: bool = False, workers: int = 1, say: Callable[[str], Any] = print) -> None:
+    """Serve the workspace in ``folder`` until interrupted, in ``workers`` processes.
 
     Bound to an address other than loopback, the server needs ``token``: the
     workspace would otherwise be open to anyone who can reach the machine.
@@ -40,21 +62,75 @@ def serve(folder: Path, playbook: Playbook, *, host: str = "127.0.0.1", port: in
     if not is_loopback(host) and not token:
         raise ServeError(f"--host {host} makes the workspace reachable from other machines: give an access token "
                          "with --token or the DEALBOOK_TOKEN environment variable (and put a TLS reverse proxy in front)")
-    app = create_app(check_folder(folder), playbook, token=token)
+    if workers < 1:
+        raise ServeError(f"--workers {workers}: at least one process must serve")
+    checked = check_folder(folder)
     where = Path(folder).resolve()
     if debug:
+        app = create_app(checked, playbook, token=token)
         say(f"dealbook serving {where} at {address(host, port)} with Flask's development server (--debug: not for a team)")
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return
+    if workers > 1 and not hasattr(os, "fork"):
+        say(f"--workers {workers}: this system cannot fork processes; serving from one")
+        workers = 1
+    try:
+        family, _, _, _, where_to = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        listener = socket.create_server(where_to[:2], family=family, backlog=1024)
+    except OSError as error:
+        raise ServeError(f"cannot listen on {address(host, port)}: {error.strerror or error}") from None
+    lock_folder = Path(tempfile.mkdtemp(prefix="dealbook-serve-")) if workers > 1 else None
+    app = create_app(checked, playbook, token=token, lock_folder=lock_folder)
+    access = " (access token required: open the address and enter it, or add ?token=...)" if token else ""
+    processes = f" in {workers} processes" if workers > 1 else ""
+    children: list[int] = []
+    try:
+        sys.stdout.flush()  # nothing buffered may be written twice
+        for _ in range(workers - 1):
+            child = os.fork()
+            if child == 0:
+                _run_worker(app, listener, os.getppid())  # never returns
+            children.append(child)
+        # said once every process is there: whoever waits for this line can count them
+        say(f"dealbook serving {where} at {address(host, listener.getsockname()[1])}{access}{processes}")
+        say("Press Ctrl-C to stop; every answer is already saved.")
+        sys.stdout.flush()
+        # SIGTERM (a service manager, a test) stops this process the way Ctrl-C does, children included
+        signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
+        _run(app, listener)
+    finally:
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+                os.waitpid(child, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        if lock_folder is not None:
+            shutil.rmtree(lock_folder, ignore_errors=True)
+
+
+def _run(app: Any, listener: socket.socket) -> None:
     from waitress import create_server  # noqa: PLC0415 - the production server, loaded only to serve
 
-    server = create_server(app, host=host, port=port, threads=THREADS, clear_untrusted_proxy_headers=True, ident="dealbook")
-    bound_port = server.effective_port if hasattr(server, "effective_port") else port  # type: ignore[union-attr]
-    access = " (access token required: open the address and enter it, or add ?token=...)" if token else ""
-    say(f"dealbook serving {where} at {address(host, bound_port)}{access}")
-    say("Press Ctrl-C to stop; every answer is already saved.")
-    sys.stdout.flush()
+    server = create_server(app, sockets=[listener], threads=THREADS, clear_untrusted_proxy_headers=True, ident="dealbook")
     try:
         server.run()
     finally:
         server.close()
+
+
+def _run_worker(app: Any, listener: socket.socket, parent: int) -> None:
+    """A forked worker: serve until told to stop, or until the process that started it is gone."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole group: stop at once, quietly
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)  # orphaned (the parent was killed): nobody would stop this worker otherwise
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    try:
+        _run(app, listener)
+    finally:
+        os._exit(0)

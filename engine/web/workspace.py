@@ -9,6 +9,12 @@ concurrency: each field carries the version it was shown with), checks each
 value with the engine's own coercion, parks or brings back answers as the
 interview does, and writes the questionnaire atomically, keeping the
 previous content as ``NAME.bak``.
+
+Several server processes may share one folder (``dealbook serve --workers``):
+given a private ``lock_folder``, each deal's lock is also a file lock there
+(``fcntl.flock``), so saves to one deal are serialised across processes as
+well as threads. What a process keeps in memory is only ever used for a file
+holding exactly the bytes it was read from.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,9 +134,10 @@ class DealSummary:
 class Workspace:
     """The deals folder and the playbook its deals are answered against."""
 
-    def __init__(self, folder: Path, playbook: Playbook) -> None:
+    def __init__(self, folder: Path, playbook: Playbook, *, lock_folder: Path | None = None) -> None:
         self.folder = Path(folder).resolve()
         self.playbook = playbook
+        self.lock_folder = lock_folder
         self._locks: dict[Path, threading.Lock] = {}
         self._sheets: dict[Path, tuple[bytes, AnswerSheet]] = {}
         self._locks_guard = threading.Lock()
@@ -210,10 +219,13 @@ class Workspace:
 
     # --- changing deals ----------------------------------------------------------
 
-    def lock(self, path: Path) -> threading.Lock:
-        """The lock that serialises writes to one deal file."""
+    @contextmanager
+    def lock(self, path: Path) -> Iterator[None]:
+        """Hold the lock that serialises writes to one deal file (across processes too, given a lock folder)."""
         with self._locks_guard:
-            return self._locks.setdefault(path, threading.Lock())
+            thread_lock = self._locks.setdefault(path, threading.Lock())
+        with thread_lock, _file_lock(self.lock_folder, hashlib.sha256(str(path).encode()).hexdigest()[:32]):
+            yield
 
     def create(self, deal: Mapping[str, str]) -> tuple[str | None, dict[str, str]]:
         """Write a new deal with these deal fields; returns its id, or ``None`` and the problem per field."""
@@ -231,7 +243,7 @@ class Workspace:
             return None, problems
         self.folder.mkdir(parents=True, exist_ok=True)
         base = slug_for(filled["name"])
-        with self._locks_guard:
+        with self._locks_guard, _file_lock(self.lock_folder, "new-deal"):
             number = 1
             deal_id = base
             while any((self.folder / f"{deal_id}{extension}").exists() for extension in EXTENSIONS):
@@ -298,6 +310,22 @@ class Workspace:
         except AnswerError as error:
             return str(error)
         return None
+
+
+@contextmanager
+def _file_lock(folder: Path | None, name: str) -> Iterator[None]:
+    """An exclusive ``flock`` on ``folder/name.lock`` while the block runs; nothing without a folder."""
+    if folder is None:
+        yield
+        return
+    import fcntl  # noqa: PLC0415 - POSIX only, and only where several processes serve one folder
+
+    descriptor = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing the descriptor releases the lock
 
 
 def _applied(sheet: AnswerSheet, change: Change, value: Any) -> AnswerSheet:
