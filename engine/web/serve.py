@@ -10,6 +10,7 @@ token from one process is good in every other.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -111,6 +112,10 @@ def serve(folder: Path, playbook: Playbook, *, host: str = "127.0.0.1", port: in
 
 def _run(app: Any, listener: socket.socket) -> None:
     from waitress import create_server  # noqa: PLC0415 - the production server, loaded only to serve
+
+    # waitress warns "Task queue depth is N" whenever a request waits for a thread: under a burst of saves that is
+    # a line per request on the negotiator's terminal, and logging it costs more than the wait it reports
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     server = create_server(app, sockets=[listener], threads=THREADS, clear_untrusted_proxy_headers=True, ident="dealbook")
     try:
