@@ -10,6 +10,9 @@ folder, then prints two figures:
   report reads — items with their opening summaries rendered, terms,
   approvers, flags — target at least 5,000 deals/s.
 
+Both run inside :func:`dealbook.negotiation.batch.batch_collection`, as the
+batch commands do.
+
 Run: ``python bench/bench_batch.py [--deals 10000]``.
 """
 
@@ -76,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--deals", type=int, default=10_000)
     options = parser.parse_args()
-    from dealbook.negotiation.batch import evaluate_deals
+    from dealbook.negotiation.batch import batch_collection, evaluate_deals
     from dealbook.negotiation.portfolio import portfolio
 
     playbook = dealbook.load_playbook(None)
@@ -84,21 +87,23 @@ def main() -> None:
         paths = write_deals(Path(folder), playbook, options.deals)
         answers = [read_answers(path, playbook) for path in paths]
         started, cpu = time.perf_counter(), time.process_time()
-        summary = portfolio(playbook, evaluate_deals(playbook, paths))  # streamed, as `dealbook portfolio` does
+        with batch_collection():  # as `dealbook portfolio` runs
+            summary = portfolio(playbook, evaluate_deals(playbook, paths))  # streamed, as `dealbook portfolio` does
         batch, batch_cpu = time.perf_counter() - started, time.process_time() - cpu
     # The 10,000 parsed answers files are inputs, not part of reading: moved out of the cyclic collector's way
     # (gc.freeze), as a long-running service would after start-up, so that it does not re-scan them all the time.
     gc.collect()
     gc.freeze()
     reading, reading_cpu, count = 0.0, 0.0, 0
-    for start in range(0, len(answers), 1000):  # evaluations made ahead, a thousand at a time; only the reading is timed
-        fresh = [dealbook.evaluate(playbook, entry) for entry in answers[start:start + 1000]]
-        started, cpu = time.perf_counter(), time.process_time()
-        for evaluation in fresh:
-            read_results(evaluation)
-        reading += time.perf_counter() - started
-        reading_cpu += time.process_time() - cpu
-        count += len(fresh)
+    with batch_collection():  # as the batch commands read results
+        for start in range(0, len(answers), 1000):  # evaluations made ahead, a thousand at a time; only reading is timed
+            fresh = [dealbook.evaluate(playbook, entry) for entry in answers[start:start + 1000]]
+            started, cpu = time.perf_counter(), time.process_time()
+            for evaluation in fresh:
+                read_results(evaluation)
+            reading += time.perf_counter() - started
+            reading_cpu += time.process_time() - cpu
+            count += len(fresh)
     print(f"bundled playbook: {len(playbook.items)} items, {len(playbook.terms)} terms, {len(playbook.rules)} rules, "
           f"{len(playbook.questions)} questions")
     print("wall-clock time, and in brackets the process's own CPU time (the machine may be shared)")

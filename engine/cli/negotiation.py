@@ -254,17 +254,18 @@ def _deals_in(folder: Path) -> list[Path]:
 @click.option("--fail-on-impact", is_flag=True, help="Exit 1 when any deal is affected (for a CI gate).")
 def impact(old: str, new: str, folder: Path, output_format: str, output: Path | None, fail_on_impact: bool) -> None:
     """What playbook NEW changes, against OLD, for every deal in --deals: items, openings, terms, approvers, recorded positions."""
-    from ..negotiation.batch import evaluate_documents, read_deals
+    from ..negotiation.batch import batch_collection, evaluate_documents, read_deals
     from ..negotiation.impact import deal_impact, impact_data, impact_markdown
     from ..playbook.load import load_playbook
 
     old_playbook, new_playbook = load_playbook(old), load_playbook(new)
     paths = _deals_in(folder)
-    documents = list(read_deals(paths))
-    with ProgressBar(2 * len(paths), "evaluating deals") as progress:
-        before = list(evaluate_documents(old_playbook, documents, progress.step))
-        after = list(evaluate_documents(new_playbook, documents, progress.step))
-    impacts = [deal_impact(old_playbook, new_playbook, was, now) for was, now in zip(before, after, strict=True)]
+    with batch_collection():
+        documents = list(read_deals(paths))
+        with ProgressBar(2 * len(paths), "evaluating deals") as progress:
+            before = list(evaluate_documents(old_playbook, documents, progress.step))
+            after = list(evaluate_documents(new_playbook, documents, progress.step))
+        impacts = [deal_impact(old_playbook, new_playbook, was, now) for was, now in zip(before, after, strict=True)]
     if output_format == "json":
         _emit(json.dumps(impact_data(old_playbook, new_playbook, impacts), indent=2, ensure_ascii=False) + "\n", output)
     else:
@@ -279,14 +280,14 @@ def impact(old: str, new: str, folder: Path, output_format: str, output: Path | 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file (default: print it).")
 def portfolio(folder: Path, playbook: str | None, output_format: str, output: Path | None) -> None:
     """Across the deals in FOLDER: deals by state, tiers accepted and who approved them, deals waiting, walk-aways never reached."""
-    from ..negotiation.batch import evaluate_deals
+    from ..negotiation.batch import batch_collection, evaluate_deals
     from ..negotiation.portfolio import portfolio as fold
     from ..negotiation.portfolio import portfolio_data, portfolio_html, portfolio_markdown
     from ..playbook.load import load_playbook
 
     loaded = load_playbook(playbook)
     paths = _deals_in(folder)
-    with ProgressBar(len(paths), "reading deals") as progress:
+    with batch_collection(), ProgressBar(len(paths), "reading deals") as progress:
         summary = fold(loaded, evaluate_deals(loaded, paths, progress.step))
     if output_format == "json":
         _emit(json.dumps(portfolio_data(summary), indent=2, ensure_ascii=False) + "\n", output)
