@@ -18,9 +18,9 @@ import json
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,7 @@ def _modeline_schema(path: Path) -> str:
     return match["schema"] if match else ""
 
 
+@cache
 def bundled_answers_schema() -> str:
     """The path of the answers schema installed with dealbook, for modelines."""
     return str(files("dealbook.schemas") / "answers.schema.json")
@@ -277,28 +278,68 @@ def _section_heading(section: Section) -> list[str]:
 
 
 def _yaml_text(playbook: Playbook, sheet: AnswerSheet) -> str:
+    skeleton = _skeleton(playbook)
     modeline = f"# yaml-language-server: $schema={sheet.schema or bundled_answers_schema()}"
-    lines = [modeline, *_heading(playbook), "", "deal:"]
+    parts = [modeline, skeleton.heading]
     for name in DEAL_FIELDS:
         entry = f"  {name}:{_yaml_value(sheet.deal.get(name))}"
-        lines.append(f"{entry.ljust(16)}  # {DEAL_NOTES[name]}")
-    lines += ["", "answers:"]
-    for section in playbook.sections:
-        lines += _section_heading(section)
-        for question in section.questions:
-            lines.append("")
-            if question.id in sheet.parked:
-                lines.append(f"  # {question.id}: parked, see the end of the file")
-                continue
-            lines += ["  " + line for line in describe(question)]
-            lines.append(f"  {question.id}:{_yaml_value(sheet.answers.get(question.id))}")
-    if sheet.parked:
-        lines += ["", *_comment(" ".join(_PARKED_NOTE)), "parked:"]
-        for question in playbook.questions:
-            if question.id in sheet.parked:
-                lines += ["", *("  " + line for line in describe(question))]
-                lines.append(f"  {question.id}:{_yaml_value(sheet.parked[question.id])}")
-    return "\n".join(lines) + "\n"
+        parts.append(f"\n{entry.ljust(16)}  # {DEAL_NOTES[name]}")
+    parts.append("\n\nanswers:")
+    answers, parked = sheet.answers, sheet.parked
+    for heading, questions in skeleton.sections:
+        parts.append(heading)
+        for question_id, block, parked_line in questions:
+            if question_id in parked:
+                parts.append(parked_line)
+            else:
+                parts += (block, _yaml_value(answers.get(question_id)))
+    if parked:
+        parts.append("\n" + "".join("\n" + line for line in (*_comment(" ".join(_PARKED_NOTE)), "parked:")))
+        for question_id, block in skeleton.questions:
+            if question_id in parked:
+                parts += (block, _yaml_value(parked[question_id]))
+    parts.append("\n")
+    return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Skeleton:
+    """What a playbook's questionnaire says whatever the answers: each piece with the line breaks before it."""
+
+    heading: str
+    #: per section: its heading, and per question (id, its comment and key, the line saying it is parked)
+    sections: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]
+    #: per question in playbook order: (id, its comment and key), for the parked section
+    questions: tuple[tuple[str, str], ...]
+
+
+#: Skeletons by playbook (the playbook is kept with its skeleton, so an id is never reused for another).
+_SKELETONS: dict[int, tuple[Playbook, _Skeleton]] = {}
+
+
+def _skeleton(playbook: Playbook) -> _Skeleton:
+    # The web workspace rewrites the whole file, comments included, on every save of a field.
+    known = _SKELETONS.get(id(playbook))
+    if known is not None and known[0] is playbook:
+        return known[1]
+
+    def joined(lines: Iterable[str]) -> str:
+        return "".join("\n" + line for line in lines)
+
+    def block(question: Question) -> str:
+        return joined(["", *("  " + line for line in describe(question)), f"  {question.id}:"])
+
+    sections = tuple(
+        (joined(_section_heading(section)),
+         tuple((question.id, block(question), f"\n\n  # {question.id}: parked, see the end of the file") for question in section.questions))
+        for section in playbook.sections
+    )
+    skeleton = _Skeleton(joined([*_heading(playbook), "", "deal:"]), sections,
+                         tuple((question.id, block(question)) for question in playbook.questions))
+    if len(_SKELETONS) >= 8:
+        _SKELETONS.clear()
+    _SKELETONS[id(playbook)] = (playbook, skeleton)
+    return skeleton
 
 
 def _json_text(playbook: Playbook, sheet: AnswerSheet) -> str:

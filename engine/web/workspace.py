@@ -88,6 +88,8 @@ class DealFile:
     sheet: AnswerSheet
     values: Mapping[str, Any]
     modified: float
+    #: the questions asked for this deal now, in playbook order
+    asked: tuple[str, ...] = ()
 
     def version(self, kind: str, name: str) -> str:
         """The version of one field as stored now."""
@@ -182,11 +184,14 @@ class Workspace:
         return self._deal_file(deal_id, path, sheet)
 
     def _deal_file(self, deal_id: str, path: Path, sheet: AnswerSheet) -> DealFile:
-        return DealFile(deal_id, path, sheet, resolve_values(self.playbook, sheet.to_answers(str(path))), path.stat().st_mtime)
+        values = resolve_values(self.playbook, sheet.to_answers(str(path)))
+        plain = dict(values)
+        questions = tuple(question.id for question in self.playbook.questions if asked(question, plain))
+        return DealFile(deal_id, path, sheet, values, path.stat().st_mtime, questions)
 
     def asked(self, deal: DealFile) -> list[str]:
         """The questions asked for this deal now, in playbook order."""
-        return [question.id for question in self.playbook.questions if asked(question, dict(deal.values))]
+        return list(deal.asked)
 
     def open_questions(self, deal: DealFile) -> int:
         """Questions asked and not answered yet (defaults still assumed)."""
