@@ -178,10 +178,44 @@ class Workspace:
         if cached is not None and cached[0] == data:
             sheet = cached[1]
         else:
-            sheet = load_sheet(path, self.playbook)
+            sheet = self._written_by_a_worker(path, data) or load_sheet(path, self.playbook)
             if path.read_bytes() == data:
                 self._sheets[path] = (data, sheet)
         return self._deal_file(deal_id, path, sheet)
+
+    # Several processes: a deal one of them saved is read by the others from what that one wrote beside the
+    # lock (plain JSON, in the server's private folder), kept only while it names the file's exact bytes.
+
+    def _sheet_note(self, path: Path) -> Path | None:
+        if self.lock_folder is None:
+            return None
+        return self.lock_folder / f"{_lock_name(path)}.sheet.json"
+
+    def _note_written(self, path: Path, data: bytes, sheet: AnswerSheet) -> None:
+        note = self._sheet_note(path)
+        if note is None:
+            return
+        plain = {"sha256": hashlib.sha256(data).hexdigest(), "deal": dict(sheet.deal), "answers": dict(sheet.answers),
+                 "parked": dict(sheet.parked), "schema": sheet.schema}
+        temporary = note.with_name(f".{note.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            temporary.write_text(json.dumps(plain, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, note)  # no flush: a note lost in a crash only means one parse
+        except (OSError, TypeError, ValueError):
+            temporary.unlink(missing_ok=True)
+            note.unlink(missing_ok=True)
+
+    def _written_by_a_worker(self, path: Path, data: bytes) -> AnswerSheet | None:
+        note = self._sheet_note(path)
+        if note is None:
+            return None
+        try:
+            plain = json.loads(note.read_text(encoding="utf-8"))
+            if plain["sha256"] != hashlib.sha256(data).hexdigest():
+                return None
+            return AnswerSheet(plain["deal"], plain["answers"], plain["parked"], plain["schema"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def _deal_file(self, deal_id: str, path: Path, sheet: AnswerSheet) -> DealFile:
         values = resolve_values(self.playbook, sheet.to_answers(str(path)))
@@ -229,7 +263,7 @@ class Workspace:
         """Hold the lock that serialises writes to one deal file (across processes too, given a lock folder)."""
         with self._locks_guard:
             thread_lock = self._locks.setdefault(path, threading.Lock())
-        with thread_lock, _file_lock(self.lock_folder, hashlib.sha256(str(path).encode()).hexdigest()[:32]):
+        with thread_lock, _file_lock(self.lock_folder, _lock_name(path)):
             yield
 
     def create(self, deal: Mapping[str, str]) -> tuple[str | None, dict[str, str]]:
@@ -287,6 +321,7 @@ class Workspace:
             data = questionnaire_text(self.playbook, sheet, format_for(path)).encode("utf-8")
             write_keeping_previous(path, data)
             self._sheets[path] = (data, sheet)
+            self._note_written(path, data, sheet)
             return Saved(self._deal_file(deal_id, path, sheet), before, refused, conflicts, parked, restored, True)
 
     def _coerce(self, change: Change, sheet: AnswerSheet) -> Any:
@@ -315,6 +350,10 @@ class Workspace:
         except AnswerError as error:
             return str(error)
         return None
+
+
+def _lock_name(path: Path) -> str:
+    return hashlib.sha256(str(path).encode()).hexdigest()[:32]
 
 
 @contextmanager

@@ -162,3 +162,29 @@ def test_a_lock_folder_serialises_saves_across_workspaces(one_deal, itam, tmp_pa
     holder.join()
     assert order == ["first done", "second saved"]
     assert first.read("deal").sheet.answers["business_units"] == 77
+
+
+def test_a_deal_another_worker_saved_is_read_from_its_note_and_only_while_the_file_is_unchanged(one_deal, itam, tmp_path,
+                                                                                                 monkeypatch):
+    """What one process saved, another reads without parsing the file again — unless the file changed since."""
+    import dealbook.web.workspace as workspace_module
+    from dealbook.intake.questionnaire import load_sheet
+
+    locks = tmp_path / "locks"
+    locks.mkdir()
+    first, second = Workspace(one_deal, itam, lock_folder=locks), Workspace(one_deal, itam, lock_folder=locks)
+    version = field_version(first.read("deal").sheet.answers.get("user_count"))
+    first.save("deal", [Change("answer", "user_count", "4321", version)])
+    parsed = load_sheet(first.path_for("deal"), itam)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the file was parsed again")
+
+    monkeypatch.setattr(workspace_module, "load_sheet", refuse)
+    noted = second.read("deal").sheet
+    assert noted == parsed and noted.answers["user_count"] == 4321
+
+    monkeypatch.setattr(workspace_module, "load_sheet", load_sheet)
+    path = first.path_for("deal")
+    path.write_text(path.read_text(encoding="utf-8").replace("user_count: 4321", "user_count: 99"), encoding="utf-8")
+    assert Workspace(one_deal, itam, lock_folder=locks).read("deal").sheet.answers["user_count"] == 99  # the note is stale
