@@ -188,3 +188,44 @@ def test_a_deal_another_worker_saved_is_read_from_its_note_and_only_while_the_fi
     path = first.path_for("deal")
     path.write_text(path.read_text(encoding="utf-8").replace("user_count: 4321", "user_count: 99"), encoding="utf-8")
     assert Workspace(one_deal, itam, lock_folder=locks).read("deal").sheet.answers["user_count"] == 99  # the note is stale
+
+
+def _sockets(pid: int) -> int:
+    count = 0
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            count += os.readlink(descriptor).startswith("socket:")
+        except OSError:
+            continue
+    return count
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "SO_REUSEPORT") or not Path("/proc/self/fd").exists(),
+                    reason="spreading connections needs SO_REUSEPORT; counting them reads /proc")
+def test_connections_are_spread_over_the_workers(one_deal):
+    """Browsers keep their connection open, so it matters who takes it: no worker may take most of them."""
+    process, port, _ = _serve(one_deal, workers=4)
+    connections = []
+    try:
+        processes = [process.pid, *_workers_of(process.pid)]
+        before = {pid: _sockets(pid) for pid in processes}
+
+        def arrive() -> None:  # forty browsers at once, as a team opening the workspace
+            browser = _Browser(port)
+            browser.request("GET", "/deals/deal")
+            connections.append(browser)
+
+        arrivals = [threading.Thread(target=arrive) for _ in range(40)]
+        for thread in arrivals:
+            thread.start()
+        for thread in arrivals:
+            thread.join(timeout=30)
+        taken = {pid: _sockets(pid) - before[pid] for pid in processes}
+        assert sum(taken.values()) == 40
+        assert max(taken.values()) <= 22, taken  # on one shared socket, one of four processes took 13 of 20
+        assert min(taken.values()) >= 1, taken
+    finally:
+        for browser in connections:
+            browser.connection.close()
+        process.terminate()
+        process.wait(timeout=10)
