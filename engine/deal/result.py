@@ -473,7 +473,12 @@ class Evaluation:
         per-core deal's reassignment clause never names the waiting period
         for user licences, so the term sheet does not list it either.
         """
-        shown = {term.id for result in self.items for term in self.item_terms(result)}
+        shown: set[str] = set()
+        printed = self._printed.terms if "_printed" in self.__dict__ else None
+        for result in self.items:
+            if result.terms:  # the terms it carries that its printed guidance reads, as item_terms() tells
+                read = printed.get(result.id, frozenset()) if printed is not None else self._terms_printed(result)
+                shown |= read.intersection(result.item.terms)
         return tuple(result for term_id, result in self.terms_by_id.items() if term_id in shown)
 
     def item_terms(self, result: ItemResult) -> tuple[TermResult, ...]:
@@ -488,9 +493,13 @@ class Evaluation:
         templates, branches = _printed_templates(self.playbook, result.item, result.tier)
         if branches is not None:  # one look-up for the whole item
             names, term_ids = branches
-            terms = self.terms_by_id
-            key = ("item terms read", result.item.id, result.tier, _key(names, self.values),
-                   tuple(None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away) for term_id in term_ids))
+            if not names and not term_ids:
+                key: tuple[Any, ...] = (result.item.id, result.tier)  # no branches: the same terms for every deal
+            else:
+                terms = self.terms_by_id
+                key = ("item terms read", result.item.id, result.tier, _key(names, self.values),
+                       tuple(None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away)
+                             for term_id in term_ids))
             read = self._noted_terms.get(key)
             if read is None:
                 read = frozenset().union(*(self._terms_read(template, location) for template, location in templates))

@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import yaml
 
@@ -313,15 +314,15 @@ class _Skeleton:
     questions: tuple[tuple[str, str], ...]
 
 
-#: Skeletons by playbook (the playbook is kept with its skeleton, so an id is never reused for another).
-_SKELETONS: dict[int, tuple[Playbook, _Skeleton]] = {}
+#: Skeletons by playbook.
+_SKELETONS: WeakKeyDictionary[Playbook, _Skeleton] = WeakKeyDictionary()
 
 
 def _skeleton(playbook: Playbook) -> _Skeleton:
     # The web workspace rewrites the whole file, comments included, on every save of a field.
-    known = _SKELETONS.get(id(playbook))
-    if known is not None and known[0] is playbook:
-        return known[1]
+    known = _SKELETONS.get(playbook)
+    if known is not None:
+        return known
 
     def joined(lines: Iterable[str]) -> str:
         return "".join("\n" + line for line in lines)
@@ -336,9 +337,7 @@ def _skeleton(playbook: Playbook) -> _Skeleton:
     )
     skeleton = _Skeleton(joined([*_heading(playbook), "", "deal:"]), sections,
                          tuple((question.id, block(question)) for question in playbook.questions))
-    if len(_SKELETONS) >= 8:
-        _SKELETONS.clear()
-    _SKELETONS[id(playbook)] = (playbook, skeleton)
+    _SKELETONS[playbook] = skeleton
     return skeleton
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from ..errors import Location
 from .model import PRIORITIES, Effect, Playbook
@@ -281,8 +282,20 @@ def kind_of(effect: Effect) -> EffectKind:
 def apply_effects(playbook: Playbook, fired: tuple[int, ...]) -> Outcome:
     """Fold the effects of the fired rules (indexes into ``playbook.rules``), in order."""
     outcome = Outcome()
-    rules, item_index = playbook.rules, playbook.item_index
+    plan, item_index = _plan(playbook), playbook.item_index
     for index in fired:
-        for effect in rules[index].effects:
-            EFFECT_KINDS[effect.kind].apply(outcome, index, effect, item_index)
+        for apply, effect in plan[index]:
+            apply(outcome, index, effect, item_index)
     return outcome
+
+
+#: Per playbook, per rule: each effect with its kind's ``apply``, looked up once instead of once per deal.
+_PLANS: WeakKeyDictionary[Playbook, tuple[tuple[tuple[Any, Effect], ...], ...]] = WeakKeyDictionary()
+
+
+def _plan(playbook: Playbook) -> tuple[tuple[tuple[Any, Effect], ...], ...]:
+    plan = _PLANS.get(playbook)
+    if plan is None:
+        plan = _PLANS[playbook] = tuple(tuple((EFFECT_KINDS[effect.kind].apply, effect) for effect in rule.effects)
+                                        for rule in playbook.rules)
+    return plan
