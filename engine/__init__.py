@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from .deal.answers import Answers
     from .deal.evaluate import evaluate, load_answers
-    from .deal.result import Evaluation
+    from .deal.evaluation import Evaluation
     from .errors import DealbookError, ValidationErrors
     from .playbook.load import load_playbook
 
@@ -42,7 +42,7 @@ _EXPORTS = {
     "Answers": ".deal.answers",
     "evaluate": ".deal.evaluate",
     "load_answers": ".deal.evaluate",
-    "Evaluation": ".deal.result",
+    "Evaluation": ".deal.evaluation",
     "DealbookError": ".errors",
     "ValidationErrors": ".errors",
     "load_playbook": ".playbook.load",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..deal.result import Decision, Evaluation, ItemResult, TermResult
+from ..deal.evaluation import Evaluation
+from ..deal.result import Decision, ItemResult, TermResult
 from ..errors import Location
 from ..playbook.model import DEAL_FIELDS, Position
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..errors import DealbookError
 from ..infra.folders import WrittenFolder, folder_name, write_folder
 from .markdown import render_markdown

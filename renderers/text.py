@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..deal.result import Evaluation, ItemResult
+from ..deal.evaluation import Evaluation
+from ..deal.result import ItemResult
 from ..playbook.model import PRIORITIES, SEVERITIES, Playbook
 
 __all__ = ["playbook_summary", "evaluation_text"]

@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from ..deal.evaluation import Evaluation
 from ..deal.reasons import EVERY_DEAL
-from ..deal.result import Evaluation, ItemResult, TermResult
+from ..deal.result import ItemResult, TermResult
 from ..playbook.model import DEAL_FIELDS, PRIORITIES, SEVERITIES, Position, Question
 from ..playbook.values import show_label, show_number
 from .anchors import anchor

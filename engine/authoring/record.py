@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..deal.evaluate import evaluate
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..infra.files import write_keeping_previous
 from ..infra.yamlfile import read_document
 from ..playbook.model import Playbook

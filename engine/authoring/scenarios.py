@@ -31,7 +31,7 @@ from typing import Any
 
 from ..deal.answers import Answers
 from ..deal.evaluate import complete_answers, evaluate
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..errors import DealbookError, Location, Problem, ValidationErrors, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document

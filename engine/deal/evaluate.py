@@ -23,7 +23,7 @@ from ..infra.yamlfile import Document, read_document
 from ..playbook.expressions import compile_all, compile_steps
 from ..playbook.model import DEAL_FIELDS, Playbook, Question
 from .answers import Answers, answers_and_problems, read_answers
-from .result import Evaluation
+from .evaluation import Evaluation
 
 __all__ = ["compiled_plan", "evaluate", "resolve_values", "missing_required", "check_complete", "complete_answers", "load_answers"]
 

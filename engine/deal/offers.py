@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from ..errors import did_you_mean
 from ..playbook.model import Item, Term
 from ..playbook.patterns import convert, prepare, quantities, unit_family, words_to_number
-from .result import Evaluation, ItemResult, TermResult
+from .evaluation import Evaluation
+from .result import ItemResult, TermResult
 from .tiers import PREFERRED, UNSCORED, Tier, place_value, tier_for_severity, worst
 
 __all__ = ["Offer", "OfferError", "read_value", "place_offer", "subject_of"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..playbook.model import OWNER
-from .result import Evaluation
+from .evaluation import Evaluation
 from .tiers import Tier
 
 __all__ = ["Needed", "approvals_needed", "deal_approvals_needed"]

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from ..deal.answers import AnswerError, coerce_answer
 from ..deal.evaluate import evaluate, missing_required, resolve_values
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..errors import DealbookError, Location
 from ..infra.files import write_atomic, write_keeping_previous
 from ..infra.folders import folder_name

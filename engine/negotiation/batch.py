@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..deal.answers import parse_answers
 from ..deal.evaluate import evaluate
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..errors import DealbookError
 from ..infra.yamlfile import Document, read_document
 from ..playbook.model import Playbook

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..deal.tiers import parse_tier
 from ..playbook.model import Playbook
 from .batch import DealFile

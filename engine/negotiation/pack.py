@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..renderers.view import Standings
 from .record import read_record, record_path
 from .report import pack_standings

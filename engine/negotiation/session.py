@@ -13,8 +13,8 @@ from typing import Any
 
 from ..deal.answers import read_answers
 from ..deal.evaluate import evaluate
+from ..deal.evaluation import Evaluation
 from ..deal.offers import Offer, OfferError, place_offer, subject_of
-from ..deal.result import Evaluation
 from ..errors import InputFileError, Location, Problem, ValidationErrors, did_you_mean
 from ..infra.schema import check_document
 from ..infra.yamlfile import read_document

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..deal.evaluation import Evaluation
 from ..deal.offers import OfferError, place_offer, subject_of
-from ..deal.result import Evaluation
 from ..deal.routing import Needed, approvals_needed, deal_approvals_needed
 from ..deal.tiers import Tier, parse_tier
 from .record import DEAL_SUBJECT, Record

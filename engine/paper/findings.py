@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..deal.tiers import Tier
 from ..errors import Location
 from .reading import Paper

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..deal.result import Evaluation, ItemResult
+from ..deal.evaluation import Evaluation
+from ..deal.result import ItemResult
 from ..deal.tiers import NOT_FOUND, PREFERRED, UNSCORED, Tier, place_value, tier_for_severity, worst
 from ..playbook.effects import kind_of
 from ..playbook.model import PRIORITIES, Item, Rule

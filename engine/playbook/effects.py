@@ -9,7 +9,7 @@ kind is adding its JSON Schema branch and one class here; nothing else
 switches on kind names.
 
 The fold is a pure function of which rules fired, so
-:class:`~dealbook.deal.result.Evaluation` runs it once, when its results are
+:class:`~dealbook.deal.evaluation.Evaluation` runs it once, when its results are
 first read. Conflicts resolve the same way everywhere: for a term field or an
 opening tier the later rule wins (and the override is recorded for the
 trace); ``raise_priority`` keeps the highest level asked for and

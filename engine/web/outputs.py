@@ -23,7 +23,7 @@ from typing import Any
 
 from ..deal.answers import read_answers
 from ..deal.evaluate import evaluate
-from ..deal.result import Evaluation
+from ..deal.evaluation import Evaluation
 from ..errors import DealbookError
 from ..infra.files import write_atomic, write_files
 from ..renderers import render_pack

@@ -7,7 +7,7 @@ from functools import cache
 
 import dealbook
 import pytest
-from dealbook.deal.result import Evaluation
+from dealbook.deal.evaluation import Evaluation
 from dealbook.renderers import render_pack
 from dealbook.renderers.pack import PackOptions
 from dealbook.renderers.view import PackView, build_view
