@@ -40,17 +40,8 @@ from .result import (
     item_decision,
     rule_decision,
 )
-from .shared import (
-    MAX_RENDERS,
-    MAX_SHARED,
-    playbook_items,
-    playbook_terms,
-    printed_templates,
-    reads_key,
-    shared_noted,
-    shared_renders,
-    shared_terms_read,
-)
+from .shared import MAX_RENDERS, MAX_SHARED, Shared, reads_key
+from .shared import shared as shared_by_playbook
 
 __all__ = ["Evaluation"]
 
@@ -86,6 +77,10 @@ class Evaluation:
     fired: tuple[int, ...] = field(repr=False)
 
     @cached_property
+    def _shared(self) -> Shared:
+        return shared_by_playbook(self.playbook)
+
+    @cached_property
     def outcome(self) -> Outcome:
         """The fired rules' effects, folded in playbook order."""
         return apply_effects(self.playbook, self.fired)
@@ -114,7 +109,7 @@ class Evaluation:
         included, excluded, lowered, raised, tiers = outcome.included, outcome.excluded, outcome.lowered, outcome.raised, outcome.tiers
         set_terms = outcome.terms.keys()
         currency = answers.deal.currency
-        for index, shared in enumerate(playbook_items(playbook)):
+        for index, shared in enumerate(self._shared.items):
             if index in excluded or not (applies[index] or index in included):
                 continue
             item = shared.item
@@ -180,11 +175,11 @@ class Evaluation:
     def terms_by_id(self) -> Mapping[str, TermResult]:
         """Every term's value for this deal (targets, fallbacks, walk-aways after rules)."""
         set_terms = self.outcome.terms
-        defaults = playbook_terms(self.playbook).results
+        defaults = self._shared.terms.results
         if not set_terms:
             return defaults
         results = dict(defaults)
-        made = playbook_terms(self.playbook).set
+        made = self._shared.terms.set
         for term_id, overrides in set_terms.items():
             key = (term_id, *overrides.items())
             result = made.get(key)
@@ -223,7 +218,7 @@ class Evaluation:
 
     def _terms_printed(self, result: ItemResult) -> frozenset[str]:
         """The terms the item's printed guidance reads, told from what decides its branches where possible."""
-        templates, branches = printed_templates(self.playbook, result.item, result.tier)
+        templates, branches = self._shared.printed_templates(result.item, result.tier)
         if branches is not None:  # one look-up for the whole item
             names, term_ids = branches
             if not names and not term_ids:
@@ -260,7 +255,7 @@ class Evaluation:
 
     @cached_property
     def _noted_terms(self) -> dict[tuple[Any, ...], frozenset[str]]:
-        return shared_terms_read(self.playbook)
+        return self._shared.terms_read
 
     @cached_property
     def flags(self) -> tuple[RiskFlag, ...]:
@@ -376,7 +371,7 @@ class Evaluation:
 
     def _context_for(self, names: Iterable[str]) -> dict[str, Any]:
         """The template context with only ``names`` of the answers and facts (a template reads no others)."""
-        values, labels = self.values, playbook_terms(self.playbook).labels
+        values, labels = self.values, self._shared.terms.labels
         context: dict[str, Any] = {}
         for name in names:
             value = values.get(name)
@@ -393,7 +388,7 @@ class Evaluation:
 
     @cached_property
     def _term_values(self) -> Mapping[str, TermValue]:
-        terms = playbook_terms(self.playbook).values
+        terms = self._shared.terms.values
         if not self.outcome.terms:
             return terms
         changed = dict(terms)
@@ -452,7 +447,7 @@ class Evaluation:
 
     @cached_property
     def _noted(self) -> dict[tuple[Any, ...], tuple[str, frozenset[str]]]:
-        return shared_noted(self.playbook)
+        return self._shared.noted
 
     def _render_key(self, template: str) -> tuple[Any, ...] | None:
         reads = template_reads(template)
@@ -478,7 +473,7 @@ class Evaluation:
 
     @cached_property
     def _renders(self) -> dict[tuple[Any, ...], str]:
-        return shared_renders(self.playbook)
+        return self._shared.renders
 
     @cached_property
     def _set_terms(self) -> Any:

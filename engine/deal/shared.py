@@ -22,10 +22,12 @@ from ..playbook.clauses import TermValue, branch_reads
 from ..playbook.model import PRIORITIES, Item, Module, Playbook
 from .result import ItemResult, TermResult
 
-__all__ = [
-    "PlaybookTerms", "playbook_terms", "SharedItem", "playbook_items", "printed_templates", "reads_key",
-    "shared_renders", "shared_noted", "shared_terms_read", "MAX_RENDERS", "MAX_SHARED",
-]
+__all__ = ["Shared", "PlaybookTerms", "SharedItem", "shared", "reads_key", "MAX_RENDERS", "MAX_SHARED"]
+
+#: Entries a table of renders holds before it starts over.
+MAX_RENDERS = 50_000
+#: Entries a table of shared results (an item's, a term's) holds before it starts over.
+MAX_SHARED = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +42,6 @@ class PlaybookTerms:
     set: dict[tuple[Any, ...], TermResult]
 
 
-_DEFAULT_TERMS: weakref.WeakKeyDictionary[Playbook, PlaybookTerms] = weakref.WeakKeyDictionary()
-
-
-def playbook_terms(playbook: Playbook) -> PlaybookTerms:
-    # Most deals set few terms: the rest are shared by every evaluation of the playbook.
-    terms = _DEFAULT_TERMS.get(playbook)
-    if terms is None:
-        results = {term.id: TermResult(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
-        values = {term.id: TermValue(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
-        # Read-only views: every evaluation of the playbook shares them.
-        labels = {question.id: question.option_labels for question in playbook.questions if question.options}
-        terms = _DEFAULT_TERMS[playbook] = PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {})
-    return terms
-
-
 @dataclass(frozen=True, slots=True)
 class SharedItem:
     """An item with what every deal shares: its module, its priority's rank, and its results when no rule tailors it."""
@@ -66,78 +53,59 @@ class SharedItem:
     by_reads: dict[tuple[Any, ...], ItemResult] = field(default_factory=dict)
 
 
-_ITEMS: weakref.WeakKeyDictionary[Playbook, tuple[SharedItem, ...]] = weakref.WeakKeyDictionary()
+Plan = tuple[tuple[tuple[str, Location], ...], tuple[tuple[str, ...], tuple[str, ...]] | None]
 
 
-def playbook_items(playbook: Playbook) -> tuple[SharedItem, ...]:
-    items = _ITEMS.get(playbook)
-    if items is None:
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """Everything the evaluations of one playbook share; an evaluation looks it up once (:func:`shared`)."""
+
+    terms: PlaybookTerms
+    items: tuple[SharedItem, ...]
+    #: rendered templates by what they read (option labels are the playbook's)
+    renders: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    #: rendered templates with the terms each read (for what the pack prints)
+    noted: dict[tuple[Any, ...], tuple[str, frozenset[str]]] = field(default_factory=dict)
+    #: the terms a template, or an item's printed guidance, reads, by what decides its branches
+    terms_read: dict[tuple[Any, ...], frozenset[str]] = field(default_factory=dict)
+    #: per (item, opening tier): the templates it prints with Jinja in them, and what decides all their branches
+    plans: dict[tuple[str, int], Plan] = field(default_factory=dict)
+
+    def printed_templates(self, item: Item, tier: int) -> Plan:
+        """The templates an item prints opening at ``tier`` (the ones with Jinja in them), and what decides all their branches."""
+        plan = self.plans.get((item.id, tier))
+        if plan is None:
+            positions = item.positions
+            templates = [(item.rationale, item.location), *((point, item.location) for point in item.talking_points)]
+            for position in (positions.tier(tier), *positions.fallbacks[tier:], positions.walk_away):
+                templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
+            templated = tuple((template, location) for template, location in templates if "{" in template)
+            branches = [branch_reads(template) for template, _ in templated]
+            merged = None if any(branch is None for branch in branches) else (
+                tuple(sorted({name for branch in branches for name in branch[0]})),  # type: ignore[index]
+                tuple(sorted({term for branch in branches for term in branch[1]})))  # type: ignore[index]
+            plan = self.plans[(item.id, tier)] = (templated, merged)
+        return plan
+
+
+_SHARED: weakref.WeakKeyDictionary[Playbook, Shared] = weakref.WeakKeyDictionary()
+
+
+def shared(playbook: Playbook) -> Shared:
+    """What the evaluations of ``playbook`` share, made on first use."""
+    found = _SHARED.get(playbook)
+    if found is None:
+        results = {term.id: TermResult(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
+        values = {term.id: TermValue(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
+        labels = {question.id: question.option_labels for question in playbook.questions if question.options}
+        # Read-only views: every evaluation of the playbook shares them.
+        terms = PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {})
         modules = playbook.modules_by_id
-        items = _ITEMS[playbook] = tuple(SharedItem(item, modules[item.module], PRIORITIES.index(item.priority)) for item in playbook.items)
-    return items
-
-
-#: Rendered templates by what they read, per playbook (option labels are the playbook's); cleared when full.
-_RENDERS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], str]] = weakref.WeakKeyDictionary()
-MAX_RENDERS = 50_000
-_PRINTED_TEMPLATES: weakref.WeakKeyDictionary[Playbook, dict[tuple[str, int], Any]] = weakref.WeakKeyDictionary()
-
-
-def printed_templates(playbook: Playbook, item: Item, tier: int) -> tuple[tuple[tuple[str, Location], ...], tuple[tuple[str, ...], tuple[str, ...]] | None]:
-    """The templates an item prints opening at ``tier`` (the ones with Jinja in them), and what decides all their branches."""
-    plans = _PRINTED_TEMPLATES.get(playbook)
-    if plans is None:
-        plans = _PRINTED_TEMPLATES[playbook] = {}
-    plan = plans.get((item.id, tier))
-    if plan is None:
-        positions = item.positions
-        templates = [(item.rationale, item.location), *((point, item.location) for point in item.talking_points)]
-        for position in (positions.tier(tier), *positions.fallbacks[tier:], positions.walk_away):
-            templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
-        templated = tuple((template, location) for template, location in templates if "{" in template)
-        branches = [branch_reads(template) for template, _ in templated]
-        merged = None if any(branch is None for branch in branches) else (
-            tuple(sorted({name for branch in branches for name in branch[0]})),  # type: ignore[index]
-            tuple(sorted({term for branch in branches for term in branch[1]})))  # type: ignore[index]
-        plan = plans[(item.id, tier)] = (templated, merged)
-    return plan
-
-
-#: The terms a template reads, by what decides its branches, per playbook.
-_NOTED_TERMS: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], frozenset[str]]] = weakref.WeakKeyDictionary()
-#: Rendered templates with the terms each read, per playbook (for what the pack prints).
-_NOTED: weakref.WeakKeyDictionary[Playbook, dict[tuple[Any, ...], tuple[str, frozenset[str]]]] = weakref.WeakKeyDictionary()
-MAX_SHARED = 512
+        items = tuple(SharedItem(item, modules[item.module], PRIORITIES.index(item.priority)) for item in playbook.items)
+        found = _SHARED[playbook] = Shared(terms, items)
+    return found
 
 
 def reads_key(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:
     """What ``names`` hold, as a dictionary key: 1, 1.0 and True stay apart (they read differently), lists become tuples."""
-    key = []
-    for name in names:
-        value = values.get(name)
-        key.append((type(value), tuple(value) if isinstance(value, list) else value))
-    return tuple(key)
-
-
-def shared_renders(playbook: Playbook) -> dict[tuple[Any, ...], str]:
-    """Rendered templates by what they read, shared by every evaluation of ``playbook``."""
-    renders = _RENDERS.get(playbook)
-    if renders is None:
-        renders = _RENDERS[playbook] = {}
-    return renders
-
-
-def shared_noted(playbook: Playbook) -> dict[tuple[Any, ...], tuple[str, frozenset[str]]]:
-    """Rendered templates with the terms each read, shared by every evaluation of ``playbook``."""
-    noted = _NOTED.get(playbook)
-    if noted is None:
-        noted = _NOTED[playbook] = {}
-    return noted
-
-
-def shared_terms_read(playbook: Playbook) -> dict[tuple[Any, ...], frozenset[str]]:
-    """The terms a template (or an item's printed guidance) reads, by what decides its branches."""
-    noted = _NOTED_TERMS.get(playbook)
-    if noted is None:
-        noted = _NOTED_TERMS[playbook] = {}
-    return noted
+    return tuple([(type(value), tuple(value) if type(value) is list else value) for value in map(values.get, names)])
