@@ -42,7 +42,7 @@ def test_the_questionnaire_shows_sections_help_labels_and_assumed_defaults(page,
     assert 'value="saas" checked' in deployment
     # Asked, unanswered, with a default: the default is shown as assumed, nothing is pre-filled.
     assert "Assumed while unanswered: <strong>Annual in advance" in field_html(page.html, "payment-profile") or \
-        "payment_profile" in load_sheet(page.client.application.extensions["dealbook"]["workspace"].path_for("eu-saas-crm"), itam).answers
+        "payment_profile" in load_sheet(page.client.application.extensions["dealbook"].workspace.path_for("eu-saas-crm"), itam).answers
 
 
 def test_questions_not_asked_are_drawn_hidden_and_empty(page):
