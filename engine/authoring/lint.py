@@ -26,13 +26,14 @@ from jinja2 import TemplateSyntaxError
 
 from ..errors import InputFileError, Location
 from ..infra.yamlfile import read_document
-from ..playbook.checks import conditions_of, templates_of, term_settings
+from ..playbook.checks import conditions_of, term_settings
 from ..playbook.clauses import parse_template, template_references
 from ..playbook.effects import kind_of
 from ..playbook.expressions import Condition
 from ..playbook.model import OWNER, Playbook
 from ..playbook.sources import Sources
 from ..playbook.values import show_number
+from ..playbook.wording_checks import templates_of
 from .exhaustive import flow_answers, item_templates, render_failures
 from .pattern_checks import example_failures, overlaps
 from .space import AnswerSpace

@@ -7,61 +7,35 @@ problems are reported together.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from jinja2 import TemplateSyntaxError
-
 from ..errors import Location, Problem, did_you_mean, did_you_mean_or_list
-from .clauses import CLAUSE_FILTERS, TERM_FIELDS, parse_template, template_filters, template_references
 from .effects import kind_of
 from .expressions import Comparison, Condition
-from .glossary import plain_text, undefined_candidates, uses
 from .model import DEAL_FIELDS, OWNER, Effect, Playbook, Question
 from .patterns import unit_family
 from .sources import Sources
+from .wording_checks import check_definitions, check_plain_text, check_templates, deal_fields_hint, sub_location
 
-__all__ = ["CHECKS", "run_checks", "conditions_of", "templates_of", "term_settings"]
+__all__ = ["CHECKS", "run_checks", "conditions_of", "term_settings"]
 
 NUMERIC_TYPES = ("integer", "number", "money", "percent")
-_NO_FILTER = re.compile(r"^No filter named '(?P<name>[^']+)'")
-_TEMPLATE_GLOBALS = {"loop", "range", "namespace", "cycler", "joiner", "dict"}
 
 
 def conditions_of(playbook: Playbook) -> Iterator[tuple[Condition, Location]]:
     """Every condition in the playbook with the location of its text."""
     for question in playbook.questions:
         if question.when is not None:
-            yield question.when, _sub(question.location, "when")
+            yield question.when, sub_location(question.location, "when")
     for fact in playbook.facts:
-        yield fact.expr, _sub(fact.location, "expr")
+        yield fact.expr, sub_location(fact.location, "expr")
     for item in playbook.items:
         if item.applies_when is not None:
-            yield item.applies_when, _sub(item.location, "applies_when")
+            yield item.applies_when, sub_location(item.location, "applies_when")
     for rule in playbook.rules:
-        yield rule.when, _sub(rule.location, "when")
-
-
-def templates_of(playbook: Playbook) -> Iterator[tuple[str, Location]]:
-    """Every template (position summaries, clauses, rationales, talking points, flag messages) with its location."""
-    for item in playbook.items:
-        for position in (*item.positions.tiers, item.positions.walk_away):
-            yield position.summary, _sub(position.location, "summary")
-            if position.clause:
-                yield position.clause, _sub(position.location, "clause")
-        yield item.rationale, _sub(item.location, "rationale")
-        for index, point in enumerate(item.talking_points):
-            yield point, _sub(item.location, "talking_points", str(index))
-    for rule in playbook.rules:
-        for effect in rule.effects:
-            for source, path in kind_of(effect).templates(effect):
-                yield source, _sub(effect.location, *path)
-
-
-def _sub(location: Location, *parts: str) -> Location:
-    return Location(location.file, location.line, location.column, "/".join([location.path, *parts]))
+        yield rule.when, sub_location(rule.location, "when")
 
 
 def check_unique_ids(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
@@ -111,7 +85,7 @@ def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Prob
                     yield Problem(here, f"term '{name}' cannot be used in a condition (rules set terms; conditions read answers and facts)")
                 else:
                     if name.startswith("deal."):
-                        yield Problem(here, f"unknown deal field '{name}'{_deal_fields_hint(name.removeprefix('deal.'))}")
+                        yield Problem(here, f"unknown deal field '{name}'{deal_fields_hint(name.removeprefix('deal.'))}")
                     else:
                         yield Problem(here, f"unknown question or fact '{name}'{did_you_mean(name, known)}")
         for comparison in condition.comparisons:
@@ -125,11 +99,6 @@ def check_condition_names(playbook: Playbook, sources: Sources) -> Iterator[Prob
                                                + (f" ({detail})" if detail else "") + f" in {here.file}:{here.line} still compares with it")
                     else:
                         yield Problem(here, message)
-
-
-def _deal_fields_hint(field: str) -> str:
-    close = did_you_mean(field, DEAL_FIELDS)
-    return close or f"; the deal fields are {', '.join(f'deal.{name}' for name in DEAL_FIELDS)}"
 
 
 def _comparison_problems(question: Question, comparison: Comparison) -> Iterator[str]:
@@ -216,60 +185,6 @@ def _order_problem(better: str, target: float, fallback: float, walk_away: float
     return f"with better: {better}, target {relation} fallback {relation} walk_away must hold (got {target}, {fallback}, {walk_away})"
 
 
-def check_templates(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
-    names = {*playbook.questions_by_id, *playbook.facts_by_id, "deal", "terms", *_TEMPLATE_GLOBALS}
-    for source, location in templates_of(playbook):
-        here = sources.locate(location)
-        try:
-            tree = parse_template(source)
-        except TemplateSyntaxError as error:
-            yield Problem(here, _template_syntax(error))
-            continue
-        for name, attribute, line in template_references(tree):
-            suffix = f" (line {line} of the template)" if line > 1 else ""
-            if name not in names:
-                yield sources.removed_but_used(name, here) or Problem(here, f"unknown name '{name}' in template{did_you_mean(name, names)}{suffix}")
-            elif name == "deal" and attribute is not None and attribute not in DEAL_FIELDS:
-                yield Problem(here, f"unknown deal field 'deal.{attribute}'{_deal_fields_hint(attribute)}{suffix}")
-            elif name == "terms" and attribute is not None:
-                term_id, _, field = attribute.partition(".")
-                if term_id not in playbook.terms_by_id:
-                    yield sources.removed_but_used(term_id, here) or Problem(here, f"unknown term 'terms.{term_id}'{did_you_mean(term_id, playbook.terms_by_id)}{suffix}")
-                elif field:
-                    yield Problem(here, f"terms.{term_id} has no field '{field}' (fields: {', '.join(TERM_FIELDS)}){suffix}")
-
-
-def _template_syntax(error: TemplateSyntaxError) -> str:
-    unknown = _NO_FILTER.match(error.message or "")
-    if unknown:
-        name = unknown["name"]
-        return (f"unknown filter '{name}' in template{did_you_mean(name, template_filters())}; dealbook's own filters are "
-                f"{', '.join(CLAUSE_FILTERS)}, and Jinja's built-in ones (upper, join, default, ...) work too")
-    return f"template syntax error on line {error.lineno} of the template: {error.message}"
-
-
-#: Fields printed as written: ``{{ … }}`` in them would reach the pack literally.
-PLAIN_TEXT_FIELDS = {
-    "item": ("title", "objective", "red_flags", "because"),
-    "rule": ("because",),
-    "term": ("title", "description"),
-}
-
-
-def check_plain_text(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
-    """Template syntax in a field that is not a template, with the fields that are."""
-    elements = [("item", item) for item in playbook.items] + [("rule", rule) for rule in playbook.rules] + [("term", term) for term in playbook.terms]
-    for kind, element in elements:
-        for name in PLAIN_TEXT_FIELDS[kind]:
-            value = getattr(element, name)
-            entries = value if isinstance(value, tuple) else (value,)
-            for index, text in enumerate(entries):
-                if isinstance(text, str) and ("{{" in text or "{%" in text):
-                    where = sources.locate(element.location, name, index) if isinstance(value, tuple) else sources.locate(element.location, name)
-                    yield Problem(where, f"'{name}' is printed as written, so '{{{{ … }}}}' would appear literally in the pack; "
-                                         "only position summaries, clauses, rationales, talking points and flag messages are templates")
-
-
 def check_covers(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
     """With an outline, every item covers at least one of its topics and names only real ones."""
     if not playbook.outline:
@@ -340,58 +255,6 @@ def check_tradeable(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
                     sources.locate(position.location, "tradeable"),
                     f"fallback {number} of item '{item.id}' is tradeable but an earlier fallback is not; we concede in order, so mark the earlier ones too",
                 )
-
-
-def _item_texts(playbook: Playbook) -> Iterator[tuple[str, str, Location]]:
-    """Every summary and clause of every item: ``(item id, template text, location)``."""
-    for item in playbook.items:
-        for position in (*item.positions.tiers, item.positions.walk_away):
-            yield item.id, position.summary, _sub(position.location, "summary")
-            if position.clause:
-                yield item.id, position.clause, _sub(position.location, "clause")
-
-
-def check_definitions(playbook: Playbook, sources: Sources) -> Iterator[Problem]:
-    glossary = playbook.glossary
-    if glossary is None:
-        return
-    registry = playbook.definitions_by_term
-    seen: set[str] = set()
-    for definition in glossary.definitions:
-        if definition.term in seen:
-            yield Problem(sources.locate(definition.location, "term"), f"term '{definition.term}' is defined more than once")
-        seen.add(definition.term)
-    known = {*registry, *glossary.names}
-    used: dict[str, set[str]] = {term: set() for term in registry}
-    reported: set[tuple[str, str]] = set()
-    for item_id, template, location in _item_texts(playbook):
-        for term in uses(plain_text(template), registry, glossary.names):
-            used[term].add(item_id)
-        for phrase in undefined_candidates(template, known):
-            if (item_id, phrase) not in reported:
-                reported.add((item_id, phrase))
-                yield Problem(
-                    sources.locate(location),
-                    f"'{phrase}' reads as a defined term but is not in the registry ({glossary.file}); "
-                    "define it there, or list it under names if it is a proper name",
-                )
-    for definition in glossary.definitions:
-        for phrase in undefined_candidates(definition.definition, known):
-            yield Problem(
-                sources.locate(definition.location, "definition"),
-                f"'{phrase}' reads as a defined term but is not in the registry; a definition uses only defined terms and names",
-            )
-        if glossary.inherited:
-            continue  # the item lists describe the clauses of the layer the registry belongs to
-        listed = set(definition.items)
-        for index, item_id in enumerate(definition.items):
-            if item_id not in playbook.items_by_id:
-                yield Problem(sources.locate(definition.location, "items", index), f"unknown item '{item_id}'{did_you_mean(item_id, playbook.items_by_id)}")
-            elif item_id not in used[definition.term]:
-                yield Problem(sources.locate(definition.location, "items", index), f"item '{item_id}' does not use '{definition.term}' in its summaries or clauses")
-        missing = sorted(used[definition.term] - listed, key=playbook.item_index.__getitem__)
-        if missing:
-            yield Problem(sources.locate(definition.location, "items"), f"'{definition.term}' is also used by {', '.join(missing)}; list every item that uses it")
 
 
 def check_patterns(playbook: Playbook, sources: Sources) -> Iterator[Problem]:

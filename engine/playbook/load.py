@@ -20,7 +20,7 @@ from ..infra.cache import cache_folder, content_key, load_entry, store_entry
 from ..infra.schema import check_document
 from ..infra.yamlfile import Document, read_document
 from .build import Builder, build_glossary, resolution_order
-from .checks import run_checks, templates_of
+from .checks import run_checks
 from .clauses import adopt_analysis, adopt_compiled, compiled_code, template_analysis
 from .model import Department, Playbook, Route, Routing
 from .overlay import compose, merged_documents, redirects
@@ -28,6 +28,7 @@ from .pattern_files import build_patterns
 from .patterns import ItemPatterns
 from .sources import Sources, display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
 from .stored import STORED_FORM, StoredFormError, from_plain, to_plain
+from .wording_checks import templates_of
 
 __all__ = ["load_playbook", "content_digest"]
 

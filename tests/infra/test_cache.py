@@ -57,7 +57,7 @@ def test_every_part_of_the_bundled_playbook_survives_the_cache(private_cache):
 
 _READS_FROM_A_FRESH_PROCESS = """
 import json, jinja2, dealbook
-from dealbook.playbook.checks import templates_of
+from dealbook.playbook.wording_checks import templates_of
 from dealbook.playbook.clauses import branch_reads, template_reads
 playbook = dealbook.load_playbook("itam")
 if {parse_refused}:
