@@ -83,32 +83,15 @@ def serve(folder: Path, playbook: Playbook, *, host: str = "127.0.0.1", port: in
     if workers > 1 and not hasattr(os, "fork"):
         say(f"--workers {workers}: this system cannot fork processes; serving from one")
         workers = 1
-    # Each worker listens on a socket of its own on the same port (SO_REUSEPORT), so that the kernel spreads the
-    # connections among them: on one shared socket, whichever process wakes first takes most of them (measured:
-    # 13 of 20 connections in one of four processes), and its browsers wait while the others idle.
     spread = workers > 1 and hasattr(socket, "SO_REUSEPORT")
-    try:
-        family, _, _, _, where_to = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        listener = socket.create_server(where_to[:2], family=family, backlog=1024, reuse_port=spread)
-    except OSError as error:
-        raise ServeError(f"cannot listen on {address(host, port)}: {error.strerror or error}") from None
+    listener = _listen(host, port, spread)
     lock_folder = Path(tempfile.mkdtemp(prefix="dealbook-serve-")) if workers > 1 else None
     app = create_app(checked, playbook, token=token, lock_folder=lock_folder)
     access = " (access token required: open the address and enter it, or add ?token=...)" if token else ""
     processes = f" in {workers} processes" if workers > 1 else ""
     children: list[int] = []
     try:
-        sys.stdout.flush()  # nothing buffered may be written twice
-        ready, started = os.pipe() if workers > 1 else (-1, -1)
-        for _ in range(workers - 1):
-            child = os.fork()
-            if child == 0:
-                os.close(ready)
-                _run_worker(app, listener, os.getppid(), started, spread)  # never returns
-            children.append(child)
-        if workers > 1:
-            os.close(started)
-            _wait_for_workers(ready, workers - 1)
+        children = _start_workers(app, listener, workers - 1, spread)
         # said once every process listens: whoever waits for this line can count them, and is served by all
         say(f"dealbook serving {where} at {address(host, listener.getsockname()[1])}{access}{processes}")
         say("Press Ctrl-C to stop; every answer is already saved.")
@@ -117,14 +100,47 @@ def serve(folder: Path, playbook: Playbook, *, host: str = "127.0.0.1", port: in
         signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
         _run(app, listener)
     finally:
-        for child in children:
-            try:
-                os.kill(child, signal.SIGTERM)
-                os.waitpid(child, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+        _stop_workers(children)
         if lock_folder is not None:
             shutil.rmtree(lock_folder, ignore_errors=True)
+
+
+def _listen(host: str, port: int, spread: bool) -> socket.socket:
+    # With several workers, each listens on a socket of its own on the same port (SO_REUSEPORT), so that the kernel
+    # spreads the connections among them: on one shared socket, whichever process wakes first takes most of them
+    # (measured: 13 of 20 connections in one of four processes), and its browsers wait while the others idle.
+    try:
+        family, _, _, _, where_to = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        return socket.create_server(where_to[:2], family=family, backlog=1024, reuse_port=spread)
+    except OSError as error:
+        raise ServeError(f"cannot listen on {address(host, port)}: {error.strerror or error}") from None
+
+
+def _start_workers(app: Any, listener: socket.socket, count: int, spread: bool) -> list[int]:
+    """Fork ``count`` workers and wait until each listens; their process ids."""
+    if count < 1:
+        return []
+    sys.stdout.flush()  # nothing buffered may be written twice
+    ready, started = os.pipe()
+    children = []
+    for _ in range(count):
+        child = os.fork()
+        if child == 0:
+            os.close(ready)
+            _run_worker(app, listener, os.getppid(), started, spread)  # never returns
+        children.append(child)
+    os.close(started)
+    _wait_for_workers(ready, count)
+    return children
+
+
+def _stop_workers(children: list[int]) -> None:
+    for child in children:
+        try:
+            os.kill(child, signal.SIGTERM)
+            os.waitpid(child, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
 
 
 def _run(app: Any, listener: socket.socket) -> None:
