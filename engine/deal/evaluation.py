@@ -405,7 +405,15 @@ class Evaluation:
         :func:`~dealbook.playbook.clauses.template_reads`).
         """
         if "{" not in template:  # plain text: nothing of the deal's to read
-            return self._render_in(template, location, {})
+            if self._dotted:
+                return self._render_in(template, location, {})
+            plain = self._shared.plain
+            text = plain.get(template)
+            if text is None:
+                if len(plain) >= MAX_RENDERS:
+                    plain.clear()
+                text = plain[template] = self._render_in(template, location, {})
+            return text
         key = self._render_key(template)
         if key is None:
             return self._render_in(template, location, self.template_context)

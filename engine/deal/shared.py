@@ -70,6 +70,8 @@ class Shared:
     terms_read: dict[tuple[Any, ...], frozenset[str]] = field(default_factory=dict)
     #: per (item, opening tier): the templates it prints with Jinja in them, and what decides all their branches
     plans: dict[tuple[str, int], Plan] = field(default_factory=dict)
+    #: templates without Jinja in them, as printed (no deal name ending in "." to tidy them for)
+    plain: dict[str, str] = field(default_factory=dict)
 
     def printed_templates(self, item: Item, tier: int) -> Plan:
         """The templates an item prints opening at ``tier`` (the ones with Jinja in them), and what decides all their branches."""
