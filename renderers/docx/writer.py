@@ -10,7 +10,7 @@ numbering and hyperlink relationships, footer, properties.
 
 The body is written as text and parsed once by lxml, which is several times
 faster than building it element by element. Every piece of document text
-goes through :func:`_escape`, which also drops the characters XML cannot
+goes through :func:`~.runs.escape_text`, which also drops the characters XML cannot
 hold, so no input can produce an invalid file. Raw HTML is off: text stays
 text. The same input gives byte-identical output.
 
@@ -24,21 +24,20 @@ imports it only when Word output is asked for.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from ..anchors import bookmark
-from ..tokens import NOT_XML, parse
-from .furniture import W14, add_header_and_footer, checkbox, contents_field, position_bar, table_of_contents
+from ..tokens import parse
+from .furniture import W14, add_header_and_footer, contents_field, table_of_contents
 from .numbering import LEVELS, ListNumbering, text_indent
 from .package import DocumentProperties, open_reference, package_bytes, set_properties
+from .runs import Inline, escape_text, run
 from .styles import StyleSheet, clear_body, resolve_styles, text_width
 
 __all__ = ["CONTENTS_HEADING", "TOC_MARKER", "markdown_to_docx", "tokens_to_docx"]
@@ -49,9 +48,7 @@ TOC_MARKER = "[TOC]"
 #: contents field with the list's entries written out, reaching as deep as the list does.
 CONTENTS_HEADING = "Contents"
 _MIN_COLUMN = 720  # twips: half an inch
-_QUOTE = {'"': "&quot;"}
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
-_BAR = re.compile(r"^position:(\d(?:\.\d+)?),(\d(?:\.\d+)?)$")
 _SUBCLAUSE_INDENT = 425  # twips: the hanging indent of an (a)/(b) sub-clause inside the Clause style's own
 
 
@@ -80,22 +77,9 @@ def tokens_to_docx(tokens, *, reference: Path | None = None,
     body.append(section_properties)
     document.element.replace(document.element.body, body)
     properties = properties or DocumentProperties(title=writer.first_heading)
-    add_header_and_footer(document, styles, _escape(properties.title or ""), _escape(header))
+    add_header_and_footer(document, styles, escape_text(properties.title or ""), escape_text(header))
     set_properties(document, properties)
     return package_bytes(document, properties.created)
-
-
-def _escape(text: str) -> str:
-    """``text`` made safe as XML character data or a quoted attribute value."""
-    return escape(NOT_XML.sub("", text), _QUOTE)
-
-
-def _escape_parsed(text: str) -> str:
-    """:func:`_escape` for text from the token stream, which parsing already cleared of what XML cannot hold."""
-    # most runs of clause text hold none of the four: no call into saxutils at all
-    if "&" in text or "<" in text or ">" in text or '"' in text:
-        return escape(text, _QUOTE)
-    return text
 
 
 class _LinkTargets:
@@ -193,7 +177,7 @@ class _BodyWriter:
                 href = str(link.attrGet("href") or "") if link is not None else ""
                 if href.startswith("#"):
                     text = "".join(child.content for child in token.children if child.type in ("text", "code_inline"))
-                    entries.append((depth + level - 1, _escape(text), bookmark(href[1:])))
+                    entries.append((depth + level - 1, escape_text(text), bookmark(href[1:])))
                     deepest = max(deepest, depth)
             index += 1
         self.out.append(contents_field(self.styles, entries, self.width, f"{level}-{level + deepest - 1}"))
@@ -253,7 +237,7 @@ class _BodyWriter:
     def code(self, tokens, index: int) -> int:
         self.number_pending_item()
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.styles.code}"/></w:pPr>'
-                        f'{_run(tokens[index].content.removesuffix(chr(10)))}</w:p>')
+                        f'{run(tokens[index].content.removesuffix(chr(10)))}</w:p>')
         return index + 1
 
     def rule(self, tokens, index: int) -> int:
@@ -279,7 +263,7 @@ class _BodyWriter:
         if self.page_break:
             properties, self.page_break = "<w:pageBreakBefore/>" + properties, False
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{properties}</w:pPr>{start}')
-        _Inline(self, self.out).write(children)
+        Inline(self, self.out).write(children)
         self.out.append(f"{end}</w:p>")
 
     def number(self, item: _List) -> str:
@@ -312,7 +296,7 @@ class _BodyWriter:
                 self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
                 justified = f'<w:jc w:val="{align}"/>' if align else ""
                 self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.styles.table_text}"/>{justified}</w:pPr>')
-                _Inline(self, self.out, bold=int(key)).write(children)
+                Inline(self, self.out, bold=int(key)).write(children)
                 self.out.append("</w:p></w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
@@ -334,135 +318,6 @@ _BLOCKS = {
     "hr": _BodyWriter.rule,
     "table_open": _BodyWriter.table,
 }
-
-
-@dataclass(slots=True)
-class _Inline:
-    """Runs for one paragraph's inline tokens: emphasis, code, links and breaks.
-
-    Consecutive text in the same formatting becomes one run, so the document
-    stays small and copied text comes out whole.
-    """
-
-    writer: _BodyWriter
-    out: list[str]
-    bold: int = 0
-    italic: int = 0
-    char_style: str = ""
-    pending: list[str] = field(default_factory=list)
-    pending_format: tuple = ()
-
-    def write(self, children) -> None:
-        for token in children:
-            handler = _INLINE.get(token.type)
-            if handler:
-                handler(self, token)
-            elif token.content:  # anything unexpected stays visible as plain text
-                self.add(token.content)
-        self.flush()
-
-    def add(self, text: str, char_style: str | None = None) -> None:
-        """Queue ``text`` in the current formatting (or in ``char_style``)."""
-        if not text:
-            return
-        run_format = (self.bold > 0, self.italic > 0, self.char_style if char_style is None else char_style)
-        if run_format != self.pending_format:
-            self.flush()
-            self.pending_format = run_format
-        self.pending.append(text)
-
-    def flush(self) -> None:
-        if self.pending:
-            self.out.append(_run("".join(self.pending), *self.pending_format))
-            self.pending.clear()
-
-    def text(self, token) -> None:
-        if self.writer.in_subclause:  # "(a) text": a tab after the marker, to the hanging indent
-            self.writer.in_subclause = False
-            marker, _, rest = token.content.partition(" ")
-            self.add(f"{marker}\t{rest}")
-            return
-        self.add(token.content)
-
-    def code(self, token) -> None:
-        self.add(token.content, self.writer.styles.code_char)
-
-    def image(self, token) -> None:
-        # Images are never fetched: a position bar is drawn, any other image's alternative text stands in for it.
-        bar = _BAR.match(str(token.attrGet("src") or ""))
-        if bar:
-            self.flush()
-            self.out.append(position_bar(float(bar.group(1)), float(bar.group(2))))
-            return
-        self.add("".join(child.content for child in token.children or []) or token.content)
-
-    def task_box(self, token) -> None:
-        self.flush()
-        self.out.append(checkbox(token.meta["checked"]))
-        self.out.append("<w:r><w:tab/></w:r>" if self.writer.task_tab else '<w:r><w:t xml:space="preserve"> </w:t></w:r>')
-
-    def soft_break(self, token) -> None:
-        self.add(" ")
-
-    def hard_break(self, token) -> None:
-        self.flush()
-        self.out.append("<w:r><w:br/></w:r>")
-
-    def emphasis(self, token) -> None:
-        if token.type.startswith("strong"):
-            self.bold += token.nesting
-        else:
-            self.italic += token.nesting
-
-    def link_open(self, token) -> None:
-        self.flush()
-        href, title = str(token.attrGet("href") or ""), str(token.attrGet("title") or "")
-        target = f'w:anchor="{bookmark(href[1:])}"' if href.startswith("#") else f'r:id="{self.writer.links(href)}"'
-        tooltip = f' w:tooltip="{_escape(title)}"' if title else ""
-        self.out.append(f"<w:hyperlink {target}{tooltip} w:history=\"1\">")
-        self.char_style = self.writer.styles.link_char
-
-    def link_close(self, token) -> None:
-        self.flush()
-        self.out.append("</w:hyperlink>")
-        self.char_style = ""
-
-
-_INLINE = {
-    "text": _Inline.text,
-    "code_inline": _Inline.code,
-    "image": _Inline.image,
-    "task_box": _Inline.task_box,
-    "softbreak": _Inline.soft_break,
-    "hardbreak": _Inline.hard_break,
-    "strong_open": _Inline.emphasis,
-    "strong_close": _Inline.emphasis,
-    "em_open": _Inline.emphasis,
-    "em_close": _Inline.emphasis,
-    "link_open": _Inline.link_open,
-    "link_close": _Inline.link_close,
-}
-
-
-def _run(text: str, bold: bool = False, italic: bool = False, char_style: str = "") -> str:
-    """A run holding ``text``; tabs and line breaks become Word's own elements."""
-    properties = ""
-    if bold or italic or char_style:
-        properties = "".join((f'<w:rStyle w:val="{char_style}"/>' if char_style else "",
-                              "<w:b/>" if bold else "", "<w:i/>" if italic else ""))
-        properties = f"<w:rPr>{properties}</w:rPr>"
-    if "\t" not in text and "\n" not in text:
-        return f"<w:r>{properties}{_text(text)}</w:r>"
-    lines = ("<w:tab/>".join(_text(piece) for piece in line.split("\t")) for line in text.split("\n"))
-    return f"<w:r>{properties}{'<w:br/>'.join(lines)}</w:r>"
-
-
-def _text(text: str) -> str:
-    if not text:
-        return ""
-    if text[0].isspace() or text[-1].isspace():
-        return f'<w:t xml:space="preserve">{_escape_parsed(text)}</w:t>'
-    return f"<w:t>{_escape_parsed(text)}</w:t>"
 
 
 def _table_rows(tokens: list[Any], index: int) -> tuple[list[tuple[bool, list[tuple[str, Any, bool]]]], int]:
