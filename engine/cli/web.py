@@ -19,7 +19,7 @@ from .options import playbook_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on (0: any free port).")
 @click.option("--token", envvar="DEALBOOK_TOKEN", help="Access token the browser must give (or DEALBOOK_TOKEN).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Processes answering requests (default: two per core, at most four; one where processes cannot be forked).")
+              help="Processes answering requests (default on Linux: two per core, at most four; elsewhere one).")
 @click.option("--debug", is_flag=True, help="Flask's development server with its debugger: on your own machine only.")
 def serve(folder: Path, playbook: str | None, host: str, port: int, token: str | None, workers: int | None, debug: bool) -> None:
     """Serve the deals in a folder to a browser: questionnaire, pack and vendor-paper review."""

@@ -37,14 +37,16 @@ THREADS = 4
 
 
 def default_workers() -> int:
-    """Two processes per core, at most four; one where processes cannot be forked.
+    """Two processes per core, at most four, on Linux; one elsewhere.
 
     Two per core, because a save spends part of its time waiting for the disk
     (the flush that makes it durable) or for another save to the same deal:
     measured with ``bench/bench_web.py`` on two cores, four processes halve
-    the median save under 20 clients against one, and beat two.
+    the median save under 20 clients against one, and beat two. Elsewhere one,
+    unless asked: Windows cannot fork, macOS does not spread connections over
+    sockets sharing a port and its system libraries are not safe across a fork.
     """
-    if not hasattr(os, "fork"):
+    if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(4, 2 * cores))
