@@ -73,11 +73,14 @@ class _Phrases:
         """The phrases ``text`` uses, each place read once: the longest phrase there wins."""
         found: set[str] = set()
         after = 0
+        by_start = self.by_start
         for start in self.scan.finditer(text):
             at = start.start()
             if at < after:
                 continue  # inside a longer phrase found already
-            end = self._match(text, at, self.by_start[start.group(1)])
+            # longest first: phrases of three characters or more, then the shorter ones ("EU") starting here
+            candidates = [*by_start.get(text[at:at + 3], ()), *by_start.get(text[at:at + 2], ()), *by_start.get(text[at:at + 1], ())]
+            end = self._match(text, at, candidates)
             if end is not None:
                 found.add(end[0])
                 after = end[1]

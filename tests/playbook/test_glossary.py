@@ -66,6 +66,12 @@ USES = [
 ]
 
 
+def test_a_short_term_is_found_where_a_longer_one_starting_alike_is_not():
+    """"EU" and "EU Model Clauses" start alike: where the longer one is not written out, the short one still counts."""
+    assert uses("the EU Model Contract", ["EU", "EU Model Clauses"]) == {"EU"}
+    assert uses("the EU Model Clauses", ["EU", "EU Model Clauses"]) == {"EU Model Clauses"}
+
+
 @pytest.mark.parametrize(("text", "expected"), [case[1:] for case in USES], ids=[case[0] for case in USES])
 def test_uses_reads_the_longest_term(text, expected):
     assert uses(text, ["Services", "Service Level", "Service Level Failure"], ["Amazon Web Services"]) == expected
