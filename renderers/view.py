@@ -361,34 +361,10 @@ def _with_standings(module: ModuleView, standings: Standings) -> ModuleView:
 def build_view(evaluation: Evaluation, standings: Standings | None = None) -> PackView:
     """Arrange an evaluation for the briefing-pack templates (with where its negotiation stands, if given)."""
     playbook, deal = evaluation.playbook, evaluation.answers.deal
-    modules = []
-    for module, results in evaluation.items_by_module:
-        ordered = sorted(results, key=lambda entry: PRIORITIES.index(entry.priority))
-        heading, clause_heading = f"{module.number}. {module.title}", f"C{module.number}. {module.title}"
-        modules.append(ModuleView(
-            module.number, module.title, heading, anchor(heading), clause_heading, anchor(clause_heading), module.summary,
-            tuple(_item_view(evaluation, result, f"{module.number}.{index}") for index, result in enumerate(ordered, 1)),
-        ))
+    modules = _module_views(evaluation)
     items = {item.id: item for module in modules for item in module.items}
-    modules_by_id = {module.id: view for (module, _), view in zip(evaluation.items_by_module, modules, strict=True)}
-    flags, seen = [], set()
-    for flag in evaluation.flags:
-        if (flag.severity, flag.message) in seen:  # two rules can raise the same flag: told once
-            continue
-        seen.add((flag.severity, flag.message))
-        rule_items = tuple(item for effect in flag.rule.effects for item in effect.items)
-        flags.append(FlagView(flag.severity, flag.message, short(flag.message), flag.because,
-                              _flag_anchor(rule_items, flag.rule.module, items, modules_by_id)))
-    # Each flag is told in full in the guidance of the item (or module) it is about.
-    # The pack must stay short enough to use: the must-wins carry their whole guidance, the other
-    # high items their talking points; what else there is to read waits with the clause language.
-    top, priority = _must_wins(items.values())
-    full = {item.id for item in top} if priority in ("critical", "high") else set()
-    modules = [replace(
-        module, flags=tuple(flag for flag in flags if flag.anchor == module.anchor), items=tuple(
-            replace(item, flags=tuple(flag for flag in flags if flag.anchor == item.anchor),
-                    depth="full" if item.id in full else "talking points" if item.priority == "high" else "positions")
-            for item in module.items)) for module in modules]
+    flags = _flag_views(evaluation, items, modules)
+    modules = _placed(modules, flags, items)
     if standings is not None:
         modules = [_with_standings(module, standings) for module in modules]
     ranked = sorted((item for module in modules for item in module.items), key=lambda item: PRIORITIES.index(item.priority))
@@ -399,10 +375,6 @@ def build_view(evaluation: Evaluation, standings: Standings | None = None) -> Pa
     )
     priorities = Counter(result.priority for result in evaluation.items)
     severities = Counter(flag.severity for flag in evaluation.flags)
-    approvals = []
-    for approval in evaluation.approvals:
-        reasons = tuple(dict.fromkeys(reason for _, reason in approval.reasons))
-        approvals.append(ApprovalView(approval.department.name, reasons, short(reasons[0]) if reasons else ""))
     return PackView(
         deal={name: getattr(deal, name) or "" for name in DEAL_FIELDS},
         playbook={"id": playbook.id, "title": playbook.title, "version": playbook.version, "named": _named(playbook.title)},
@@ -414,7 +386,7 @@ def build_view(evaluation: Evaluation, standings: Standings | None = None) -> Pa
         must_wins_priority=critical,
         key_terms=tuple(key_terms[:KEY_TERMS]),
         flags=tuple(flags),
-        approvals=tuple(approvals),
+        approvals=_approval_views(evaluation),
         priority_counts=tuple((level, priorities[level]) for level in PRIORITIES),
         severity_counts=tuple((level, severities[level]) for level in SEVERITIES),
         item_count=len(evaluation.items),
@@ -422,6 +394,54 @@ def build_view(evaluation: Evaluation, standings: Standings | None = None) -> Pa
         definitions=tuple((definition.term, definition.definition) for definition in evaluation.definitions),
         negotiation=standings.record if standings is not None else "",
     )
+
+
+def _module_views(evaluation: Evaluation) -> list[ModuleView]:
+    """Each module with its applicable items, most important first, numbered as the pack numbers them."""
+    modules = []
+    for module, results in evaluation.items_by_module:
+        ordered = sorted(results, key=lambda entry: PRIORITIES.index(entry.priority))
+        heading, clause_heading = f"{module.number}. {module.title}", f"C{module.number}. {module.title}"
+        modules.append(ModuleView(
+            module.number, module.title, heading, anchor(heading), clause_heading, anchor(clause_heading), module.summary,
+            tuple(_item_view(evaluation, result, f"{module.number}.{index}") for index, result in enumerate(ordered, 1)),
+        ))
+    return modules
+
+
+def _flag_views(evaluation: Evaluation, items: dict[str, ItemView], modules: list[ModuleView]) -> list[FlagView]:
+    """The risk flags, each told once, each anchored to the item (or module) whose guidance tells it in full."""
+    modules_by_id = {module.id: view for (module, _), view in zip(evaluation.items_by_module, modules, strict=True)}
+    flags, seen = [], set()
+    for flag in evaluation.flags:
+        if (flag.severity, flag.message) in seen:  # two rules can raise the same flag: told once
+            continue
+        seen.add((flag.severity, flag.message))
+        rule_items = tuple(item for effect in flag.rule.effects for item in effect.items)
+        flags.append(FlagView(flag.severity, flag.message, short(flag.message), flag.because,
+                              _flag_anchor(rule_items, flag.rule.module, items, modules_by_id)))
+    return flags
+
+
+def _placed(modules: list[ModuleView], flags: list[FlagView], items: dict[str, ItemView]) -> list[ModuleView]:
+    """The modules with each flag under what it is about, and each item's guidance as deep as the pack can afford."""
+    # The pack must stay short enough to use: the must-wins carry their whole guidance, the other
+    # high items their talking points; what else there is to read waits with the clause language.
+    top, priority = _must_wins(items.values())
+    full = {item.id for item in top} if priority in ("critical", "high") else set()
+    return [replace(
+        module, flags=tuple(flag for flag in flags if flag.anchor == module.anchor), items=tuple(
+            replace(item, flags=tuple(flag for flag in flags if flag.anchor == item.anchor),
+                    depth="full" if item.id in full else "talking points" if item.priority == "high" else "positions")
+            for item in module.items)) for module in modules]
+
+
+def _approval_views(evaluation: Evaluation) -> tuple[ApprovalView, ...]:
+    approvals = []
+    for approval in evaluation.approvals:
+        reasons = tuple(dict.fromkeys(reason for _, reason in approval.reasons))
+        approvals.append(ApprovalView(approval.department.name, reasons, short(reasons[0]) if reasons else ""))
+    return tuple(approvals)
 
 
 def _named(title: str) -> str:
