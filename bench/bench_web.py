@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import re
 import shutil
 import statistics
@@ -165,7 +166,7 @@ def lost_updates(clients: list[Client], folder: Path, playbook, shared: bool) ->
 def cpu_seconds(pid: int | None = None) -> float:
     """CPU time (user and system) of the server and its workers, or of this load generator; 0 where /proc is missing."""
     if pid is None:
-        times = __import__("os").times()
+        times = os.times()
         return times.user + times.system
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):  # the server and its worker processes
@@ -174,7 +175,7 @@ def cpu_seconds(pid: int | None = None) -> float:
         except OSError:
             continue
         if stat.parent.name == str(pid) or fields[1] == str(pid):
-            total += (int(fields[11]) + int(fields[12])) / __import__("os").sysconf("SC_CLK_TCK")
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 

@@ -202,19 +202,23 @@ class Evaluation:
         for user licences, so the term sheet does not list it either.
         """
         shown: set[str] = set()
-        printed = self._printed.terms if "_printed" in self.__dict__ else None
         for result in self.items:
             if result.terms:  # the terms it carries that its printed guidance reads, as item_terms() tells
-                read = printed.get(result.id, frozenset()) if printed is not None else self._terms_printed(result)
-                shown |= read.intersection(result.item.terms)
+                shown |= self._terms_read_by(result).intersection(result.item.terms)
         return tuple(result for term_id, result in self.terms_by_id.items() if term_id in shown)
 
     def item_terms(self, result: ItemResult) -> tuple[TermResult, ...]:
         """The terms an applicable item carries that its guidance, as printed for this deal, uses."""
         if not result.terms:
             return ()
-        read = self._printed.terms.get(result.id, frozenset()) if "_printed" in self.__dict__ else self._terms_printed(result)
+        read = self._terms_read_by(result)
         return tuple(term for term in result.terms if term.id in read)
+
+    def _terms_read_by(self, result: ItemResult) -> frozenset[str]:
+        # rendering everything the pack prints tells it on the way; without that, from what decides the branches
+        if "_printed" in self.__dict__:
+            return self._printed.terms.get(result.id, frozenset())
+        return self._terms_printed(result)
 
     def _terms_printed(self, result: ItemResult) -> frozenset[str]:
         """The terms the item's printed guidance reads, told from what decides its branches where possible."""

@@ -47,7 +47,7 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o777)
         else:
-            os.chmod(temporary, 0o666 & ~_umask())
+            os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
@@ -123,10 +123,6 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()
-
-
-def _umask() -> int:
-    return _UMASK
 
 
 @contextmanager

@@ -249,19 +249,19 @@ def _analyse(source: str) -> tuple[Reads | None, Reads | None]:
     try:
         tree = _environment().parse(source)
     except TemplateError:
-        analysed: tuple[Reads | None, Reads | None] = (None, None)
-    else:
-        compiled = _COMPILED.get(source)
-        # compilation recorded the names already; an entry adopted from the cache did not
-        undeclared = compiled[1] if compiled is not None and compiled[1] is not None else meta.find_undeclared_variables(tree)
-        return _remember_reads(source, tree, undeclared)
-    _READS[source] = analysed
-    return analysed
+        return _store_reads(source, (None, None))
+    compiled = _COMPILED.get(source)
+    # compilation recorded the names already; an entry adopted from the cache did not
+    undeclared = compiled[1] if compiled is not None and compiled[1] is not None else meta.find_undeclared_variables(tree)
+    return _remember_reads(source, tree, undeclared)
 
 
 def _remember_reads(source: str, tree: nodes.Template, undeclared: frozenset[str] | set[str]) -> tuple[Reads | None, Reads | None]:
     reads = _output_reads(tree, undeclared)
-    analysed = (reads, None if reads is None else _branch_reads(tree, set(reads[0])))
+    return _store_reads(source, (reads, None if reads is None else _branch_reads(tree, set(reads[0]))))
+
+
+def _store_reads(source: str, analysed: tuple[Reads | None, Reads | None]) -> tuple[Reads | None, Reads | None]:
     if len(_READS) >= _MAX_COMPILED:
         _READS.clear()  # like _COMPILED: a long-lived process starts over
     _READS[source] = analysed

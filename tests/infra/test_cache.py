@@ -1,5 +1,6 @@
 """The playbook cache: content-keyed, authenticated, plain data, private, bounded — and never a way to run code."""
 
+import json
 import os
 import pickle
 import shutil
@@ -74,7 +75,7 @@ def test_a_playbook_from_the_cache_knows_what_its_templates_read_without_parsing
         script = _READS_FROM_A_FRESH_PROCESS.format(parse_refused=parse_refused)
         run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=os.environ, check=False)
         assert run.returncode == 0, run.stderr
-        return __import__("json").loads(run.stdout)
+        return json.loads(run.stdout)
 
     computed = reads(parse_refused=False)  # cold: analysed while validating, then stored
     assert len(entries(private_cache)) == 1 and len(computed) > 100

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -200,7 +201,7 @@ def _sockets(pid: int) -> int:
     return count
 
 
-@pytest.mark.skipif(not hasattr(__import__("socket"), "SO_REUSEPORT") or not Path("/proc/self/fd").exists(),
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT") or not Path("/proc/self/fd").exists(),
                     reason="spreading connections needs SO_REUSEPORT; counting them reads /proc")
 def test_connections_are_spread_over_the_workers(one_deal):
     """Browsers keep their connection open, so it matters who takes it: no worker may take most of them."""
