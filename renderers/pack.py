@@ -19,19 +19,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..deal.evaluation import Evaluation
 from ..errors import DealbookError
 from ..infra.folders import WrittenFolder, folder_name, write_folder
+from ..infra.helper import Helper
 from .markdown import render_markdown
 from .view import PackView, Standings, build_view
 
 __all__ = [
-    "AUDIENCES", "DOCUMENTS", "FORMATS", "INTERNAL_MARKING", "SECTIONS", "VENDOR_MARKING", "Document", "PackOptions",
-    "build_documents", "default_folder", "pack_markdown", "render_pack", "write_briefing_pack",
+    "AUDIENCES", "DOCUMENTS", "FORMATS", "INTERNAL_MARKING", "SECTIONS", "VENDOR_MARKING", "Document", "PackOptions", "Piece",
+    "HELPED_FORMATS", "build_documents", "default_folder", "helper_modules", "pack_markdown", "render_pack", "write_briefing_pack",
 ]
 
 INTERNAL_MARKING = "Confidential — internal negotiation guidance. Do not send to the vendor."
@@ -68,21 +69,36 @@ class PackOptions:
     standings: Standings | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of a document's Markdown, parsed on its own: as written, or (``standalone``) a pack section standing alone."""
+
+    markdown: str
+    standalone: bool = False
+
+
 @dataclass(slots=True)
 class Document:
-    """One file of the pack before formatting: its Markdown and, when a writer asks, its tokens."""
+    """One file of the pack before formatting: its Markdown and, when a writer asks, its tokens.
+
+    The tokens are those of its pieces, each parsed once per pack (``parsed``
+    is shared by every document of one pack), so the combined pack and the
+    stand-alone documents parse their common sections once.
+    """
 
     name: str
     title: str
     marking: str
     markdown: str
-    make_tokens: Callable[[], tuple[Any, ...]] = field(repr=False)
+    pieces: tuple[Piece, ...] = field(repr=False)
+    parsed: _Parsed = field(repr=False)
     _tokens: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @property
     def tokens(self) -> tuple[Any, ...]:
         if self._tokens is None:
-            self._tokens = self.make_tokens()
+            self._tokens = tuple(token for piece in self.pieces for token in (
+                _standalone(self.parsed[piece.markdown]) if piece.standalone else self.parsed[piece.markdown]))
         return self._tokens
 
 
@@ -95,6 +111,9 @@ class _Parsed(dict):
 
         self[markdown] = tokens = parse(markdown)
         return tokens
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        return (_Parsed, ())  # another process parses for itself: tokens are cheaper to make than to send
 
 
 def _standalone(tokens: tuple[Any, ...]) -> list[Any]:
@@ -150,7 +169,7 @@ def build_documents(view: PackView, options: PackOptions = PackOptions()) -> lis
     parsed = _Parsed()
     if options.audience == "vendor":
         markdown = render("proposal", marking=VENDOR_MARKING)
-        return [Document("proposal", "Proposed terms", VENDOR_MARKING, markdown, lambda: parsed[markdown])]
+        return [Document("proposal", "Proposed terms", VENDOR_MARKING, markdown, (Piece(markdown),), parsed)]
     marking = INTERNAL_MARKING
     bodies = {name: _heading(2, title) + render(name, base=2, links=True, marking=marking) for name, title in SECTIONS.items()}
     cover = render("cover", marking=marking)
@@ -158,19 +177,11 @@ def build_documents(view: PackView, options: PackOptions = PackOptions()) -> lis
     order = [cover, bodies["deal-sheet"], contents, bodies["checklist"], bodies["term-sheet"], bodies["guidance"],
              "---\n", bodies["clauses"]]
     assert len(_PAGE_AFTER) == order.count("---\n")
-
-    def pack_tokens() -> tuple[Any, ...]:
-        return tuple(token for piece in order for token in parsed[piece])
-
-    documents = [Document("briefing-pack", "Negotiation briefing", marking, "\n".join(order), pack_tokens)]
+    documents = [Document("briefing-pack", "Negotiation briefing", marking, "\n".join(order), tuple(map(Piece, order)), parsed)]
     for stem, (title, section) in DOCUMENTS.items():
         head = render("title", title=title, marking=marking, deal_table=section != "deal-sheet")
         markdown = head + "\n" + _standalone_markdown(bodies[section])
-
-        def tokens(head: str = head, section: str = section) -> tuple[Any, ...]:
-            return (*parsed[head], *_standalone(parsed[bodies[section]]))
-
-        documents.append(Document(stem, title, marking, markdown, tokens))
+        documents.append(Document(stem, title, marking, markdown, (Piece(head), Piece(bodies[section], standalone=True)), parsed))
     return documents
 
 
@@ -223,8 +234,28 @@ def default_folder(evaluation: Evaluation) -> Path:
     return Path(folder_name(evaluation.answers.deal.name))
 
 
-def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", "html"), options: PackOptions = PackOptions()) -> dict[str, bytes]:
-    """Every document of the pack in every format, as ``{file name: content}``; nothing is written."""
+#: Formats worth handing to a helper process, with the modules it imports while this one works.
+HELPED_FORMATS: dict[str, tuple[str, ...]] = {"docx": ("dealbook.renderers.docx", "dealbook.renderers.tokens")}
+
+
+def helper_modules(formats: Iterable[str]) -> tuple[str, ...]:
+    """The modules a helper should import ahead for ``formats`` (empty: no format is worth a helper)."""
+    modules = tuple(dict.fromkeys(module for name in formats for module in HELPED_FORMATS.get(name, ())))
+    return (__name__, *modules) if modules else ()  # this module, too: it holds the job
+
+
+def _format_documents(names: list[str], documents: list[Document], view: PackView, options: PackOptions) -> dict[str, bytes]:
+    return {f"{document.name}.{name}": FORMATS[name](document, view, options) for document in documents for name in names}
+
+
+def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", "html"), options: PackOptions = PackOptions(),
+                helper: Helper | None = None) -> dict[str, bytes]:
+    """Every document of the pack in every format, as ``{file name: content}``; nothing is written.
+
+    With a ``helper`` (:func:`dealbook.infra.helper.start_helper`, given
+    :func:`helper_modules`), the :data:`HELPED_FORMATS` are written by it
+    while this process writes the others; the bytes are the same.
+    """
     formats = list(dict.fromkeys(formats))
     unknown = [name for name in formats if name not in FORMATS]
     if unknown or not formats:
@@ -234,11 +265,15 @@ def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", 
     if options.reference_docx is not None and not Path(options.reference_docx).is_file():
         raise DealbookError(f"reference document not found: {options.reference_docx}")
     view = build_view(evaluation, options.standings)
-    return {
-        f"{document.name}.{name}": FORMATS[name](document, view, options)
-        for document in build_documents(view, options)
-        for name in formats
-    }
+    documents = build_documents(view, options)
+    helped = [name for name in formats if name in HELPED_FORMATS] if helper is not None else []
+    if helped:
+        # The helper needs no document's whole Markdown, only its pieces: a smaller message.
+        helper.submit(_format_documents, helped, [replace(document, markdown="") for document in documents], view, options)
+    here = _format_documents([name for name in formats if name not in helped], documents, view, options)
+    if helped:
+        here.update(helper.result())
+    return {f"{document.name}.{name}": here[f"{document.name}.{name}"] for document in documents for name in formats}
 
 
 def write_briefing_pack(
@@ -250,13 +285,14 @@ def write_briefing_pack(
     reference_docx: Path | None = None,
     audience: str = "internal",
     standings: Standings | None = None,
+    helper: Helper | None = None,
 ) -> WrittenFolder:
     """Render the briefing pack and write it into ``folder`` (default: named after the deal).
 
     Everything is rendered before anything is written, and the folder is
     replaced as a whole, for this deal only (see :func:`dealbook.infra.folders.write_folder`).
     """
-    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience, standings))
+    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience, standings), helper)
     answers = evaluation.answers.file
     return write_folder(folder or default_folder(evaluation), contents, deal=evaluation.answers.deal.name,
                         answers=str(Path(answers).resolve()) if answers and answers != "-" else answers)

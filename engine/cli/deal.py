@@ -95,12 +95,21 @@ class FormatList(click.ParamType):
 def brief(answers: Path, playbook: str | None, outdir: Path | None, formats: list[str], reference_docx: Path | None, templates: Path | None,
           audience: str) -> None:
     """Write the briefing pack for a deal: deal sheet, checklist, term sheet, redlines and the combined pack (or the vendor proposal)."""
+    from ..infra.helper import start_helper
     from ..negotiation.pack import standings_for
     from ..renderers import write_briefing_pack
+    from ..renderers.pack import helper_modules
 
-    evaluation = evaluated(answers, playbook)
-    written = write_briefing_pack(evaluation, outdir, formats, templates=templates, reference_docx=reference_docx, audience=audience,
-                                  standings=standings_for(answers, evaluation))
+    # Forked before the playbook is loaded, so that the helper's own imports overlap the loading and rendering here.
+    modules = helper_modules(formats)
+    helper = start_helper(modules) if modules else None
+    try:
+        evaluation = evaluated(answers, playbook)
+        written = write_briefing_pack(evaluation, outdir, formats, templates=templates, reference_docx=reference_docx,
+                                      audience=audience, standings=standings_for(answers, evaluation), helper=helper)
+    finally:
+        if helper is not None:
+            helper.close()
     lines = [f"wrote {len(written)} files to {written.folder}/", *(f"  {path.name}" for path in written)]
     if written.kept is not None:
         lines.append(f"the previous pack had changes ({', '.join(written.changed)}); it is kept as {written.kept}/")

@@ -89,3 +89,32 @@ def test_brief_word_output_with_an_organisations_reference_document(run, tmp_pat
     assert any(paragraph.style.name == "Clause" for paragraph in document.paragraphs)
     missing = run("brief", REPO / "examples/deals/eu-saas-crm.yaml", "-o", tmp_path / "out", "--format", "docx", "--reference-docx", tmp_path / "nope.docx")
     assert missing.exit_code == 1 and "reference document not found" in missing.output
+
+
+@pytest.mark.parametrize("processes", ["1", ""], ids=["one-process", "with-helper"])
+def test_brief_in_every_format_writes_the_same_pack_with_or_without_a_helper(run, tmp_path, monkeypatch, processes):
+    from dealbook.infra.helper import PROCESSES_VARIABLE
+
+    from ..conftest import REPO
+    from ..renderers.conftest import rendered_pack  # render_pack in one process
+
+    monkeypatch.setenv(PROCESSES_VARIABLE, processes)
+    result = run("brief", REPO / "examples/deals/eu-saas-crm.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    expected = rendered_pack("eu-saas-crm").files
+    assert set(expected) == {path.name for path in (tmp_path / "out").iterdir()} - {".dealbook-pack.json"}
+    assert all((tmp_path / "out" / name).read_bytes() == content for name, content in expected.items())
+
+
+def test_brief_reports_a_bad_reference_document_from_the_helper(run, tmp_path, monkeypatch):
+    from dealbook.infra.helper import PROCESSES_VARIABLE
+
+    from ..conftest import REPO
+
+    monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
+    fake = tmp_path / "house.docx"
+    fake.write_text("not a zip")
+    result = run("brief", REPO / "examples/deals/eu-saas-crm.yaml", "-o", tmp_path / "out", "--reference-docx", fake)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"{fake}: reference document not a Word document (.docx)"]
+    assert not (tmp_path / "out").exists()

@@ -1,11 +1,16 @@
+import os
+import sys
+
 import dealbook
 import pytest
 from dealbook.errors import DealbookError
 from dealbook.infra.files import write_files
+from dealbook.infra.helper import PROCESSES_VARIABLE, start_helper
 from dealbook.renderers import render_pack, write_briefing_pack
-from dealbook.renderers.pack import default_folder
+from dealbook.renderers.pack import AUDIENCES, PackOptions, default_folder, helper_modules
 
 from ..conftest import REPO
+from .conftest import DEAL_IDS, rendered_pack
 
 DEAL = REPO / "examples/deals/small-desktop-subscription.yaml"
 
@@ -97,3 +102,27 @@ def test_stand_alone_documents_say_what_their_markdown_says(evaluation):
         links = [child for token in document.tokens if token.type == "inline" for child in token.children or ()
                  if child.type == "link_open" and str(child.attrGet("href")).startswith("#")]
         assert bool(links) == (document.name == "briefing-pack"), "no links into a pack the document is not part of"
+
+
+linux_with_two_cpus = pytest.mark.skipif(not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
+                                         reason="the helper process runs on Linux with two CPUs or more")
+
+
+@linux_with_two_cpus
+@pytest.mark.parametrize("audience", AUDIENCES, ids=AUDIENCES)
+@pytest.mark.parametrize("stem", DEAL_IDS)
+def test_a_helper_writes_the_word_files_byte_for_byte(stem, audience, monkeypatch):
+    monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
+    pack = rendered_pack(stem)
+    alone = pack.files if audience == "internal" else pack.vendor
+    helper = start_helper(helper_modules(["md", "docx", "html"]))
+    with helper:
+        helped = render_pack(pack.evaluation, options=PackOptions(audience=audience), helper=helper)
+    assert not helper.ran_here  # the helper wrote them, not this process
+    assert list(helped) == list(alone)  # the same files, in the same order
+    assert helped == alone
+
+
+def test_only_word_is_worth_a_helper():
+    assert helper_modules(["md", "html"]) == ()
+    assert "dealbook.renderers.docx" in helper_modules(["docx"])
