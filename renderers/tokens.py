@@ -42,6 +42,34 @@ _UNUSED_RULES = ["html_block", "html_inline", "reference", "lheading"]
 _TASK_MARKERS = {"[ ] ": False, "[x] ": True, "[X] ": True}
 _BOXES = {False: "\u2610", True: "\u2612"}  # ☐ ☒
 _SUBCLAUSE = re.compile(r"^\(([a-z]{1,4}|\d{1,2})\) ")
+#: A character at which one of the enabled inline rules can start (line break, escape, code span, emphasis,
+#: link, image, autolink, entity; ``~`` for strikethrough, should it be enabled).
+_INLINE_MARKUP = re.compile(r"[\n\\`*_\[\]!<&~]")
+
+
+def _inline(state: Any) -> None:
+    """markdown-it's ``inline`` core rule, with a shortcut for text no inline rule can touch.
+
+    Half the inline runs of a pack are plain prose; for them the inline
+    parser would only ever make one text token, so that token is made
+    directly (tests check the two agree on every example pack and on
+    generated text).
+    """
+    from markdown_it.token import Token  # noqa: PLC0415 - markdown-it-py is imported only once a parse is asked for
+
+    md, env = state.md, state.env
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        content = token.content
+        if content and _INLINE_MARKUP.search(content) is None:
+            text = Token("text", "", 0)
+            text.content = content
+            token.children.append(text)
+        else:
+            md.inline.parse(content, md, env, token.children)
 
 
 def _task_items(state: Any) -> None:
@@ -131,14 +159,24 @@ def _render_task_box(renderer: Any, tokens: Any, index: int, options: Any, env: 
     return f'<span class="box" aria-hidden="true">{_BOXES[tokens[index].meta["checked"]]}</span> '
 
 
-@lru_cache(maxsize=1)
-def parser() -> Any:
-    """The shared ``MarkdownIt`` instance: CommonMark, GFM tables and task items, no raw HTML."""
+@lru_cache(maxsize=2)
+def parser(shortcuts: bool = True) -> Any:
+    """The shared ``MarkdownIt`` instance: CommonMark, GFM tables and task items, no raw HTML.
+
+    ``shortcuts=False`` gives the same parser without its two shortcuts for
+    plain text (the ``inline`` rule's and the text rule's narrower stops):
+    the reference they are tested against.
+    """
     # Imported here, not at the top: markdown-it-py costs start-up time that
     # commands writing only Markdown (or nothing) should not pay.
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").disable(_UNUSED_RULES)
+    if shortcuts:
+        markdown.core.ruler.at("inline", _inline)
+        # The text rule stops at every character some inline rule of any preset might start at ('-', ':', '%'
+        # ... which fill contract prose); stopping only where an enabled rule can start gives the same tokens.
+        markdown.inline.terminator_re = _INLINE_MARKUP
     for name, rule in (("task_items", _task_items), ("heading_ids", _heading_ids), ("tables", _tables), ("subclauses", _subclauses)):
         markdown.core.ruler.push(name, rule)
     markdown.add_render_rule("task_box", _render_task_box)
