@@ -30,7 +30,8 @@ from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, nsmap
+from lxml import etree
 
 from ..anchors import bookmark
 from ..tokens import parse
@@ -73,13 +74,28 @@ def tokens_to_docx(tokens, *, reference: Path | None = None,
     styles = resolve_styles(document.styles.element)
     writer = _BodyWriter(styles, ListNumbering(document.part), _LinkTargets(document.part), width)
     writer.write(tokens)
-    body = parse_xml(writer.body_xml())
+    body, blocks = document.element.body, writer.blocks_xml()
+    if _declares(document.element, _BODY_NAMESPACES):
+        # The blocks are spliced into the serialised part as text: parsing them into lxml only for python-docx
+        # to serialise them again was a fifth of the writing. The root declares every prefix they use.
+        body.append(etree.Comment(_BODY_MARK))
+    else:  # a reference document that declares other prefixes: let lxml place the declarations
+        body.extend(parse_xml(writer.body_xml()))
+        blocks = None
     body.append(section_properties)
-    document.element.replace(document.element.body, body)
     properties = properties or DocumentProperties(title=writer.first_heading)
     add_header_and_footer(document, styles, escape_text(properties.title or ""), escape_text(header))
     set_properties(document, properties)
-    return package_bytes(document, properties.created)
+    return package_bytes(document, properties.created, {document.part.partname: (f"<!--{_BODY_MARK}-->", blocks)} if blocks else None)
+
+
+#: The prefixes the body's XML uses, with their namespaces.
+_BODY_NAMESPACES = {"w": nsmap["w"], "r": nsmap["r"], "w14": W14}
+_BODY_MARK = "dealbook:body"
+
+
+def _declares(root, namespaces: dict[str, str]) -> bool:
+    return all(root.nsmap.get(prefix) == uri for prefix, uri in namespaces.items())
 
 
 class _LinkTargets:
@@ -137,9 +153,13 @@ class _BodyWriter:
             handler = _BLOCKS.get(tokens[index].type)
             index = handler(self, tokens, index) if handler else index + 1
 
+    def blocks_xml(self) -> str:
+        """The body's blocks, in the prefixes ``w``, ``r`` and ``w14`` (without section properties)."""
+        return "".join(self.out)
+
     def body_xml(self) -> str:
-        """The ``w:body`` element (without section properties)."""
-        return f'<w:body {nsdecls("w", "r")} xmlns:w14="{W14}">{"".join(self.out)}</w:body>'
+        """The blocks as a ``w:body`` element declaring its own prefixes."""
+        return f'<w:body {nsdecls("w", "r")} xmlns:w14="{W14}">{self.blocks_xml()}</w:body>'
 
     # --- blocks -----------------------------------------------------------
 
