@@ -424,10 +424,9 @@ class Evaluation:
         renders = self._renders
         text = renders.get(key)
         if text is None:
-            reads = template_reads(template)
-            # the template reads only these names: a context of just them renders the same text
-            context = self._context_for(reads[0]) if reads is not None and "template_context" not in self.__dict__ else self.template_context
-            text = self._render_in(template, location, context)
+            # Rendered noting the terms it reads, which costs nothing more: the pack asks for those next
+            # (item_terms), and would otherwise render every clause a second time to learn them.
+            text = self._render_noting_terms(template, location)[0]
             if len(renders) >= MAX_RENDERS:
                 renders.clear()
             renders[key] = text
