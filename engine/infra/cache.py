@@ -3,8 +3,10 @@
 Validating a large playbook and compiling its clause templates takes a good
 part of a second; a negotiator re-running ``dealbook brief`` on the same
 playbook should not pay that every time. Each entry is **one file** per
-playbook, ``playbooks/<key>.entry``: the validated playbook as plain JSON
-data and the Python code Jinja compiled its clause templates into.
+playbook, ``playbooks/<key>.entry``: the validated playbook as plain data
+(JSON values: strings, numbers, booleans, null, lists and string-keyed
+maps, written with :mod:`marshal`, which reads them three times faster than
+:mod:`json`) and the Python code Jinja compiled its clause templates into.
 
 What the cache trusts, and why that is safe:
 
@@ -16,9 +18,11 @@ What the cache trusts, and why that is safe:
   (``key``, 32 random bytes, mode 0600). An entry whose HMAC does not verify
   — corrupt, truncated, or written by anyone without the key — is deleted
   and rebuilt, never read further. Only then is the compiled code loaded.
-- The JSON part is rebuilt through the model's constructors only, with every
-  condition compiled again from its source (see
-  :mod:`dealbook.playbook.stored`): plain data cannot run code.
+- The plain part is rebuilt through the model's constructors only (see
+  :mod:`dealbook.playbook.stored`): plain data cannot run code. The code
+  part holds what can: the templates' compiled code and the Python the
+  allow-listed compiler generated for each condition, trusted only because
+  the HMAC verified.
 - The cache folder must be a real folder (not a symlink) owned by the
   current user and not writable by group or others; otherwise caching is off
   and :func:`cache_refusal` says why. Folders are made 0700 and files 0600,
@@ -36,7 +40,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import marshal
 import os
 import secrets
@@ -55,7 +58,7 @@ from .._version import __version__
 
 __all__ = ["cache_folder", "cache_refusal", "content_key", "load_entry", "store_entry", "MAGIC", "TemplateCodeCache", "template_code_cache"]
 
-MAGIC = b"dealbook cache 2\n"
+MAGIC = b"dealbook cache 3\n"
 _TAG = hashlib.sha256().digest_size
 _ENTRY_SUFFIX = ".entry"
 _DEFAULT_SIZE_MB = 256
@@ -181,7 +184,7 @@ def _entry(key: str) -> Path | None:
     return folder / "playbooks" / f"{key}{_ENTRY_SUFFIX}"
 
 
-def load_entry(key: str) -> tuple[Any, dict[str, CodeType]] | None:
+def load_entry(key: str) -> tuple[Any, dict[str, CodeType | str]] | None:
     """The plain data and compiled code stored under ``key``, or ``None``.
 
     The entry's HMAC is checked before anything in it is decoded; an entry
@@ -204,7 +207,9 @@ def load_entry(key: str) -> tuple[Any, dict[str, CodeType]] | None:
         return None
     try:
         size = int.from_bytes(payload[:8], "big")
-        data = json.loads(payload[8:8 + size])
+        data = marshal.loads(payload[8:8 + size])  # noqa: S302 - authenticated above; plain values only
+        if type(data) is not dict:
+            raise TypeError("not a stored entry")
         # The HMAC above proves this user wrote the entry; only then is the code read.
         names, codes = data.pop("_code_names"), marshal.loads(payload[8 + size:])  # noqa: S302
         code = dict(zip(names, codes, strict=True))
@@ -218,8 +223,8 @@ def load_entry(key: str) -> tuple[Any, dict[str, CodeType]] | None:
     return data, code
 
 
-def store_entry(key: str, data: dict[str, Any], code: Mapping[str, CodeType]) -> None:
-    """Store plain ``data`` and compiled ``code`` under ``key`` (silently skipped if impossible)."""
+def store_entry(key: str, data: dict[str, Any], code: Mapping[str, CodeType | str]) -> None:
+    """Store plain ``data`` and ``code`` (compiled code, or generated Python as text) under ``key`` (silently skipped if impossible)."""
     entry = _entry(key)
     if entry is None:
         return
@@ -227,7 +232,8 @@ def store_entry(key: str, data: dict[str, Any], code: Mapping[str, CodeType]) ->
     if secret is None:
         return
     try:
-        text = json.dumps({**data, "_code_names": list(code)}, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        # marshal, not JSON, for the plain values too: three times faster to read, and the HMAC covers both
+        text = marshal.dumps({**data, "_code_names": list(code)})
         payload = len(text).to_bytes(8, "big") + text + marshal.dumps(list(code.values()))
         _write_private(entry, MAGIC + hmac.digest(secret, key.encode() + payload, "sha256") + payload)
         _evict(entry.parent, keep=entry)

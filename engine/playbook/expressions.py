@@ -34,6 +34,7 @@ __all__ = [
     "compile_condition",
     "compile_all",
     "compile_steps",
+    "restore_condition",
     "FILTERS",
     "TESTS",
 ]
@@ -82,7 +83,7 @@ class Condition:
         # Cached playbooks store the generated Python, not the function; it is
         # compiled again on first use. The tree was allow-listed when the
         # condition was first compiled.
-        return (_restore, (self.source, self.names, self.comparisons, self.python))
+        return (restore_condition, (self.source, self.names, self.comparisons, self.python))
 
 
 # --- run-time helpers: the only functions generated code can call ----------
@@ -407,7 +408,11 @@ class _Deferred:
         return self.function(values)
 
 
-def _restore(source: str, names: tuple[str, ...], comparisons: tuple[Comparison, ...], python: str) -> Condition:
+def restore_condition(source: str, names: tuple[str, ...], comparisons: tuple[Comparison, ...], python: str) -> Condition:
+    """A condition from what :func:`compile_condition` made of it, compiled on first use.
+
+    ``python`` is trusted: only the cache passes it, from an entry whose HMAC proved it was stored by this user.
+    """
     return Condition(source, names, comparisons, _Deferred(python), python)
 
 

@@ -27,7 +27,7 @@ from .overlay import compose, merged_documents, redirects
 from .pattern_files import build_patterns
 from .patterns import ItemPatterns
 from .sources import Sources, display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
-from .stored import STORED_FORM, StoredFormError, from_plain, to_plain
+from .stored import STORED_FORM, StoredFormError, from_plain, generated_code, to_plain
 from .wording_checks import templates_of
 
 __all__ = ["load_playbook", "content_digest"]
@@ -52,7 +52,7 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
         if entry is not None:
             reads = entry[0].pop(_READS_KEY, None) if isinstance(entry[0], dict) else None
             try:
-                cached = from_plain(entry[0], names, str(manifest_path.parent), key)
+                cached = from_plain(entry[0], names, str(manifest_path.parent), key, generated=entry[1])
             except StoredFormError:
                 cached = None
             if cached is not None:
@@ -66,7 +66,7 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
         except StoredFormError:
             return built
         sources = [source for source, _ in templates_of(built)]
-        store_entry(key, {**plain, _READS_KEY: template_analysis(sources)}, compiled_code(sources))
+        store_entry(key, {**plain, _READS_KEY: template_analysis(sources)}, {**compiled_code(sources), **generated_code(built)})
     return built
 
 

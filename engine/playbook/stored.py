@@ -2,12 +2,17 @@
 
 The stored form holds only JSON values: strings, numbers, booleans, null and
 lists. Reading it back can only call the constructors of the model's own
-frozen dataclasses, chosen from a fixed table by name,
-:func:`~dealbook.playbook.expressions.compile_condition` on each condition's
-source text — which checks the expression against the allow-list again —
-and :func:`~dealbook.playbook.patterns.compile_phrase` on each pattern's. So
-a stored playbook, even one written by someone else, can at worst be a wrong
-playbook; it can never run code.
+frozen dataclasses, chosen from a fixed table by name, and
+:func:`~dealbook.playbook.patterns.compile_phrase` on each pattern's source.
+
+So a tampered plain part, even one stored with the key, can at worst be a
+wrong playbook; it can never run code. A condition is its source text here;
+the Python the allow-listed compiler generated from it is kept apart
+(:func:`generated_code`), in the entry's code part beside the templates'
+compiled code, trusted only because the entry's HMAC verified
+(:func:`dealbook.infra.cache.load_entry`). A condition whose Python is not
+there is compiled again from its source. Compiling every condition again
+was half the time of a warm load.
 
 File names are stored as indexes into the list of the playbook's files, so
 the same entry serves a playbook opened from any working directory.
@@ -16,11 +21,12 @@ the same entry serves a playbook opened from any working directory.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
 from ..errors import Location
-from .expressions import Condition, compile_condition
+from .expressions import Comparison, Condition, compile_condition, restore_condition
 from .model import (
     Definition,
     Department,
@@ -42,11 +48,11 @@ from .model import (
 )
 from .patterns import Example, FlagPattern, ItemPatterns, Matcher, Near, Phrase, ValuePattern, compile_phrase
 
-__all__ = ["to_plain", "from_plain", "StoredFormError", "STORED_FORM"]
+__all__ = ["to_plain", "from_plain", "generated_code", "StoredFormError", "STORED_FORM"]
 
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module, Definition, Glossary, Route, Routing,
-    Near, Matcher, Example, FlagPattern, ValuePattern, ItemPatterns,
+    Near, Matcher, Example, FlagPattern, ValuePattern, ItemPatterns, Comparison,
 )}
 _FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(field.name for field in fields(cls)) for cls in (*_CLASSES.values(), Playbook)}
 _FILE_FIELDS = {"file"}
@@ -62,9 +68,14 @@ class StoredFormError(ValueError):
     """A stored playbook that does not have the expected shape (it is then rebuilt from the files)."""
 
 
+#: Where a condition's generated Python is kept among the entry's code (no template source starts so).
+_CONDITION = "\x00condition\x00"
+
+
 class _Encoder:
     def __init__(self, files: list[str]) -> None:
         self.files = {name: index for index, name in reversed(list(enumerate(files)))}
+        self.generated: dict[str, str] = {}
 
     def file(self, name: str) -> Any:
         return self.files.get(name, name)
@@ -82,7 +93,8 @@ class _Encoder:
         if kind is Location:
             return ["L", self.file(value.file), value.line, value.column, value.path, value.element]
         if kind is Condition:
-            return ["C", value.source]
+            self.generated[_CONDITION + value.source] = value.python
+            return ["C", value.source, self.value(value.names), self.value(value.comparisons)]
         if kind is Phrase:
             return ["P", value.source]
         if kind in _FIELDS:
@@ -95,18 +107,27 @@ class _Encoder:
 
 def to_plain(playbook: Playbook, files: list[str]) -> dict[str, Any]:
     """``playbook`` as JSON-ready data; ``files`` are the display names of its files, in a fixed order."""
+    return _encoded(playbook, files)[0]
+
+
+def generated_code(playbook: Playbook) -> dict[str, str]:
+    """The Python generated for each of the playbook's conditions, to store with the entry's code."""
+    return _encoded(playbook, [])[1]
+
+
+def _encoded(playbook: Playbook, files: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
     encoder = _Encoder(files)
     plain = {name: encoder.value(getattr(playbook, name))
              for name in _FIELDS[Playbook] if name not in ("root", "resolution_order", "digest")}
     plain["resolution_order"] = [
         ["question" if type(step) is Question else "fact", step.id] for step in playbook.resolution_order
     ]
-    return plain
+    return plain, encoder.generated
 
 
 class _Decoder:
-    def __init__(self, files: list[str]) -> None:
-        self.files = files
+    def __init__(self, files: list[str], generated: Mapping[str, Any]) -> None:
+        self.files, self.generated = files, generated
         self.conditions: dict[str, Condition] = {}
 
     def file(self, value: Any) -> str:
@@ -132,8 +153,8 @@ class _Decoder:
             file, line, column, path, element = rest
             return Location(self.file(file), int(line), int(column), str(path), str(element))
         if tag == "C":
-            (source,) = rest
-            return self.condition(str(source))
+            source, names, comparisons = rest
+            return self.condition(str(source), self.value(names), self.value(comparisons))
         if tag == "P":
             (source,) = rest
             return compile_phrase(str(source), check=False)  # rebuilt from its source, compiled when first used
@@ -143,16 +164,26 @@ class _Decoder:
             raise StoredFormError(f"unknown or malformed entry {str(tag)[:40]!r}")
         return cls(*(self.file(item) if name in _FILE_FIELDS else self.value(item) for name, item in zip(names, rest, strict=True)))
 
-    def condition(self, source: str) -> Condition:
+    def condition(self, source: str, names: Any, comparisons: Any) -> Condition:
         condition = self.conditions.get(source)
         if condition is None:
-            condition = self.conditions[source] = compile_condition(source)  # allow-listed again, never trusted
+            python = self.generated.get(_CONDITION + source)
+            well_formed = (type(names) is tuple and all(type(name) is str for name in names) and type(comparisons) is tuple
+                           and all(type(item) is Comparison for item in comparisons))
+            if type(python) is str and well_formed:
+                condition = restore_condition(source, names, comparisons, python)
+            else:  # nothing trusted to restore it from: compiled again, allow-listed again
+                condition = compile_condition(source)
+            self.conditions[source] = condition
         return condition
 
 
-def from_plain(plain: Any, files: list[str], root: str, digest: str) -> Playbook:
-    """Rebuild the playbook stored by :func:`to_plain`; raises :class:`StoredFormError` for anything unexpected."""
-    decoder = _Decoder(files)
+def from_plain(plain: Any, files: list[str], root: str, digest: str, generated: Mapping[str, Any] | None = None) -> Playbook:
+    """Rebuild the playbook stored by :func:`to_plain`; raises :class:`StoredFormError` for anything unexpected.
+
+    ``generated`` is :func:`generated_code` as stored in an authenticated entry's code part.
+    """
+    decoder = _Decoder(files, generated or {})
     try:
         values = {name: decoder.value(plain[name]) for name in _FIELDS[Playbook] if name not in ("root", "resolution_order", "digest")}
         steps = {

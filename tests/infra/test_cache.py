@@ -17,7 +17,7 @@ from dealbook.playbook.load import cache_key
 from dealbook.playbook.model import Playbook
 from dealbook.playbook.sources import display_name, resolve_playbook_path
 
-from ..conftest import FIXTURES, edit
+from ..conftest import FIXTURES, REPO, edit
 
 
 @pytest.fixture
@@ -80,6 +80,33 @@ def test_a_playbook_from_the_cache_knows_what_its_templates_read_without_parsing
     computed = reads(parse_refused=False)  # cold: analysed while validating, then stored
     assert len(entries(private_cache)) == 1 and len(computed) > 100
     assert reads(parse_refused=True) == computed
+
+
+def test_a_warm_load_restores_conditions_from_the_code_part_and_they_decide_the_same(private_cache, monkeypatch):
+    from dealbook.playbook import load, stored
+
+    cold = dealbook.load_playbook("itam")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled or built again")
+
+    monkeypatch.setattr(stored, "compile_condition", refuse)
+    monkeypatch.setattr(load, "_validate_and_build", refuse)  # a refused entry would be rebuilt from the files
+    warm = dealbook.load_playbook("itam")
+    for deal in sorted((REPO / "examples/deals").glob("*.yaml")):
+        fresh, cached = (dealbook.evaluate(playbook, dealbook.load_answers(deal, playbook)) for playbook in (cold, warm))
+        assert [str(decision) for decision in cached.trace] == [str(decision) for decision in fresh.trace], deal.stem
+
+
+def test_a_condition_without_its_python_in_the_code_part_is_compiled_again(private_cache, mini_copy):
+    first = dealbook.load_playbook(mini_copy)
+    (entry,) = entries(private_cache)
+    data, code = cache.load_entry(entry.stem)
+    cache.store_entry(entry.stem, data, {name: value for name, value in code.items() if not isinstance(value, str)})
+    again = dealbook.load_playbook(mini_copy)
+    assert again.rules == first.rules and again.items == first.items
+    answers = Answers(Deal("D", "V"), {"deployment": "saas", "annual_value": 2_000_000, "personal_data": True, "regimes": ["gdpr"]})
+    assert [str(d) for d in dealbook.evaluate(again, answers).trace] == [str(d) for d in dealbook.evaluate(first, answers).trace]
 
 
 def test_the_key_does_not_depend_on_the_working_directory(private_cache, mini_copy, monkeypatch):
