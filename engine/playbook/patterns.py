@@ -42,6 +42,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
 from ..errors import Location
 
@@ -107,6 +108,20 @@ class Phrase:
 _LEADING_WORD = re.compile(r"^\w+", re.ASCII)
 
 
+class _Lazy:
+    """A regular expression compiled when first used: the larger ones serve only a review, not every start."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source, self._compiled = (pattern, flags), None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return getattr(self._compiled, name)
+
+
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
@@ -149,7 +164,7 @@ def _straight(text: str) -> str:
 # --- prepared text ------------------------------------------------------------------
 
 _REF_ID = r"(?:[A-Z](?:\.\d+)+|[A-Z]\b|\d+(?:\.\d+)*)(?:\s*\([a-z0-9]{1,4}\))*(?:\s*\([^()]{1,80}\))?"
-_REFERENCE = re.compile(
+_REFERENCE = _Lazy(
     rf"(?:\b(?i:sections?|clauses?|paragraphs?|articles?)\s+|§\s*){_REF_ID}"
     rf"(?:\s*(?:,|and|or|through|to)\s*(?:[A-Z]\.\d+|\d+(?:\.\d+)*)(?:\s*\([a-z0-9]{{1,4}}\))*(?:\s*\([^()]{{1,80}}\))?)*"
 )
@@ -333,12 +348,12 @@ _NUMBER_WORD = "(?:" + "|".join(sorted([*_SMALL, "hundred"], key=len, reverse=Tr
 _WORDS = rf"{_NUMBER_WORD}(?:[\s-]+(?:and[\s-]+)?{_NUMBER_WORD})*"
 _UNIT = (r"business\s+days?|working\s+days?|calendar\s+days?|days?|weeks?|months?|years?|hours?|minutes?"
          r"|%|percent|per\s+cent|times|x(?!\w)")
-_QUANTITY = re.compile(
+_QUANTITY = _Lazy(
     rf"(?<![\w.])(?:(?P<words>{_WORDS})\s*\(\s*(?P<digits>\d+(?:\.\d+)?)\s*\)|(?P<number>\d+(?:\.\d+)?)|(?P<only>{_WORDS}))"
     rf"(?:\s+or\s+(?:more|fewer|less))?(?:\s+(?:consecutive|full))?(?:\s*-\s*|\s*)(?P<unit>{_UNIT})(?!\w)",
     re.IGNORECASE,
 )
-_FEES_MONTHS = re.compile(
+_FEES_MONTHS = _Lazy(
     rf"fees\b[^.;]{{0,90}}?\b(?:in|during|for|over)\s+the\s+(?:preceding\s+|prior\s+|previous\s+|last\s+)?"
     rf"(?:(?P<words>{_WORDS})\s*\(\s*(?P<digits>\d+)\s*\)|(?P<number>\d+)|(?P<only>{_WORDS}))\s*(?:-\s*)?months?",
     re.IGNORECASE,

@@ -13,8 +13,10 @@ from typing import Any
 
 __all__ = ["plain_number", "show_number", "show_in_clause", "show_raw", "show_answer", "show_label", "show_field"]
 
-#: Characters a terminal or a YAML comment cannot show as they are.
-NOT_PRINTABLE = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Characters a terminal or a YAML comment cannot show as they are: controls but tab, C1 controls, lone
+#: surrogates, U+FFFE and U+FFFF. (Written as the class of what is refused, not of everything allowed:
+#: the same characters, and a tenth of the time to compile at every start.)
+NOT_PRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def plain_number(value: int | float) -> int | float:
