@@ -54,6 +54,9 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "term-sheet": ("Term sheet", "term-sheet"),
     "redlines": ("Redline clauses", "clauses"),
 }
+#: The sections in the order they are rendered: the largest first, so a helper can start parsing it soonest.
+_LARGEST_FIRST = ("clauses", "guidance", "checklist", "term-sheet", "deal-sheet")
+assert sorted(_LARGEST_FIRST) == sorted(SECTIONS)
 #: Where the combined pack starts a new page: after the cover (its own template ends with one) and these sections.
 _PAGE_AFTER = ("guidance",)
 
@@ -112,8 +115,22 @@ class _Parsed(dict):
         self[markdown] = tokens = parse(markdown)
         return tokens
 
-    def __reduce__(self) -> tuple[type, tuple[()]]:
-        return (_Parsed, ())  # another process parses for itself: tokens are cheaper to make than to send
+    def __reduce__(self) -> tuple[Callable[[], _Parsed], tuple[()]]:
+        # Another process parses for itself (tokens are cheaper to make than to send), starting from what
+        # it parsed ahead, if it is a helper that was given hints.
+        return (_parsed_ahead, ())
+
+
+#: In a helper process: the pieces it parsed ahead of its job (:func:`_parse_ahead`); empty anywhere else.
+_AHEAD = _Parsed()
+
+
+def _parse_ahead(markdown: str) -> None:
+    _AHEAD[markdown]  # noqa: B018 - parsed and kept: __missing__ does the work
+
+
+def _parsed_ahead() -> _Parsed:
+    return _AHEAD
 
 
 def _standalone(tokens: tuple[Any, ...]) -> list[Any]:
@@ -161,17 +178,26 @@ def _heading(level: int, text: str) -> str:
     return f"{'#' * level} {text}\n\n"
 
 
-def build_documents(view: PackView, options: PackOptions = PackOptions()) -> list[Document]:
-    """The documents of the pack for ``options.audience``, Markdown rendered, tokens parsed on demand."""
+def build_documents(view: PackView, options: PackOptions = PackOptions(),
+                    rendered: Callable[[str], object] | None = None) -> list[Document]:
+    """The documents of the pack for ``options.audience``, Markdown rendered, tokens parsed on demand.
+
+    ``rendered`` is told each section's Markdown as soon as it is rendered, the largest first.
+    """
     def render(template: str, **context: object) -> str:
         return render_markdown(view, template, templates=options.templates, **context)
 
+    def told(markdown: str) -> str:
+        if rendered is not None:
+            rendered(markdown)
+        return markdown
+
     parsed = _Parsed()
     if options.audience == "vendor":
-        markdown = render("proposal", marking=VENDOR_MARKING)
+        markdown = told(render("proposal", marking=VENDOR_MARKING))
         return [Document("proposal", "Proposed terms", VENDOR_MARKING, markdown, (Piece(markdown),), parsed)]
     marking = INTERNAL_MARKING
-    bodies = {name: _heading(2, title) + render(name, base=2, links=True, marking=marking) for name, title in SECTIONS.items()}
+    bodies = {name: told(_heading(2, SECTIONS[name]) + render(name, base=2, links=True, marking=marking)) for name in _LARGEST_FIRST}
     cover = render("cover", marking=marking)
     contents = _heading(2, "Contents") + render("contents", marking=marking)
     order = [cover, bodies["deal-sheet"], contents, bodies["checklist"], bodies["term-sheet"], bodies["guidance"],
@@ -265,8 +291,9 @@ def render_pack(evaluation: Evaluation, formats: Iterable[str] = ("md", "docx", 
     if options.reference_docx is not None and not Path(options.reference_docx).is_file():
         raise DealbookError(f"reference document not found: {options.reference_docx}")
     view = build_view(evaluation, options.standings)
-    documents = build_documents(view, options)
     helped = [name for name in formats if name in HELPED_FORMATS] if helper is not None else []
+    # The helper parses each section as soon as it is rendered, while the rest are rendered here.
+    documents = build_documents(view, options, (lambda markdown: helper.hint(_parse_ahead, markdown)) if helped else None)
     if helped:
         # The helper needs no document's whole Markdown, only its pieces: a smaller message.
         helper.submit(_format_documents, helped, [replace(document, markdown="") for document in documents], view, options)

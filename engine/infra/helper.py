@@ -5,7 +5,9 @@ importing python-docx and lxml. :func:`start_helper` forks a child before
 the playbook is even loaded; the child imports the modules it will need
 while its parent loads, evaluates and renders, then waits for one job (a
 module-level function and its arguments) on a pipe, runs it and sends the
-result back. The parent meanwhile writes the other formats. On two cores
+result back. Before the job, the parent may send hints: work the child can
+start on while the parent still prepares the job (parsing the first
+document rendered, say). The parent meanwhile writes the other formats. On two cores
 the Word files then cost nothing but their own writing.
 
 The pipe carries pickles between a process and the child it forked from
@@ -26,6 +28,7 @@ time, never output.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import pickle
@@ -81,18 +84,23 @@ def start_helper(modules: Iterable[str]) -> Helper | None:
 
 def _serve(modules: tuple[str, ...], jobs: int, results: int) -> None:  # pragma: no cover - the child's whole life
     code = 0
+    gc.disable()  # one job, then exit: the cyclic collector would only scan the job's data again and again
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         for name in modules:
             importlib.import_module(name)
-        message = _read_message(jobs)
-        if message is not None:
-            function, args = pickle.loads(message)  # noqa: S301 - written by the process that forked this one
+        while (message := _read_message(jobs)) is not None:
+            kind, function, args = pickle.loads(message)  # noqa: S301 - written by the process that forked this one
+            if kind == "hint":  # work ahead of the job; whatever fails here, the job does again
+                with contextlib.suppress(Exception):
+                    function(*args)
+                continue
             try:
                 reply = ("ok", function(*args))
             except DealbookError as error:
                 reply = ("error", error)
             _write_message(results, pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+            break
     except BaseException:  # noqa: BLE001 - whatever happens, the parent does the job itself
         code = 1
     finally:
@@ -109,11 +117,20 @@ class Helper:
         #: whether the job ended up running in this process (the helper was gone or could not take it)
         self.ran_here = False
 
+    def hint(self, function: Callable[..., Any], *args: Any) -> None:
+        """Before the job: work the helper may start on already (its result is dropped; a failure is ignored)."""
+        if self._jobs < 0 or self._job is not None:
+            return
+        try:
+            _write_message(self._jobs, pickle.dumps(("hint", function, args), protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass  # the job will tell whether the helper is still there
+
     def submit(self, function: Callable[..., Any], *args: Any) -> None:
         """Hand the helper its job: a module-level function and picklable arguments."""
         self._job = (function, args)
         try:
-            _write_message(self._jobs, pickle.dumps(self._job, protocol=pickle.HIGHEST_PROTOCOL))
+            _write_message(self._jobs, pickle.dumps(("job", function, args), protocol=pickle.HIGHEST_PROTOCOL))
             self._sent = True
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             self._sent = False

@@ -7,8 +7,6 @@ from pathlib import Path
 from ..deal.evaluation import Evaluation
 from ..renderers.view import Standings
 from .record import read_record, record_path
-from .report import pack_standings
-from .standing import negotiation_of
 
 __all__ = ["standings_for"]
 
@@ -18,4 +16,8 @@ def standings_for(answers: Path, evaluation: Evaluation) -> Standings | None:
     path = record_path(Path(answers))
     if not path.is_file():
         return None
+    # Imported once a record is there: most briefs are of deals not yet under negotiation.
+    from .report import pack_standings  # noqa: PLC0415
+    from .standing import negotiation_of  # noqa: PLC0415
+
     return pack_standings(negotiation_of(read_record(path), evaluation))

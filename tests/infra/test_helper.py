@@ -40,6 +40,19 @@ def slow_in_helper(parent: int, value: int) -> tuple[int, int, bool]:
     return where_and_what(value)
 
 
+SEEN: list[str] = []
+
+
+def note(word: str) -> None:
+    if word == "fail":
+        raise ValueError("a hint that fails")
+    SEEN.append(word)
+
+
+def seen_then(word: str) -> tuple[int, list[str]]:
+    return os.getpid(), [*SEEN, word]
+
+
 def wait_gone(pid: int, seconds: float = 5.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -64,6 +77,17 @@ def test_the_job_runs_in_the_helper_with_its_modules_imported_ahead():
     assert pid != os.getpid()
     assert not helper.ran_here
     assert AHEAD not in sys.modules  # imported there, not here
+
+
+def test_hints_are_worked_on_before_the_job_and_a_failing_one_is_dropped():
+    with start_helper([]) as helper:
+        for word in ("parse", "fail", "ahead"):
+            helper.hint(note, word)
+        helper.submit(seen_then, "job")
+        pid, words = helper.result()
+    assert pid != os.getpid() and not helper.ran_here
+    assert words == ["parse", "ahead", "job"]
+    assert SEEN == []  # the hints ran there, not here
 
 
 def test_the_jobs_own_error_is_raised_here_as_it_was_raised_there():
