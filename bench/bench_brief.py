@@ -1,8 +1,9 @@
 """Where the time of ``dealbook brief`` goes, against pandoc converting the same Markdown.
 
 For each bundled example deal: the whole ``dealbook brief`` command as a new
-process (every document in all three formats, warm cache and cold cache), the
-in-process steps (imports, load and validate, evaluate, render Markdown,
+process (every document in all three formats, warm cache and cold cache; the
+warm one also with the CPU time of its two processes, and in one process,
+``DEALBOOK_PROCESSES=1``), the in-process steps (imports, load and validate, evaluate, render Markdown,
 parse, write HTML, write DOCX), and — when pandoc is installed — ``pandoc -f
 gfm -t docx`` on the combined pack's Markdown (``briefing-pack.md``) and on
 all the Markdown files, with the ratios. Target: the whole command for the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,15 +30,23 @@ DEALS = sorted((REPO / "examples" / "deals").glob("*.yaml"))
 
 
 def timed(command: list[str], env: dict[str, str], runs: int) -> float:
-    times = []
+    return timed_with_cpu(command, env, runs)[0]
+
+
+def timed_with_cpu(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
+    """Median wall-clock time, and median CPU time (user + system, the command's processes together)."""
+    times, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times), statistics.median(cpu)
 
 
-def in_process_steps(deal: Path) -> dict[str, float]:
+def in_process_steps(deal: Path, environment: dict[str, str]) -> dict[str, float]:
     """One run of each step inside a fresh interpreter, so imports are counted."""
     script = f"""
 import time, json
@@ -65,7 +75,6 @@ t.append(time.perf_counter())
 names = ["imports", "load + validate", "evaluate", "render Markdown", "parse (once each)", "write HTML", "write DOCX"]
 print(json.dumps(dict(zip(names, [b - a for a, b in zip(t, t[1:])]))))
 """
-    environment = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     output = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, env=environment).stdout
     import json
 
@@ -84,12 +93,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         warm = {**base, "DEALBOOK_CACHE": str(Path(scratch) / "cache")}
         cold = {**base, "DEALBOOK_CACHE": "off"}
-        print(f"{'deal':28} {'pack md':>8} {'brief warm':>11} {'brief cold':>11} {'pandoc pack':>12} {'ratio':>6} {'pandoc all':>11} {'ratio':>6}")
+        alone = {**warm, "DEALBOOK_PROCESSES": "1"}
+        print(f"{'deal':28} {'pack md':>8} {'brief warm':>11} {'(CPU)':>7} {'1 process':>10} {'brief cold':>11} {'pandoc pack':>12} {'ratio':>6} {'pandoc all':>11} {'ratio':>6}")
         for deal in DEALS:
             out = Path(scratch) / deal.stem
             brief = [dealbook_command, "brief", str(deal), "-o", str(out), "--format", "md,docx,html"]
             subprocess.run(brief, check=True, env=warm, stdout=subprocess.DEVNULL)  # fill the cache
-            warm_time = timed(brief, warm, options.runs)
+            warm_time, warm_cpu = timed_with_cpu(brief, warm, options.runs)
+            alone_time = timed(brief, alone, options.runs)
             cold_time = timed(brief, cold, 1)
             markdown = sorted(out.glob("*.md"))
             pack = out / "briefing-pack.md"
@@ -100,12 +111,14 @@ def main() -> None:
                 pack_time = pandoc_time(pack)
                 all_time = sum(pandoc_time(path) for path in markdown)
                 columns = [f"{pack_time:.2f}s", f"{warm_time / pack_time:.2f}x", f"{all_time:.2f}s", f"{warm_time / all_time:.2f}x"]
-            print(f"{deal.stem:28} {pack.stat().st_size / 1024:6.0f}KB {warm_time:10.2f}s {cold_time:10.2f}s "
+            print(f"{deal.stem:28} {pack.stat().st_size / 1024:6.0f}KB {warm_time:10.2f}s {warm_cpu:6.2f}s {alone_time:9.2f}s {cold_time:10.2f}s "
                   f"{columns[0]:>12} {columns[1]:>6} {columns[2]:>11} {columns[3]:>6}")
-    largest = max(DEALS, key=lambda deal: deal.stat().st_size)
-    print(f"\nin-process steps for {largest.stem} (fresh interpreter, warm cache):")
-    for name, seconds in in_process_steps(largest).items():
-        print(f"  {name:18} {seconds * 1000:7.0f} ms")
+        largest = max(DEALS, key=lambda deal: deal.stat().st_size)
+        print("\nbrief warm: every document in md, docx and html, Word written by a helper process (see dealbook.infra.helper);"
+              "\n(CPU): both processes' CPU time together; 1 process: the same with DEALBOOK_PROCESSES=1")
+        print(f"\nin-process steps for {largest.stem} (fresh interpreter, warm cache, one process):")
+        for name, seconds in in_process_steps(largest, warm).items():
+            print(f"  {name:18} {seconds * 1000:7.0f} ms")
     print("target: brief (warm, every document in md, docx and html) <= 0.5x pandoc on the pack's Markdown")
 
 
