@@ -18,7 +18,8 @@ file: the parent writes everything, so the all-or-nothing folder switch
 stays in one process.
 
 Where the helper cannot run (no ``fork``, one CPU, not Linux — macOS's
-system libraries are not safe across a fork — or ``DEALBOOK_PROCESSES=1``),
+system libraries are not safe across a fork —, another thread running, or
+``DEALBOOK_PROCESSES=1``),
 :func:`start_helper` returns ``None`` and the caller does the job itself.
 If the child dies or fails for a reason other than the job's own error,
 :meth:`Helper.result` runs the job in this process, so a lost helper costs
@@ -34,6 +35,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -64,6 +66,8 @@ def start_helper(modules: Iterable[str]) -> Helper | None:
     """Fork a helper that imports ``modules`` and waits for a job, or ``None`` where one cannot help."""
     if (os.environ.get(PROCESSES_VARIABLE, "").strip() == "1" or not hasattr(os, "fork") or fcntl is None
             or not sys.platform.startswith("linux") or _usable_cpus() < 2):
+        return None
+    if threading.active_count() > 1:  # a fork copies only this thread: a lock another one holds would never be released
         return None
     jobs_read, jobs_write = os.pipe()
     results_read, results_write = os.pipe()

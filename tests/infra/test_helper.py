@@ -157,6 +157,21 @@ def test_close_stops_and_reaps_the_helper_and_may_be_called_twice():
         os.waitpid(pid, 0)
 
 
+def test_no_helper_is_forked_while_another_thread_runs():
+    import threading
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert start_helper([]) is None
+    finally:
+        release.set()
+        thread.join()
+    with start_helper([]) as helper:
+        assert helper is not None
+
+
 def test_one_process_when_asked(monkeypatch):
     monkeypatch.setenv(PROCESSES_VARIABLE, "1")
     assert start_helper([AHEAD]) is None
