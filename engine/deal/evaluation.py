@@ -6,26 +6,27 @@ derives everything a negotiator reads from that — applicable items with their
 opening position, skipped items with the reason, term values, risk flags,
 approvers, and the decision trace (the records of :mod:`.result`) — each once,
 when first asked for. Clause text is rendered only when a renderer or
-``--explain`` asks for it; what deals of one playbook share comes from
-:mod:`.shared`.
+``--explain`` asks for it (:mod:`.renders`); what deals of one playbook
+share comes from :mod:`.shared`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import OptionValue, TermValue, branch_reads, clause_context, render_template, template_reads
+from ..playbook.clauses import branch_reads
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.glossary import uses
 from ..playbook.model import PRIORITIES, SEVERITIES, Definition, Module, Playbook, Position
 from ..playbook.values import show_raw
 from .answers import Answers
 from .reasons import reading
+from .renders import DealRenders
 from .result import (
     Approval,
     Assumption,
@@ -44,18 +45,6 @@ from .shared import MAX_RENDERS, MAX_SHARED, Shared, reads_key
 from .shared import shared as shared_by_playbook
 
 __all__ = ["Evaluation"]
-
-
-class _ReadTerms(dict):
-    """The ``terms`` a template sees, noting which of them it reads."""
-
-    def __init__(self, terms: Mapping[str, Any]) -> None:
-        super().__init__(terms)
-        self.read: set[str] = set()
-
-    def __getitem__(self, key: str) -> Any:
-        self.read.add(key)
-        return super().__getitem__(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,14 +233,14 @@ class Evaluation:
     def _terms_read(self, template: str, location: Location) -> frozenset[str]:
         branches = branch_reads(template)
         if branches is None:
-            return self._render_noting_terms(template, location)[1]
+            return self.renders.noting_terms(template, location)[1]
         names, term_ids = branches
         terms = self.terms_by_id
         key = ("terms read", template, reads_key(names, self.values),
                tuple(None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away) for term_id in term_ids))
         read = self._noted_terms.get(key)
         if read is None:
-            read = self._render_noting_terms(template, location)[1]
+            read = self.renders.noting_terms(template, location)[1]
             if len(self._noted_terms) >= MAX_RENDERS:
                 self._noted_terms.clear()
             self._noted_terms[key] = read
@@ -326,7 +315,7 @@ class Evaluation:
                 templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
             terms_read: set[str] = set()
             for template, location in templates:
-                text, used = self._render_noting_terms(template, location)
+                text, used = self.renders.noting_terms(template, location)
                 terms_read |= used
                 if text:
                     texts.append(text)
@@ -369,37 +358,14 @@ class Evaluation:
     # --- clause text --------------------------------------------------------
 
     @cached_property
+    def renders(self) -> DealRenders:
+        """The playbook's templates rendered for this deal (shared with deals that read the same)."""
+        return DealRenders(self, self._shared)
+
+    @property
     def template_context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
-        return self._context_for(name for name in self.values if not name.startswith("deal."))
-
-    def _context_for(self, names: Iterable[str]) -> dict[str, Any]:
-        """The template context with only ``names`` of the answers and facts (a template reads no others)."""
-        values, labels = self.values, self._shared.terms.labels
-        context: dict[str, Any] = {}
-        for name in names:
-            value = values.get(name)
-            if value is None:
-                continue
-            options = labels.get(name)
-            if options is not None:
-                entries = [OptionValue(entry, options.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
-                value = entries if isinstance(value, list) else entries[0]
-            context[name] = value
-        context["deal"] = self.answers.deal
-        context["terms"] = self._term_values
-        return clause_context(context)
-
-    @cached_property
-    def _term_values(self) -> Mapping[str, TermValue]:
-        terms = self._shared.terms.values
-        if not self.outcome.terms:
-            return terms
-        changed = dict(terms)
-        for term_id in self.outcome.terms:
-            result = self.terms_by_id[term_id]
-            changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
-        return MappingProxyType(changed)
+        return self.renders.context
 
     def render(self, template: str, location: Location) -> str:
         """Render one playbook template (a summary, clause or flag message) for this deal.
@@ -408,101 +374,7 @@ class Evaluation:
         reused across evaluations whose reads are equal (see
         :func:`~dealbook.playbook.clauses.template_reads`).
         """
-        if "{" not in template:  # plain text: nothing of the deal's to read
-            if self._dotted:
-                return self._render_in(template, location, {})
-            plain = self._shared.plain
-            text = plain.get(template)
-            if text is None:
-                if len(plain) >= MAX_RENDERS:
-                    plain.clear()
-                text = plain[template] = self._render_in(template, location, {})
-            return text
-        key = self._render_key(template)
-        if key is None:
-            return self._render_in(template, location, self.template_context)
-        renders = self._renders
-        text = renders.get(key)
-        if text is None:
-            # Rendered noting the terms it reads, which costs nothing more: the pack asks for those next
-            # (item_terms), and would otherwise render every clause a second time to learn them.
-            text = self._render_noting_terms(template, location)[0]
-            if len(renders) >= MAX_RENDERS:
-                renders.clear()
-            renders[key] = text
-        return text
-
-    def _render_noting_terms(self, template: str, location: Location) -> tuple[str, frozenset[str]]:
-        """A template rendered for this deal, and the terms it read doing so (a branch not taken reads none).
-
-        Reused across deals like :meth:`render`: the same reads give the same text and the same terms.
-        """
-        if "{" not in template:
-            return self._render_in(template, location, {}), frozenset()
-        key = self._render_key(template)
-        noted = self._noted.get(key) if key is not None else None
-        if noted is None:
-            reads = template_reads(template)
-            values = self._term_values
-            if reads is None:
-                context = clause_context({**self.template_context, "terms": (terms := _ReadTerms(values))})
-            else:  # only the names and terms the template reads
-                context = self._context_for(reads[0])
-                context["terms"] = terms = _ReadTerms({term: values[term] for term in reads[1] if term in values})
-            noted = self._render_in(template, location, context), frozenset(terms.read)
-            if key is not None:
-                if len(self._noted) >= MAX_RENDERS:
-                    self._noted.clear()
-                self._noted[key] = noted
-        return noted
-
-    @cached_property
-    def _noted(self) -> dict[tuple[Any, ...], tuple[str, frozenset[str]]]:
-        return self._shared.noted
-
-    def _render_key(self, template: str) -> tuple[Any, ...] | None:
-        reads = template_reads(template)
-        if reads is None:
-            return None
-        names, term_ids = reads
-        dotted = self._dotted
-        if not names and not dotted and self._set_terms.isdisjoint(term_ids) and "money" not in template:
-            return (template,)  # reads only the playbook's own term values: the same text for every deal
-        values, terms, deal = self.values, self.terms_by_id, self.answers.deal
-        # The deal counts when the template reads it (the money filter reads its currency), and so do names
-        # ending in "." that the text is tidied for (see _render).
-        key: list[Any] = [template, deal if "deal" in names or "money" in template else None, dotted]
-        try:
-            key.append(reads_key(names, values))
-            for term_id in term_ids:
-                result = terms.get(term_id)
-                key.append(None if result is None else (result.target, result.fallback, result.walk_away))
-            hash(tuple(key))
-        except TypeError:  # a value that cannot be a key: render it afresh
-            return None
-        return tuple(key)
-
-    @cached_property
-    def _renders(self) -> dict[tuple[Any, ...], str]:
-        return self._shared.renders
-
-    @cached_property
-    def _set_terms(self) -> Any:
-        return self.outcome.terms.keys()
-
-    @cached_property
-    def _dotted(self) -> tuple[str, ...]:
-        deal = self.answers.deal
-        return tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
-
-    def _render_in(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
-        text = render_template(template, context, location)
-        deal = self.answers.deal
-        for name in (deal.vendor, deal.customer, deal.product):
-            # "Stratus Analytics Corp." ending a sentence must not read "Corp.."
-            if name and name.endswith(".") and name + "." in text:
-                text = text.replace(name + ".", name)
-        return text
+        return self.renders.render(template, location)
 
     def position(self, position: Position) -> RenderedPosition:
         """A position's summary and clause language, rendered for this deal."""

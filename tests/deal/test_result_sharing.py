@@ -68,7 +68,7 @@ def test_applicable_names_the_items_that_apply_without_building_them(itam):
 def test_a_plain_template_is_not_given_the_deals_context(mini):
     result = evaluation(mini, deployment="saas", annual_value=200000, personal_data=False)
     assert result.render("Cap the increase.", HERE) == "Cap the increase."
-    assert "template_context" not in result.__dict__  # nothing was built for it
+    assert "context" not in result.renders.__dict__  # nothing was built for it
 
 
 def test_a_render_reused_across_deals_reads_each_deals_own_values(itam):

@@ -1,0 +1,184 @@
+"""The playbook's templates rendered for one deal, each render shared with the deals that read the same.
+
+A template's text depends only on what it reads (the names and terms
+:func:`~dealbook.playbook.clauses.template_reads` finds in it, the deal's
+currency for money, names ending in "." that the text is tidied for), so
+:class:`DealRenders` keys every render by those and reuses it across the
+evaluations of one playbook (the tables of :class:`~.shared.Shared`). A
+render can also note the terms it read on the way, which tells what a pack
+prints for each item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from ..errors import Location
+from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
+from ..playbook.effects import Outcome
+from .answers import Answers
+from .result import TermResult
+from .shared import MAX_RENDERS, Shared, reads_key
+
+__all__ = ["DealRenders", "RenderedDeal"]
+
+
+class RenderedDeal(Protocol):
+    """What rendering reads of an evaluation (:class:`~.evaluation.Evaluation` is one)."""
+
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+    @property
+    def answers(self) -> Answers: ...
+    @property
+    def terms_by_id(self) -> Mapping[str, TermResult]: ...
+    @property
+    def outcome(self) -> Outcome: ...
+
+
+class _ReadTerms(dict):
+    """The ``terms`` a template sees, noting which of them it reads."""
+
+    def __init__(self, terms: Mapping[str, Any]) -> None:
+        super().__init__(terms)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+class DealRenders:
+    """Templates rendered for one evaluation; built by :class:`~.evaluation.Evaluation` when it first renders."""
+
+    def __init__(self, evaluation: RenderedDeal, shared: Shared) -> None:
+        self._evaluation, self._shared = evaluation, shared
+
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        """What clause templates see: answers, facts, ``deal`` and ``terms``."""
+        return self._context_for(name for name in self._evaluation.values if not name.startswith("deal."))
+
+    def _context_for(self, names: Iterable[str]) -> dict[str, Any]:
+        """The template context with only ``names`` of the answers and facts (a template reads no others)."""
+        values, labels = self._evaluation.values, self._shared.terms.labels
+        context: dict[str, Any] = {}
+        for name in names:
+            value = values.get(name)
+            if value is None:
+                continue
+            options = labels.get(name)
+            if options is not None:
+                entries = [OptionValue(entry, options.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
+                value = entries if isinstance(value, list) else entries[0]
+            context[name] = value
+        context["deal"] = self._evaluation.answers.deal
+        context["terms"] = self._term_values
+        return clause_context(context)
+
+    @cached_property
+    def _term_values(self) -> Mapping[str, TermValue]:
+        terms, evaluation = self._shared.terms.values, self._evaluation
+        if not evaluation.outcome.terms:
+            return terms
+        changed = dict(terms)
+        for term_id in evaluation.outcome.terms:
+            result = evaluation.terms_by_id[term_id]
+            changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
+        return MappingProxyType(changed)
+
+    def render(self, template: str, location: Location) -> str:
+        """One template's text for this deal (see :meth:`~.evaluation.Evaluation.render`)."""
+        if "{" not in template:  # plain text: nothing of the deal's to read
+            if self._dotted:
+                return self._render_in(template, location, {})
+            plain = self._shared.plain
+            text = plain.get(template)
+            if text is None:
+                if len(plain) >= MAX_RENDERS:
+                    plain.clear()
+                text = plain[template] = self._render_in(template, location, {})
+            return text
+        key = self._key(template)
+        if key is None:
+            return self._render_in(template, location, self.context)
+        renders = self._shared.renders
+        text = renders.get(key)
+        if text is None:
+            # Rendered noting the terms it reads, which costs nothing more: the pack asks for those next
+            # (item_terms), and would otherwise render every clause a second time to learn them.
+            text = self.noting_terms(template, location)[0]
+            if len(renders) >= MAX_RENDERS:
+                renders.clear()
+            renders[key] = text
+        return text
+
+    def noting_terms(self, template: str, location: Location) -> tuple[str, frozenset[str]]:
+        """A template rendered for this deal, and the terms it read doing so (a branch not taken reads none).
+
+        Reused across deals like :meth:`render`: the same reads give the same text and the same terms.
+        """
+        if "{" not in template:
+            return self._render_in(template, location, {}), frozenset()
+        key = self._key(template)
+        noted_table = self._shared.noted
+        noted = noted_table.get(key) if key is not None else None
+        if noted is None:
+            reads = template_reads(template)
+            values = self._term_values
+            if reads is None:
+                context = clause_context({**self.context, "terms": (terms := _ReadTerms(values))})
+            else:  # only the names and terms the template reads
+                context = self._context_for(reads[0])
+                context["terms"] = terms = _ReadTerms({term: values[term] for term in reads[1] if term in values})
+            noted = self._render_in(template, location, context), frozenset(terms.read)
+            if key is not None:
+                if len(noted_table) >= MAX_RENDERS:
+                    noted_table.clear()
+                noted_table[key] = noted
+        return noted
+
+    def _key(self, template: str) -> tuple[Any, ...] | None:
+        """What the template's text depends on for this deal, as a key; ``None`` when it cannot be told."""
+        reads = template_reads(template)
+        if reads is None:
+            return None
+        names, term_ids = reads
+        dotted = self._dotted
+        if not names and not dotted and self._set_terms.isdisjoint(term_ids) and "money" not in template:
+            return (template,)  # reads only the playbook's own term values: the same text for every deal
+        evaluation = self._evaluation
+        values, terms, deal = evaluation.values, evaluation.terms_by_id, evaluation.answers.deal
+        # The deal counts when the template reads it (the money filter reads its currency), and so do names
+        # ending in "." that the text is tidied for (see _render_in).
+        key: list[Any] = [template, deal if "deal" in names or "money" in template else None, dotted]
+        try:
+            key.append(reads_key(names, values))
+            for term_id in term_ids:
+                result = terms.get(term_id)
+                key.append(None if result is None else (result.target, result.fallback, result.walk_away))
+            hash(tuple(key))
+        except TypeError:  # a value that cannot be a key: render it afresh
+            return None
+        return tuple(key)
+
+    @cached_property
+    def _set_terms(self) -> Any:
+        return self._evaluation.outcome.terms.keys()
+
+    @cached_property
+    def _dotted(self) -> tuple[str, ...]:
+        deal = self._evaluation.answers.deal
+        return tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
+
+    def _render_in(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
+        text = render_template(template, context, location)
+        deal = self._evaluation.answers.deal
+        for name in (deal.vendor, deal.customer, deal.product):
+            # "Stratus Analytics Corp." ending a sentence must not read "Corp.."
+            if name and name.endswith(".") and name + "." in text:
+                text = text.replace(name + ".", name)
+        return text
