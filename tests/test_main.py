@@ -59,4 +59,4 @@ def test_a_closed_pipe_is_not_a_traceback():
         process.stdout.close()
         stderr = process.stderr.read().decode()
         process.wait(timeout=120)
-    assert "Traceback" not in stderr
+    assert stderr == ""  # no traceback, nor Python's "Exception ignored" about the stream at exit

@@ -7,8 +7,8 @@ while its parent loads, evaluates and renders, then waits for one job (a
 module-level function and its arguments) on a pipe, runs it and sends the
 result back. Before the job, the parent may send hints: work the child can
 start on while the parent still prepares the job (parsing the first
-document rendered, say). The parent meanwhile writes the other formats. On two cores
-the Word files then cost nothing but their own writing.
+document rendered, say). The parent meanwhile writes the other formats.
+On two cores the Word files then cost little more than their own writing.
 
 The pipe carries pickles between a process and the child it forked from
 itself, never anything read from outside, so there is nothing untrusted to
@@ -118,6 +118,7 @@ class Helper:
         self.pid, self._jobs, self._results = pid, jobs, results
         self._job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
         self._sent = False
+        self._writer: threading.Thread | None = None
         #: whether the job ended up running in this process (the helper was gone or could not take it)
         self.ran_here = False
 
@@ -131,21 +132,41 @@ class Helper:
             pass  # the job will tell whether the helper is still there
 
     def submit(self, function: Callable[..., Any], *args: Any) -> None:
-        """Hand the helper its job: a module-level function and picklable arguments."""
+        """Hand the helper its job: a module-level function and picklable arguments.
+
+        The job is written from a thread of its own: a pipe holds 1 MB, and
+        while the helper still works on the hints, the job would wait in the
+        pipe with this process waiting on it.
+        """
         self._job = (function, args)
         try:
-            _write_message(self._jobs, pickle.dumps(("job", function, args), protocol=pickle.HIGHEST_PROTOCOL))
-            self._sent = True
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            message = pickle.dumps(("job", function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            self._close_jobs()
+            return
+        self._sent = True
+        self._writer = threading.Thread(target=self._send, args=(message,), name="dealbook helper job", daemon=True)
+        self._writer.start()
+
+    def _send(self, message: bytes) -> None:
+        try:
+            _write_message(self._jobs, message)
+        except OSError:  # the helper is gone: result() does the job here
             self._sent = False
         finally:
             self._close_jobs()
+
+    def _wait_for_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
 
     def result(self) -> Any:
         """The job's result; the job's own :class:`DealbookError` is raised here as if it ran in this process."""
         if self._job is None:
             raise RuntimeError("no job was submitted")
         reply = None
+        self._wait_for_writer()
         if self._sent:
             # Anything that goes wrong on the way back (an error whose class cannot be rebuilt from a pickle,
             # say) is no reason to fail: the job is then run here and fails, or not, as it would have.
@@ -164,13 +185,16 @@ class Helper:
 
     def close(self) -> None:
         """Stop the helper (if it still runs) and reap it; safe to call more than once."""
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)  # a job still being written then fails at once, ending its thread
+        self._wait_for_writer()
         self._close_jobs()
         if self._results >= 0:
             os.close(self._results)
             self._results = -1
         if self.pid:
-            with contextlib.suppress(ProcessLookupError, ChildProcessError):
-                os.kill(self.pid, signal.SIGTERM)
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = 0
 

@@ -129,6 +129,31 @@ def test_a_helper_killed_while_working_costs_time_not_the_result():
     assert helper.ran_here
 
 
+def sleep_in_helper(parent: int, seconds: float) -> None:
+    if os.getpid() != parent:
+        time.sleep(seconds)
+
+
+def test_a_job_larger_than_the_pipe_never_holds_this_process_up():
+    import threading
+
+    helper = start_helper([])
+    helper.hint(sleep_in_helper, os.getpid(), 30)  # the helper is busy, not reading the pipe
+    started = time.monotonic()
+    helper.submit(len, "x" * (4 << 20))  # four times what a pipe holds
+    assert time.monotonic() - started < 1
+    helper.close()  # stops the helper, and with it the write still waiting
+    assert time.monotonic() - started < 5
+    assert threading.active_count() == 1
+
+
+def test_a_job_larger_than_the_pipe_arrives_whole():
+    with start_helper([]) as helper:
+        helper.submit(len, "x" * (4 << 20))
+        assert helper.result() == 4 << 20
+    assert not helper.ran_here
+
+
 def test_ctrl_c_is_the_parents_to_handle():
     with start_helper([]) as helper:
         os.kill(helper.pid, signal.SIGINT)
