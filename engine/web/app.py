@@ -24,7 +24,7 @@ from ..playbook.values import show_answer, show_label
 from . import access, packs, questions, reviews
 from .outputs import MAX_UPLOAD, PackCache
 from .security import ACCESS_COOKIE, CSRF_COOKIE, HEADERS, Guard
-from .site import Site
+from .site import Site, site
 from .workspace import Workspace
 
 __all__ = ["create_app"]
@@ -76,51 +76,57 @@ def create_app(folder: Path, playbook: Playbook, *, token: str | None = None, lo
     _template_helpers(app, playbook)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-
-    @app.before_request
-    def check_request() -> Any:
-        if not guard.host_allowed(request.host):
-            abort(400, "This server answers on 127.0.0.1 or localhost only.")
-        g.csrf_nonce = request.cookies.get(CSRF_COOKIE) or guard.new_csrf_nonce()
-        g.csrf_token = guard.csrf_token(g.csrf_nonce)
-        if request.endpoint in _OPEN:
-            return None
-        if not guard.signed_in(request.cookies.get(ACCESS_COOKIE), request.headers.get("Authorization")):
-            if request.method == "GET" and guard.token_matches(request.args.get("token")):
-                return access.signed_in(redirect(request.path))
-            if request.method == "GET":
-                return redirect(url_for("access.sign_in", next=request.path))
-            abort(401)
-        if request.method == "POST":
-            given = request.form.get("csrf") or request.headers.get("X-CSRF-Token")
-            if not guard.csrf_ok(request.cookies.get(CSRF_COOKIE), given):
-                abort(403, "This page is out of date (or was not sent by this server). Reload it and try again.")
-        return None
-
-    @app.after_request
-    def headers(response: Response) -> Response:
-        response.headers.update(HEADERS)
-        if request.cookies.get(CSRF_COOKIE) != g.get("csrf_nonce") and g.get("csrf_nonce"):
-            response.set_cookie(CSRF_COOKIE, g.csrf_nonce, httponly=True, samesite="Strict")
-        if request.endpoint != "static":
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
-    @app.context_processor
-    def common() -> dict[str, Any]:
-        return {"csrf_token": g.get("csrf_token", ""), "playbook": playbook}
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Any:
-        messages = {413: f"The file is too large: at most {MAX_UPLOAD // (1024 * 1024)} MiB can be uploaded."}
-        message = messages.get(error.code or 500, error.description)
-        if request.headers.get("HX-Request"):
-            # htmx shows it in the status line, not in place of the field.
-            return render_template("status.html", notes=[message], tone="error"), error.code, {"HX-Retarget": "#status", "HX-Reswap": "outerHTML"}
-        return render_template("error.html", code=error.code, title=error.name, message=message), error.code
-
-    @app.get("/favicon.ico")
-    def favicon() -> Any:
-        return "", 204
-
+    app.before_request(_check_request)
+    app.after_request(_headers)
+    app.context_processor(_common)
+    app.register_error_handler(HTTPException, _http_error)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon, methods=["GET"])
     return app
+
+
+def _check_request() -> Any:
+    """Every request: the host, the CSRF nonce, then (but for the open pages) the sign-in and, for a POST, the CSRF token."""
+    guard = site().guard
+    if not guard.host_allowed(request.host):
+        abort(400, "This server answers on 127.0.0.1 or localhost only.")
+    g.csrf_nonce = request.cookies.get(CSRF_COOKIE) or guard.new_csrf_nonce()
+    g.csrf_token = guard.csrf_token(g.csrf_nonce)
+    if request.endpoint in _OPEN:
+        return None
+    if not guard.signed_in(request.cookies.get(ACCESS_COOKIE), request.headers.get("Authorization")):
+        if request.method == "GET" and guard.token_matches(request.args.get("token")):
+            return access.signed_in(redirect(request.path))
+        if request.method == "GET":
+            return redirect(url_for("access.sign_in", next=request.path))
+        abort(401)
+    if request.method == "POST":
+        given = request.form.get("csrf") or request.headers.get("X-CSRF-Token")
+        if not guard.csrf_ok(request.cookies.get(CSRF_COOKIE), given):
+            abort(403, "This page is out of date (or was not sent by this server). Reload it and try again.")
+    return None
+
+
+def _headers(response: Response) -> Response:
+    response.headers.update(HEADERS)
+    if request.cookies.get(CSRF_COOKIE) != g.get("csrf_nonce") and g.get("csrf_nonce"):
+        response.set_cookie(CSRF_COOKIE, g.csrf_nonce, httponly=True, samesite="Strict")
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _common() -> dict[str, Any]:
+    return {"csrf_token": g.get("csrf_token", ""), "playbook": site().playbook}
+
+
+def _http_error(error: HTTPException) -> Any:
+    messages = {413: f"The file is too large: at most {MAX_UPLOAD // (1024 * 1024)} MiB can be uploaded."}
+    message = messages.get(error.code or 500, error.description)
+    if request.headers.get("HX-Request"):
+        # htmx shows it in the status line, not in place of the field.
+        return render_template("status.html", notes=[message], tone="error"), error.code, {"HX-Retarget": "#status", "HX-Reswap": "outerHTML"}
+    return render_template("error.html", code=error.code, title=error.name, message=message), error.code
+
+
+def _favicon() -> Any:
+    return "", 204
