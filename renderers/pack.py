@@ -25,7 +25,7 @@ from typing import Any
 
 from ..deal.evaluation import Evaluation
 from ..errors import DealbookError
-from ..infra.folders import WrittenFolder, folder_name, write_folder
+from ..infra.folders import WrittenFolder, check_folder, folder_name, write_folder
 from ..infra.helper import Helper
 from .markdown import render_markdown
 from .view import PackView, Standings, build_view
@@ -319,7 +319,11 @@ def write_briefing_pack(
     Everything is rendered before anything is written, and the folder is
     replaced as a whole, for this deal only (see :func:`dealbook.infra.folders.write_folder`).
     """
-    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience, standings), helper)
     answers = evaluation.answers.file
-    return write_folder(folder or default_folder(evaluation), contents, deal=evaluation.answers.deal.name,
-                        answers=str(Path(answers).resolve()) if answers and answers != "-" else answers)
+    answers = str(Path(answers).resolve()) if answers and answers != "-" else answers
+    folder, deal, formats = folder or default_folder(evaluation), evaluation.answers.deal.name, list(formats)
+    # A folder that will be refused is refused before the work of rendering, not after it.
+    stems = ["proposal"] if audience == "vendor" else ["briefing-pack", *DOCUMENTS]
+    check_folder(folder, [f"{stem}.{name}" for stem in stems for name in formats], deal=deal, answers=answers)
+    contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience, standings), helper)
+    return write_folder(folder, contents, deal=deal, answers=answers)

@@ -36,7 +36,7 @@ import signal
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +48,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 from ..errors import InputFileError, Location, shorten
 
-__all__ = ["MARKER", "WAIT_SECONDS", "WrittenFolder", "write_folder", "folder_name"]
+__all__ = ["MARKER", "WAIT_SECONDS", "WrittenFolder", "check_folder", "write_folder", "folder_name"]
 
 #: The file in every pack folder that says which deal and answers file it was written for.
 MARKER = ".dealbook-pack.json"
@@ -176,18 +176,18 @@ def _changes(folder: Path, marker: dict | None, contents: Mapping[str, bytes]) -
     return changed
 
 
-def _check_owner(folder: Path, marker: dict | None, contents: Mapping[str, bytes], deal: str, answers: str) -> list[str]:
-    """Refuse a folder that is not this deal's pack; return what was changed by hand in it."""
+def _refuse_if_not_ours(folder: Path, marker: dict | None, names: Iterable[str], deal: str, answers: str) -> None:
+    """Refuse a folder that is not this deal's pack (raises :class:`InputFileError`)."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise _fail(folder, "exists and is not a folder; choose another output folder with -o")
     if not folder.exists():
-        return []
+        return
     entries = [entry.name for entry in folder.iterdir()]
     if not entries:
-        return []
+        return
     if marker is None:
-        if all(name in contents for name in entries):
-            return _changes(folder, None, contents)  # a pack written before packs had markers
+        if set(entries) <= set(names):
+            return  # a pack written before packs had markers
         raise _fail(folder, f"is not a briefing pack folder (no {MARKER}); it holds other files, so it is not "
                             "replaced: choose another output folder with -o")
     same_deal = marker.get("deal") == deal
@@ -196,7 +196,44 @@ def _check_owner(folder: Path, marker: dict | None, contents: Mapping[str, bytes
         raise _fail(folder, f"holds the briefing pack for another deal, {shorten(marker.get('deal'))!r} "
                             f"(from {shorten(marker.get('answers') or 'unknown answers')}); it is not replaced: "
                             "choose another output folder with -o, or remove it")
+
+
+def _check_owner(folder: Path, marker: dict | None, contents: Mapping[str, bytes], deal: str, answers: str) -> list[str]:
+    """Refuse a folder that is not this deal's pack; return what was changed by hand in it."""
+    _refuse_if_not_ours(folder, marker, contents, deal, answers)
+    if not folder.exists() or not any(folder.iterdir()):
+        return []
     return _changes(folder, marker, contents)
+
+
+def _checked_path(folder: Path) -> tuple[Path, Path]:
+    """``folder`` as given and as an absolute path, refusing names and places a pack cannot be written to."""
+    given = Path(folder)
+    folder = Path(os.path.abspath(folder))
+    if folder.name in ("", ".", ".."):
+        raise _fail(folder, "is not a usable pack folder name; choose another output folder with -o")
+    try:
+        here = Path.cwd()
+    except OSError:
+        here = None
+    if here is not None and (here == folder or folder in here.parents):
+        raise _fail(given, "is the current folder (or holds it); a pack is written into a folder of its own: choose one with -o")
+    return given, folder
+
+
+def check_folder(folder: Path, names: Iterable[str], *, deal: str, answers: str = "") -> None:
+    """Refuse now what :func:`write_folder` would refuse for files ``names``, before the work of making them.
+
+    Only a look: :func:`write_folder` checks again, under its lock, when it writes.
+    """
+    given, folder = _checked_path(folder)
+    marker = _read_marker(folder) if folder.is_dir() and not folder.is_symlink() else None
+    try:
+        _refuse_if_not_ours(folder, marker, list(names), deal, answers)
+    except InputFileError as refused:
+        raise _fail(given, refused.problem.message) from None
+    except OSError as error:
+        raise _fail(Path(error.filename) if error.filename else folder, f"cannot read: {error.strerror or error}") from None
 
 
 _WRITERS = 16  # threads flushing a folder's files at most
@@ -281,17 +318,8 @@ def write_folder(folder: Path, contents: Mapping[str, bytes], *, deal: str, answ
     bad = [name for name in contents if Path(name).name != name or name in ("", ".", "..", MARKER)]
     if bad:
         raise ValueError(f"file names must not contain folders: {', '.join(bad)}")
-    given = Path(folder)
-    folder = Path(os.path.abspath(folder))
-    if folder.name in ("", ".", ".."):
-        raise _fail(folder, "is not a usable pack folder name; choose another output folder with -o")
+    given, folder = _checked_path(folder)
     parent = folder.parent
-    try:
-        here = Path.cwd()
-    except OSError:
-        here = None
-    if here is not None and (here == folder or folder in here.parents):
-        raise _fail(given, "is the current folder (or holds it); a pack is written into a folder of its own: choose one with -o")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         with _locked(parent, folder, wait):

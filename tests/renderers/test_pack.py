@@ -126,3 +126,27 @@ def test_a_helper_writes_the_word_files_byte_for_byte(stem, audience, monkeypatc
 def test_only_word_is_worth_a_helper():
     assert helper_modules(["md", "html"]) == ()
     assert "dealbook.renderers.docx" in helper_modules(["docx"])
+
+
+@pytest.mark.parametrize("audience", AUDIENCES, ids=AUDIENCES)
+def test_a_folder_that_will_be_refused_is_refused_before_anything_is_rendered(evaluation, tmp_path, monkeypatch, audience):
+    import dealbook.renderers.pack as pack
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("rendered before the folder was checked")
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("mine")
+    monkeypatch.setattr(pack, "render_pack", no_rendering)
+    with pytest.raises(DealbookError, match="is not a briefing pack folder"):
+        write_briefing_pack(evaluation, tmp_path / "docs", ["md"], audience=audience)
+    assert (tmp_path / "docs" / "notes.txt").read_text() == "mine"
+
+
+def test_an_old_pack_without_a_marker_is_not_refused_early(evaluation, tmp_path):
+    names = render_pack(evaluation, ["md"])
+    (tmp_path / "old").mkdir()
+    for name in names:
+        (tmp_path / "old" / name).write_text("an old pack")
+    written = write_briefing_pack(evaluation, tmp_path / "old", ["md"])
+    assert written.kept is not None  # the old files differ from the new: kept as .bak
