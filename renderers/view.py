@@ -285,6 +285,8 @@ def _term_row(evaluation: Evaluation, result: ItemResult, term: TermResult, anch
 
 def _item_view(evaluation: Evaluation, result: ItemResult, number: str) -> ItemView:
     playbook, item = evaluation.playbook, result.item
+    # First the terms its guidance reads: telling them renders its texts, which the positions then reuse.
+    terms = evaluation.item_terms(result)
     opening = evaluation.position(result.opening)
     label = "Preferred position" if result.tier == 0 else f"Fallback {result.tier}, this deal's opening"
     fallbacks = tuple(
@@ -309,7 +311,7 @@ def _item_view(evaluation: Evaluation, result: ItemResult, number: str) -> ItemV
         opening=PositionView(label, opening.summary, opening.clause),
         fallbacks=fallbacks,
         walk_away=evaluation.position(result.walk_away).summary,
-        terms=tuple(_term_row(evaluation, result, term, anchor(heading), number) for term in evaluation.item_terms(result)),
+        terms=tuple(_term_row(evaluation, result, term, anchor(heading), number) for term in terms),
         red_flags=item.red_flags,
         rationale=evaluation.rationale(result),
         talking_points=evaluation.talking_points(result),

@@ -360,7 +360,7 @@ class Evaluation:
     @cached_property
     def renders(self) -> DealRenders:
         """The playbook's templates rendered for this deal (shared with deals that read the same)."""
-        return DealRenders(self, self._shared)
+        return DealRenders(self._shared, self.values, self.answers.deal, self.terms_by_id, self.outcome.terms)
 
     @property
     def template_context(self) -> dict[str, Any]:

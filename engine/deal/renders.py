@@ -14,29 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import Location
 from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
-from ..playbook.effects import Outcome
-from .answers import Answers
+from .answers import Deal
 from .result import TermResult
 from .shared import MAX_RENDERS, Shared, reads_key
 
-__all__ = ["DealRenders", "RenderedDeal"]
-
-
-class RenderedDeal(Protocol):
-    """What rendering reads of an evaluation (:class:`~.evaluation.Evaluation` is one)."""
-
-    @property
-    def values(self) -> Mapping[str, Any]: ...
-    @property
-    def answers(self) -> Answers: ...
-    @property
-    def terms_by_id(self) -> Mapping[str, TermResult]: ...
-    @property
-    def outcome(self) -> Outcome: ...
+__all__ = ["DealRenders"]
 
 
 class _ReadTerms(dict):
@@ -54,17 +40,21 @@ class _ReadTerms(dict):
 class DealRenders:
     """Templates rendered for one evaluation; built by :class:`~.evaluation.Evaluation` when it first renders."""
 
-    def __init__(self, evaluation: RenderedDeal, shared: Shared) -> None:
-        self._evaluation, self._shared = evaluation, shared
+    def __init__(self, shared: Shared, values: Mapping[str, Any], deal: Deal, terms_by_id: Mapping[str, TermResult],
+                 set_terms: Mapping[str, Any]) -> None:
+        # The evaluation's parts, not the evaluation: it holds this object, and a cycle between the two would
+        # leave every evaluation to the cyclic collector (a batch over many deals slowed by a fifth).
+        self._shared, self._values, self._deal, self._terms_by_id, self._set_terms = shared, values, deal, terms_by_id, set_terms.keys()
+        self._changed_terms = set_terms
 
     @cached_property
     def context(self) -> dict[str, Any]:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
-        return self._context_for(name for name in self._evaluation.values if not name.startswith("deal."))
+        return self._context_for(name for name in self._values if not name.startswith("deal."))
 
     def _context_for(self, names: Iterable[str]) -> dict[str, Any]:
         """The template context with only ``names`` of the answers and facts (a template reads no others)."""
-        values, labels = self._evaluation.values, self._shared.terms.labels
+        values, labels = self._values, self._shared.terms.labels
         context: dict[str, Any] = {}
         for name in names:
             value = values.get(name)
@@ -75,18 +65,18 @@ class DealRenders:
                 entries = [OptionValue(entry, options.get(entry, entry)) for entry in (value if isinstance(value, list) else [value])]
                 value = entries if isinstance(value, list) else entries[0]
             context[name] = value
-        context["deal"] = self._evaluation.answers.deal
+        context["deal"] = self._deal
         context["terms"] = self._term_values
         return clause_context(context)
 
     @cached_property
     def _term_values(self) -> Mapping[str, TermValue]:
-        terms, evaluation = self._shared.terms.values, self._evaluation
-        if not evaluation.outcome.terms:
+        terms = self._shared.terms.values
+        if not self._changed_terms:
             return terms
         changed = dict(terms)
-        for term_id in evaluation.outcome.terms:
-            result = evaluation.terms_by_id[term_id]
+        for term_id in self._changed_terms:
+            result = self._terms_by_id[term_id]
             changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
         return MappingProxyType(changed)
 
@@ -108,9 +98,14 @@ class DealRenders:
         renders = self._shared.renders
         text = renders.get(key)
         if text is None:
-            # Rendered noting the terms it reads, which costs nothing more: the pack asks for those next
-            # (item_terms), and would otherwise render every clause a second time to learn them.
-            text = self.noting_terms(template, location)[0]
+            noted = self._shared.noted.get(key)  # rendered already, noting the terms it read (what a pack prints)
+            if noted is not None:
+                text = noted[0]
+            else:
+                reads = template_reads(template)
+                # the template reads only these names: a context of just them renders the same text
+                context = self._context_for(reads[0]) if reads is not None and "context" not in self.__dict__ else self.context
+                text = self._render_in(template, location, context)
             if len(renders) >= MAX_RENDERS:
                 renders.clear()
             renders[key] = text
@@ -150,8 +145,7 @@ class DealRenders:
         dotted = self._dotted
         if not names and not dotted and self._set_terms.isdisjoint(term_ids) and "money" not in template:
             return (template,)  # reads only the playbook's own term values: the same text for every deal
-        evaluation = self._evaluation
-        values, terms, deal = evaluation.values, evaluation.terms_by_id, evaluation.answers.deal
+        values, terms, deal = self._values, self._terms_by_id, self._deal
         # The deal counts when the template reads it (the money filter reads its currency), and so do names
         # ending in "." that the text is tidied for (see _render_in).
         key: list[Any] = [template, deal if "deal" in names or "money" in template else None, dotted]
@@ -166,17 +160,13 @@ class DealRenders:
         return tuple(key)
 
     @cached_property
-    def _set_terms(self) -> Any:
-        return self._evaluation.outcome.terms.keys()
-
-    @cached_property
     def _dotted(self) -> tuple[str, ...]:
-        deal = self._evaluation.answers.deal
+        deal = self._deal
         return tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
 
     def _render_in(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
         text = render_template(template, context, location)
-        deal = self._evaluation.answers.deal
+        deal = self._deal
         for name in (deal.vendor, deal.customer, deal.product):
             # "Stratus Analytics Corp." ending a sentence must not read "Corp.."
             if name and name.endswith(".") and name + "." in text:

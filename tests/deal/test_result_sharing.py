@@ -6,6 +6,8 @@ from dealbook.deal.answers import Answers, Deal
 from dealbook.errors import Location
 from dealbook.playbook.clauses import branch_reads, render_template, template_reads
 
+from ..conftest import REPO
+
 HERE = Location("test.yaml", 1, 1)
 
 
@@ -107,3 +109,22 @@ def test_the_term_sheet_is_the_same_whether_or_not_the_guidance_was_printed_firs
         printed = evaluation(itam, **answers)
         assert printed.printed_texts is not None  # everything the pack prints, rendered first
         assert [term.id for term in quick.terms] == [term.id for term in printed.terms]
+
+
+def test_an_evaluation_read_through_is_freed_without_the_cyclic_collector(itam):
+    """A batch drops thousands of evaluations; a cycle in one would leave each to the collector."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        result = dealbook.evaluate(itam, dealbook.load_answers(REPO / "examples/deals/eu-saas-crm.yaml", itam))
+        for item in result.items:
+            result.render(item.opening.summary, item.opening.location)
+            result.item_terms(item)
+        assert result.terms and result.template_context and result.definitions is not None
+        gone = weakref.ref(result)
+        del result, item
+        assert gone() is None
+    finally:
+        gc.enable()
