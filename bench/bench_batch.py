@@ -13,7 +13,10 @@ folder, then prints two figures:
 Both run inside :func:`dealbook.negotiation.batch.batch_collection`, as the
 batch commands do.
 
-Run: ``python bench/bench_batch.py [--deals 10000]``.
+With ``--parts``, also where reading one deal goes, part by part, over 2,000
+deals of their own that nothing before has rendered for.
+
+Run: ``python bench/bench_batch.py [--deals 10000] [--parts]``.
 """
 
 from __future__ import annotations
@@ -75,9 +78,36 @@ def read_results(evaluation: dealbook.Evaluation) -> int:
     return count
 
 
+def reading_parts(playbook: dealbook.Playbook, answers: list) -> dict[str, float]:
+    """Microseconds per deal for each part a reader reads, in the order a report reads them."""
+    from dealbook.negotiation.batch import batch_collection
+
+    def openings(evaluation: dealbook.Evaluation) -> None:
+        for result in evaluation.items:
+            evaluation.render(result.opening.summary, result.opening.location)
+
+    parts = {
+        "effects folded": lambda evaluation: evaluation.outcome,
+        "items": lambda evaluation: evaluation.items,
+        "opening summaries": openings,
+        "term sheet": lambda evaluation: evaluation.terms,
+        "approvals": lambda evaluation: evaluation.approvals,
+        "flags": lambda evaluation: evaluation.flags,
+    }
+    totals = dict.fromkeys(parts, 0.0)
+    with batch_collection():
+        for evaluation in [dealbook.evaluate(playbook, entry) for entry in answers]:
+            for name, read in parts.items():  # in this order: each part reads what the ones before it made
+                started = time.perf_counter()
+                read(evaluation)
+                totals[name] += time.perf_counter() - started
+    return {name: seconds / len(answers) * 1e6 for name, seconds in totals.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--deals", type=int, default=10_000)
+    parser.add_argument("--parts", action="store_true", help="also say where a deal's reading time goes, part by part")
     options = parser.parse_args()
     from dealbook.negotiation.batch import batch_collection, evaluate_deals
     from dealbook.negotiation.portfolio import portfolio
@@ -86,6 +116,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         paths = write_deals(Path(folder), playbook, options.deals)
         answers = [read_answers(path, playbook) for path in paths]
+        if options.parts:  # deals of their own, that no earlier step has rendered for
+            (Path(folder) / "parts").mkdir()
+            unseen = [read_answers(path, playbook) for path in write_deals(Path(folder) / "parts", playbook, 2000, seed=2)]
         started, cpu = time.perf_counter(), time.process_time()
         with batch_collection():  # as `dealbook portfolio` runs
             summary = portfolio(playbook, evaluate_deals(playbook, paths))  # streamed, as `dealbook portfolio` does
@@ -104,6 +137,9 @@ def main() -> None:
             reading += time.perf_counter() - started
             reading_cpu += time.process_time() - cpu
             count += len(fresh)
+    if options.parts:
+        parts = reading_parts(playbook, unseen)
+        print("where reading one deal goes, µs: " + ", ".join(f"{name} {micros:.0f}" for name, micros in parts.items()))
     print(f"bundled playbook: {len(playbook.items)} items, {len(playbook.terms)} terms, {len(playbook.rules)} rules, "
           f"{len(playbook.questions)} questions")
     print("wall-clock time, and in brackets the process's own CPU time (the machine may be shared)")
