@@ -21,9 +21,10 @@ Where the helper cannot run (no ``fork``, one CPU, not Linux — macOS's
 system libraries are not safe across a fork —, another thread running, or
 ``DEALBOOK_PROCESSES=1``),
 :func:`start_helper` returns ``None`` and the caller does the job itself.
-If the child dies or fails for a reason other than the job's own error,
-:meth:`Helper.result` runs the job in this process, so a lost helper costs
-time, never output.
+If the child dies, fails for a reason other than the job's own error, or
+does not answer within :data:`WAIT_SECONDS`, :meth:`Helper.result` stops
+it and runs the job in this process, so a lost helper costs time, never
+output.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ import gc
 import importlib
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -46,10 +49,12 @@ try:
 except ImportError:  # Windows, where no helper is started
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["Helper", "start_helper", "PROCESSES_VARIABLE"]
+__all__ = ["Helper", "start_helper", "PROCESSES_VARIABLE", "WAIT_SECONDS"]
 
 #: Set to ``1`` to keep every command in one process.
 PROCESSES_VARIABLE = "DEALBOOK_PROCESSES"
+#: How long :meth:`Helper.result` waits for a helper that does not answer before doing its job itself.
+WAIT_SECONDS = 120.0
 _LENGTH = 8  # bytes of the length prefix of a message
 _SET_PIPE_SIZE = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Python 3.11 names it on Linux only
 _PIPE_SIZE = 1 << 20  # Linux's default limit for an unprivileged process
@@ -161,17 +166,22 @@ class Helper:
             self._writer.join()
             self._writer = None
 
-    def result(self) -> Any:
-        """The job's result; the job's own :class:`DealbookError` is raised here as if it ran in this process."""
+    def result(self, timeout: float = WAIT_SECONDS) -> Any:
+        """The job's result; the job's own :class:`DealbookError` is raised here as if it ran in this process.
+
+        A helper that has not answered within ``timeout`` seconds is stopped and the job is done here.
+        """
         if self._job is None:
             raise RuntimeError("no job was submitted")
         reply = None
-        self._wait_for_writer()
-        if self._sent:
+        deadline = time.monotonic() + timeout
+        if self._writer is not None:
+            self._writer.join(timeout)
+        if self._sent and (self._writer is None or not self._writer.is_alive()):
             # Anything that goes wrong on the way back (an error whose class cannot be rebuilt from a pickle,
             # say) is no reason to fail: the job is then run here and fails, or not, as it would have.
             with contextlib.suppress(Exception):
-                message = _read_message(self._results)
+                message = _read_message(self._results, deadline)
                 reply = pickle.loads(message) if message is not None else None  # noqa: S301 - from our own child
         self.close()
         if reply is None:  # the helper is gone or could not take the job: do it here
@@ -187,7 +197,7 @@ class Helper:
         """Stop the helper (if it still runs) and reap it; safe to call more than once."""
         if self.pid:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)  # a job still being written then fails at once, ending its thread
+                os.kill(self.pid, signal.SIGKILL)  # nothing to tidy there; a job still being written then fails at once
         self._wait_for_writer()
         self._close_jobs()
         if self._results >= 0:
@@ -216,17 +226,19 @@ def _write_message(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _read_message(fd: int) -> bytes | None:
-    """One length-prefixed message, or ``None`` at end of file before a whole one arrived."""
-    head = _read_exactly(fd, _LENGTH)
+def _read_message(fd: int, deadline: float | None = None) -> bytes | None:
+    """One length-prefixed message, or ``None`` at end of file (or past ``deadline``) before a whole one arrived."""
+    head = _read_exactly(fd, _LENGTH, deadline)
     if head is None:
         return None
-    return _read_exactly(fd, int.from_bytes(head, "big"))
+    return _read_exactly(fd, int.from_bytes(head, "big"), deadline)
 
 
-def _read_exactly(fd: int, size: int) -> bytes | None:
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
     chunks, remaining = [], size
     while remaining:
+        if deadline is not None and not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            return None
         chunk = os.read(fd, min(remaining, 1 << 20))
         if not chunk:
             return None

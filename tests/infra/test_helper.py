@@ -147,6 +147,18 @@ def test_a_job_larger_than_the_pipe_never_holds_this_process_up():
     assert threading.active_count() == 1
 
 
+def test_a_helper_that_does_not_answer_in_time_is_stopped_and_the_job_done_here():
+    helper = start_helper([])
+    pid = helper.pid
+    helper.hint(sleep_in_helper, os.getpid(), 30)  # stuck, as far as this process can tell
+    helper.submit(where_and_what, 3)
+    started = time.monotonic()
+    assert helper.result(timeout=0.5)[:2] == (os.getpid(), 6)
+    assert helper.ran_here and time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and reaped
+
+
 def test_a_job_larger_than_the_pipe_arrives_whole():
     with start_helper([]) as helper:
         helper.submit(len, "x" * (4 << 20))
