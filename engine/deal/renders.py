@@ -44,8 +44,8 @@ class DealRenders:
                  set_terms: Mapping[str, Any]) -> None:
         # The evaluation's parts, not the evaluation: it holds this object, and a cycle between the two would
         # leave every evaluation to the cyclic collector (a batch over many deals slowed by a fifth).
-        self._shared, self._values, self._deal, self._terms_by_id, self._set_terms = shared, values, deal, terms_by_id, set_terms.keys()
-        self._changed_terms = set_terms
+        self._shared, self._values, self._deal, self._terms_by_id = shared, values, deal, terms_by_id
+        self._set_terms = set_terms.keys()  # the terms rules set for this deal
 
     @cached_property
     def context(self) -> dict[str, Any]:
@@ -72,10 +72,10 @@ class DealRenders:
     @cached_property
     def _term_values(self) -> Mapping[str, TermValue]:
         terms = self._shared.terms.values
-        if not self._changed_terms:
+        if not self._set_terms:
             return terms
         changed = dict(terms)
-        for term_id in self._changed_terms:
+        for term_id in self._set_terms:
             result = self._terms_by_id[term_id]
             changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
         return MappingProxyType(changed)
