@@ -32,7 +32,7 @@ from .view import PackView, Standings, build_view
 
 __all__ = [
     "AUDIENCES", "DOCUMENTS", "FORMATS", "INTERNAL_MARKING", "SECTIONS", "VENDOR_MARKING", "Document", "PackOptions", "Piece",
-    "HELPED_FORMATS", "build_documents", "default_folder", "helper_modules", "pack_markdown", "render_pack", "write_briefing_pack",
+    "HELPED_FORMATS", "build_documents", "default_folder", "document_stems", "helper_modules", "pack_markdown", "render_pack", "write_briefing_pack",
 ]
 
 INTERNAL_MARKING = "Confidential — internal negotiation guidance. Do not send to the vendor."
@@ -54,6 +54,15 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     "term-sheet": ("Term sheet", "term-sheet"),
     "redlines": ("Redline clauses", "clauses"),
 }
+#: File stems of the combined pack and of the vendor's proposal.
+_PACK, _PROPOSAL = "briefing-pack", "proposal"
+
+
+def document_stems(audience: str) -> tuple[str, ...]:
+    """The file stems of the documents :func:`build_documents` makes for ``audience``, in its order."""
+    return (_PROPOSAL,) if audience == "vendor" else (_PACK, *DOCUMENTS)
+
+
 #: The sections in the order they are rendered: the largest first, so a helper can start parsing it soonest.
 _LARGEST_FIRST = ("clauses", "guidance", "checklist", "term-sheet", "deal-sheet")
 assert sorted(_LARGEST_FIRST) == sorted(SECTIONS)
@@ -195,7 +204,7 @@ def build_documents(view: PackView, options: PackOptions = PackOptions(),
     parsed = _Parsed()
     if options.audience == "vendor":
         markdown = told(render("proposal", marking=VENDOR_MARKING))
-        return [Document("proposal", "Proposed terms", VENDOR_MARKING, markdown, (Piece(markdown),), parsed)]
+        return [Document(_PROPOSAL, "Proposed terms", VENDOR_MARKING, markdown, (Piece(markdown),), parsed)]
     marking = INTERNAL_MARKING
     bodies = {name: told(_heading(2, SECTIONS[name]) + render(name, base=2, links=True, marking=marking)) for name in _LARGEST_FIRST}
     cover = render("cover", marking=marking)
@@ -203,7 +212,7 @@ def build_documents(view: PackView, options: PackOptions = PackOptions(),
     order = [cover, bodies["deal-sheet"], contents, bodies["checklist"], bodies["term-sheet"], bodies["guidance"],
              "---\n", bodies["clauses"]]
     assert len(_PAGE_AFTER) == order.count("---\n")
-    documents = [Document("briefing-pack", "Negotiation briefing", marking, "\n".join(order), tuple(map(Piece, order)), parsed)]
+    documents = [Document(_PACK, "Negotiation briefing", marking, "\n".join(order), tuple(map(Piece, order)), parsed)]
     for stem, (title, section) in DOCUMENTS.items():
         head = render("title", title=title, marking=marking, deal_table=section != "deal-sheet")
         markdown = head + "\n" + _standalone_markdown(bodies[section])
@@ -323,7 +332,6 @@ def write_briefing_pack(
     answers = str(Path(answers).resolve()) if answers and answers != "-" else answers
     folder, deal, formats = folder or default_folder(evaluation), evaluation.answers.deal.name, list(formats)
     # A folder that will be refused is refused before the work of rendering, not after it.
-    stems = ["proposal"] if audience == "vendor" else ["briefing-pack", *DOCUMENTS]
-    check_folder(folder, [f"{stem}.{name}" for stem in stems for name in formats], deal=deal, answers=answers)
+    check_folder(folder, [f"{stem}.{name}" for stem in document_stems(audience) for name in formats], deal=deal, answers=answers)
     contents = render_pack(evaluation, formats, PackOptions(templates, reference_docx, audience, standings), helper)
     return write_folder(folder, contents, deal=deal, answers=answers)

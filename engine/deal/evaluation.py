@@ -41,7 +41,7 @@ from .result import (
     item_decision,
     rule_decision,
 )
-from .shared import MAX_RENDERS, MAX_SHARED, Shared, reads_key
+from .shared import MAX_RENDERS, MAX_SHARED, Shared, reads_key, terms_key
 from .shared import shared as shared_by_playbook
 
 __all__ = ["Evaluation"]
@@ -217,10 +217,7 @@ class Evaluation:
             if not names and not term_ids:
                 key: tuple[Any, ...] = (result.item.id, result.tier)  # no branches: the same terms for every deal
             else:
-                terms = self.terms_by_id
-                key = ("item terms read", result.item.id, result.tier, reads_key(names, self.values),
-                       tuple(None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away)
-                             for term_id in term_ids))
+                key = ("item terms read", result.item.id, result.tier, reads_key(names, self.values), terms_key(term_ids, self.terms_by_id))
             read = self._noted_terms.get(key)
             if read is None:
                 read = frozenset().union(*(self._terms_read(template, location) for template, location in templates))
@@ -235,9 +232,7 @@ class Evaluation:
         if branches is None:
             return self.renders.noting_terms(template, location)[1]
         names, term_ids = branches
-        terms = self.terms_by_id
-        key = ("terms read", template, reads_key(names, self.values),
-               tuple(None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away) for term_id in term_ids))
+        key = ("terms read", template, reads_key(names, self.values), terms_key(term_ids, self.terms_by_id))
         read = self._noted_terms.get(key)
         if read is None:
             read = self.renders.noting_terms(template, location)[1]

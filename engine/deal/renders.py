@@ -20,7 +20,7 @@ from ..errors import Location
 from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
 from .answers import Deal
 from .result import TermResult
-from .shared import MAX_RENDERS, Shared, reads_key
+from .shared import MAX_RENDERS, Shared, reads_key, terms_key
 
 __all__ = ["DealRenders"]
 
@@ -151,9 +151,7 @@ class DealRenders:
         key: list[Any] = [template, deal if "deal" in names or "money" in template else None, dotted]
         try:
             key.append(reads_key(names, values))
-            for term_id in term_ids:
-                result = terms.get(term_id)
-                key.append(None if result is None else (result.target, result.fallback, result.walk_away))
+            key.extend(terms_key(term_ids, terms))
             hash(tuple(key))
         except TypeError:  # a value that cannot be a key: render it afresh
             return None

@@ -22,7 +22,7 @@ from ..playbook.clauses import TermValue, branch_reads
 from ..playbook.model import PRIORITIES, Item, Module, Playbook
 from .result import ItemResult, TermResult
 
-__all__ = ["Shared", "PlaybookTerms", "SharedItem", "shared", "reads_key", "MAX_RENDERS", "MAX_SHARED"]
+__all__ = ["Shared", "PlaybookTerms", "SharedItem", "shared", "reads_key", "terms_key", "MAX_RENDERS", "MAX_SHARED"]
 
 #: Entries a table of renders holds before it starts over.
 MAX_RENDERS = 50_000
@@ -106,6 +106,12 @@ def shared(playbook: Playbook) -> Shared:
         items = tuple(SharedItem(item, modules[item.module], PRIORITIES.index(item.priority)) for item in playbook.items)
         found = _SHARED[playbook] = Shared(terms, items)
     return found
+
+
+def terms_key(term_ids: tuple[str, ...], terms: Mapping[str, TermResult]) -> tuple[Any, ...]:
+    """What ``term_ids`` hold for a deal, as a dictionary key (``None`` for a term the playbook lacks)."""
+    return tuple([None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away)
+                  for term_id in term_ids])
 
 
 def reads_key(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -251,8 +251,8 @@ def _stage(parent: Path, folder: Path, contents: Mapping[str, bytes], deal: str,
     staging = parent / f".{folder.name}.{secrets.token_hex(6)}.staging"
     staging.mkdir(mode=0o755)
     marker = {"deal": deal, "answers": answers, "written_by": f"dealbook {__version__}", "files": {}}
-    # Each file is flushed to disk before the switch; flushed from a thread each, the file system commits
-    # them together instead of one after another (a third of the time for a pack's fifteen files).
+    # Each file is flushed to disk before the switch; flushed from several threads at once, the file system
+    # commits them together instead of one after another (a third of the time for a pack's fifteen files).
     digests: dict[str, str] = {}
     failures: list[BaseException] = []
 

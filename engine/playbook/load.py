@@ -27,7 +27,7 @@ from .overlay import compose, merged_documents, redirects
 from .pattern_files import build_patterns
 from .patterns import ItemPatterns
 from .sources import Sources, display_name, read_checked, read_glossary, read_listed, resolve_playbook_path
-from .stored import STORED_FORM, StoredFormError, from_plain, generated_code, to_plain
+from .stored import STORED_FORM, StoredFormError, from_plain, to_stored
 from .wording_checks import templates_of
 
 __all__ = ["load_playbook", "content_digest"]
@@ -62,11 +62,11 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
     built = _validate_and_build(manifest_path, key)
     if layers is not None:
         try:
-            plain = to_plain(built, names)
+            plain, generated = to_stored(built, names)
         except StoredFormError:
             return built
         sources = [source for source, _ in templates_of(built)]
-        store_entry(key, {**plain, _READS_KEY: template_analysis(sources)}, {**compiled_code(sources), **generated_code(built)})
+        store_entry(key, {**plain, _READS_KEY: template_analysis(sources)}, {**compiled_code(sources), **generated})
     return built
 
 

@@ -8,7 +8,7 @@ frozen dataclasses, chosen from a fixed table by name, and
 So a tampered plain part, even one stored with the key, can at worst be a
 wrong playbook; it can never run code. A condition is its source text here;
 the Python the allow-listed compiler generated from it is kept apart
-(:func:`generated_code`), in the entry's code part beside the templates'
+(:func:`to_stored`), in the entry's code part beside the templates'
 compiled code, trusted only because the entry's HMAC verified
 (:func:`dealbook.infra.cache.load_entry`). A condition whose Python is not
 there is compiled again from its source. Compiling every condition again
@@ -48,7 +48,7 @@ from .model import (
 )
 from .patterns import Example, FlagPattern, ItemPatterns, Matcher, Near, Phrase, ValuePattern, compile_phrase
 
-__all__ = ["to_plain", "from_plain", "generated_code", "StoredFormError", "STORED_FORM"]
+__all__ = ["to_plain", "to_stored", "from_plain", "StoredFormError", "STORED_FORM"]
 
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     Department, Option, Question, Section, Fact, Term, Position, Positions, Item, Effect, Rule, Module, Definition, Glossary, Route, Routing,
@@ -107,15 +107,11 @@ class _Encoder:
 
 def to_plain(playbook: Playbook, files: list[str]) -> dict[str, Any]:
     """``playbook`` as JSON-ready data; ``files`` are the display names of its files, in a fixed order."""
-    return _encoded(playbook, files)[0]
+    return to_stored(playbook, files)[0]
 
 
-def generated_code(playbook: Playbook) -> dict[str, str]:
-    """The Python generated for each of the playbook's conditions, to store with the entry's code."""
-    return _encoded(playbook, [])[1]
-
-
-def _encoded(playbook: Playbook, files: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+def to_stored(playbook: Playbook, files: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """:func:`to_plain`, and beside it the Python generated for each condition, for the entry's code part."""
     encoder = _Encoder(files)
     plain = {name: encoder.value(getattr(playbook, name))
              for name in _FIELDS[Playbook] if name not in ("root", "resolution_order", "digest")}
@@ -181,7 +177,7 @@ class _Decoder:
 def from_plain(plain: Any, files: list[str], root: str, digest: str, generated: Mapping[str, Any] | None = None) -> Playbook:
     """Rebuild the playbook stored by :func:`to_plain`; raises :class:`StoredFormError` for anything unexpected.
 
-    ``generated`` is :func:`generated_code` as stored in an authenticated entry's code part.
+    ``generated`` is the code :func:`to_stored` returns, as stored in an authenticated entry's code part.
     """
     decoder = _Decoder(files, generated or {})
     try:

@@ -453,3 +453,21 @@ def test_a_pure_task_list_shows_its_boxes_without_bullets_and_a_mixed_list_keeps
     assert numbering(by_text["\u2610\tfirst task"])[1] == numbering(by_text["\u2612\tsecond task"])[1]
     assert _list_format(document, by_text["plain"]) == "bullet"
     assert _list_format(document, by_text["\u2610 mixed task"]) == "bullet"
+
+
+def test_a_reference_whose_root_declares_only_w_and_r_gets_a_body_that_declares_the_rest(tmp_path):
+    """The body is spliced in as text only under a root declaring its prefixes; other references get it through lxml."""
+    source = io.BytesIO()
+    docx.Document().save(source)
+    reference = tmp_path / "minimal.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(reference, "w") as out:
+        for entry in original.infolist():
+            data = original.read(entry)
+            if entry.filename == "word/document.xml":
+                data = (f'<w:document {nsdecls("w", "r")}><w:body><w:p/><w:sectPr/></w:body></w:document>').encode()
+            out.writestr(entry, data)
+    assert "w14" not in docx.Document(str(reference)).element.nsmap
+    document = convert(PACK, reference=reference)
+    assert styled(document, "Clause") == [
+        "The Supplier shall not increase the Charges by more than 3% in any Contract Year."]
+    assert any(paragraph.text.strip() for paragraph in document.paragraphs)

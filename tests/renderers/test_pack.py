@@ -150,3 +150,11 @@ def test_an_old_pack_without_a_marker_is_not_refused_early(evaluation, tmp_path)
         (tmp_path / "old" / name).write_text("an old pack")
     written = write_briefing_pack(evaluation, tmp_path / "old", ["md"])
     assert written.kept is not None  # the old files differ from the new: kept as .bak
+
+
+@pytest.mark.parametrize("audience", AUDIENCES, ids=AUDIENCES)
+def test_document_stems_name_the_documents_built(audience):
+    from dealbook.renderers.pack import build_documents, document_stems
+
+    documents = build_documents(rendered_pack("small-desktop-subscription").view, PackOptions(audience=audience))
+    assert tuple(document.name for document in documents) == document_stems(audience)
