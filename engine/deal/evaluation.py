@@ -19,12 +19,12 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import branch_reads
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.glossary import uses
 from ..playbook.model import PRIORITIES, SEVERITIES, Definition, Module, Playbook, Position
 from ..playbook.values import show_raw
 from .answers import Answers
+from .keys import DealKeys, TermKeys, term_key
 from .reasons import reading
 from .renders import DealRenders
 from .result import (
@@ -41,10 +41,14 @@ from .result import (
     item_decision,
     rule_decision,
 )
-from .shared import MAX_RENDERS, MAX_SHARED, Shared, reads_key, terms_key
+from .shared import MAX_RENDERS, MAX_SHARED, Shared
 from .shared import shared as shared_by_playbook
 
 __all__ = ["Evaluation"]
+
+
+_LOWERED = tuple(f"priority lowered to {priority}" for priority in PRIORITIES)
+_RAISED = tuple(f"priority raised to {priority}" for priority in PRIORITIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +96,24 @@ class Evaluation:
     @cached_property
     def items(self) -> tuple[ItemResult, ...]:
         """Items that apply, in playbook order."""
-        results = []
+        results: list[ItemResult] = []
+        append = results.append
         outcome = self.outcome
-        playbook, answers, applies, terms_by_id, values, given = self.playbook, self.answers, self.applies, self.terms_by_id, self.values, self.answers.values
+        playbook, answers, terms_by_id, values, given = self.playbook, self.answers, self.terms_by_id, self.values, self.answers.values
         included, excluded, lowered, raised, tiers = outcome.included, outcome.excluded, outcome.lowered, outcome.raised, outcome.tiers
+        tailored = included.keys() | lowered.keys() | raised.keys() | tiers.keys()
         set_terms = outcome.terms.keys()
         currency = answers.deal.currency
-        for index, shared in enumerate(self._shared.items):
-            if index in excluded or not (applies[index] or index in included):
+        value_keys = self._keys.values
+        for index, (shared, applies) in enumerate(zip(self._shared.items, self.applies, strict=True)):
+            if not (applies or index in included) or index in excluded:
                 continue
             item = shared.item
-            tailored = index in included or index in lowered or index in raised or index in tiers
-            if not tailored and (not set_terms or set_terms.isdisjoint(item.terms)):
+            terms = shared.terms if not set_terms or set_terms.isdisjoint(item.terms) else None
+            if index not in tailored and terms is not None:
                 # Most items are untailored: deals that read the same (and answered the same questions) share one result.
-                names = item.applies_when.names if item.applies_when is not None else ()
-                key = (reads_key(names, values), tuple(name in given for name in names), currency) if names else ()
+                names = shared.names
+                key = (shared.pick(value_keys), tuple(map(given.__contains__, names)), currency) if names else ()
                 result = shared.by_reads.get(key)
                 if result is None:
                     if len(shared.by_reads) >= MAX_SHARED:
@@ -114,27 +121,29 @@ class Evaluation:
                     # kept for later deals: it holds only what its condition read, not this deal's whole answers
                     read = {name: values.get(name) for name in names}
                     light = Answers(answers.deal, {name: given[name] for name in names if name in given})
-                    result = shared.by_reads[key] = ItemResult(
-                        item, shared.module, item.priority, 0, tuple(terms_by_id[term] for term in item.terms),
-                        Explanation(playbook, light, read, index, True))
-                results.append(result)
+                    result = shared.by_reads[key] = ItemResult(item, shared.module, item.priority, 0, terms,
+                                                               Explanation(playbook, light, read, index, True))
+                append(result)
                 continue
             rank, steps = shared.rank, []
             if index in included:
                 steps.append((included[index], "included by rule"))
             if index in lowered:
-                rank = max(rank, lowered[index][0])
-                steps.append((lowered[index][1], f"priority lowered to {PRIORITIES[lowered[index][0]]}"))
+                lower, rule = lowered[index]
+                rank = max(rank, lower)
+                steps.append((rule, _LOWERED[lower]))
             if index in raised:
-                rank = min(rank, raised[index][0])
-                steps.append((raised[index][1], f"priority raised to {PRIORITIES[raised[index][0]]}"))
+                higher, rule = raised[index]
+                rank = min(rank, higher)
+                steps.append((rule, _RAISED[higher]))
             tier = 0
             if index in tiers:
-                tier = tiers[index][0]
-                steps.append((tiers[index][1], f"opens at fallback {tier}" if tier else "opens at the preferred position"))
-            terms = tuple(terms_by_id[term] for term in item.terms)
-            why = Explanation(playbook, answers, values, index, bool(applies[index]), tuple(steps))
-            results.append(ItemResult(item, shared.module, PRIORITIES[rank], tier, terms, why))
+                tier, rule = tiers[index]
+                steps.append((rule, f"opens at fallback {tier}" if tier else "opens at the preferred position"))
+            if terms is None:
+                terms = tuple([terms_by_id[term] for term in item.terms])
+            append(ItemResult(item, shared.module, PRIORITIES[rank], tier, terms,
+                              Explanation(playbook, answers, values, index, bool(applies), tuple(steps))))
         return tuple(results)
 
     @cached_property
@@ -211,13 +220,10 @@ class Evaluation:
 
     def _terms_printed(self, result: ItemResult) -> frozenset[str]:
         """The terms the item's printed guidance reads, told from what decides its branches where possible."""
-        templates, branches = self._shared.printed_templates(result.item, result.tier)
-        if branches is not None:  # one look-up for the whole item
-            names, term_ids = branches
-            if not names and not term_ids:
-                key: tuple[Any, ...] = (result.item.id, result.tier)  # no branches: the same terms for every deal
-            else:
-                key = ("item terms read", result.item.id, result.tier, reads_key(names, self.values), terms_key(term_ids, self.terms_by_id))
+        plan = self._shared.printed_templates(result.item, result.tier)
+        templates = plan.templates
+        if plan.branches is not None:  # one look-up for the whole item
+            key = ("item terms read", result.item.id, result.tier, *plan.branches.key(self._keys, self.answers.deal))
             read = self._noted_terms.get(key)
             if read is None:
                 read = frozenset().union(*(self._terms_read(template, location) for template, location in templates))
@@ -228,11 +234,10 @@ class Evaluation:
         return frozenset().union(*(self._terms_read(template, location) for template, location in templates))
 
     def _terms_read(self, template: str, location: Location) -> frozenset[str]:
-        branches = branch_reads(template)
-        if branches is None:
+        plan = self._shared.branch_plan(template)
+        if plan is None:
             return self.renders.noting_terms(template, location)[1]
-        names, term_ids = branches
-        key = ("terms read", template, reads_key(names, self.values), terms_key(term_ids, self.terms_by_id))
+        key = ("terms read", template, *plan.key(self._keys, self.answers.deal))
         read = self._noted_terms.get(key)
         if read is None:
             read = self.renders.noting_terms(template, location)[1]
@@ -248,21 +253,37 @@ class Evaluation:
     @cached_property
     def flags(self) -> tuple[RiskFlag, ...]:
         """Risk flags raised by rules, most severe first."""
-        flags = [
-            RiskFlag(effect.level, self.render(effect.message, effect.location), self.playbook.rules[rule], self.playbook.rules[rule].because)
-            for rule, effect in self.outcome.flags
-        ]
-        return tuple(sorted(flags, key=lambda flag: SEVERITIES.index(flag.severity)))
+        by_severity: dict[str, list[RiskFlag]] = {severity: [] for severity in SEVERITIES}
+        made, rules, render = self._shared.flags, self.playbook.rules, self.render
+        for rule, effect in self.outcome.flags:
+            message = render(effect.message, effect.location)
+            key = (rule, effect.message, message)  # deals whose rule raised the same words share the flag
+            flag = made.get(key)
+            if flag is None:
+                if len(made) >= MAX_RENDERS:
+                    made.clear()
+                flag = made[key] = RiskFlag(effect.level, message, rules[rule], rules[rule].because)
+            by_severity[effect.level].append(flag)
+        return tuple(flag for flags in by_severity.values() for flag in flags)
 
     @cached_property
     def approvals(self) -> tuple[Approval, ...]:
         """Departments whose approval rules require, in playbook department order."""
-        departments = self.playbook.departments_by_id
-        return tuple(
-            Approval(departments[name], tuple((self.playbook.rules[rule].id, effect.message) for rule, effect in self.outcome.approvers[name]))
-            for name in departments
-            if name in self.outcome.approvers
-        )
+        departments, approvers, made = self.playbook.departments_by_id, self.outcome.approvers, self._shared.approvals
+        rules = self.playbook.rules
+        approvals = []
+        for name in departments:
+            if name in approvers:
+                entries = approvers[name]
+                # a rule's effects are fixed: the rules that asked say what was asked, and deals asked alike share it
+                key = (name, *[rule for rule, _ in entries])
+                approval = made.get(key)
+                if approval is None:
+                    if len(made) >= MAX_SHARED:
+                        made.clear()
+                    approval = made[key] = Approval(departments[name], tuple((rules[rule].id, effect.message) for rule, effect in entries))
+                approvals.append(approval)
+        return tuple(approvals)
 
     @cached_property
     def assumed(self) -> tuple[Assumption, ...]:
@@ -355,7 +376,18 @@ class Evaluation:
     @cached_property
     def renders(self) -> DealRenders:
         """The playbook's templates rendered for this deal (shared with deals that read the same)."""
-        return DealRenders(self._shared, self.values, self.answers.deal, self.terms_by_id, self.outcome.terms)
+        return DealRenders(self._shared, self.values, self.answers.deal, self.terms_by_id, self.outcome.terms, self._keys)
+
+    @cached_property
+    def _keys(self) -> DealKeys:
+        """This deal's values and terms as key parts, for the shared tables' look-ups (see :mod:`.keys`)."""
+        terms = self._shared.terms.keys
+        set_terms = self.outcome.terms
+        if set_terms:
+            terms, by_id = TermKeys(terms), self.terms_by_id
+            for term_id in set_terms:
+                terms[term_id] = term_key(by_id[term_id])
+        return DealKeys(self.values, terms)
 
     @property
     def template_context(self) -> dict[str, Any]:

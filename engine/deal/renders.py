@@ -19,8 +19,9 @@ from typing import Any
 from ..errors import Location
 from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
 from .answers import Deal
+from .keys import DealKeys
 from .result import TermResult
-from .shared import MAX_RENDERS, Shared, reads_key, terms_key
+from .shared import MAX_RENDERS, Shared
 
 __all__ = ["DealRenders"]
 
@@ -41,10 +42,10 @@ class DealRenders:
     """Templates rendered for one evaluation; built by :class:`~.evaluation.Evaluation` when it first renders."""
 
     def __init__(self, shared: Shared, values: Mapping[str, Any], deal: Deal, terms_by_id: Mapping[str, TermResult],
-                 set_terms: Mapping[str, Any]) -> None:
+                 set_terms: Mapping[str, Any], keys: DealKeys) -> None:
         # The evaluation's parts, not the evaluation: it holds this object, and a cycle between the two would
         # leave every evaluation to the cyclic collector (a batch over many deals slowed by a fifth).
-        self._shared, self._values, self._deal, self._terms_by_id = shared, values, deal, terms_by_id
+        self._shared, self._values, self._deal, self._terms_by_id, self._keys = shared, values, deal, terms_by_id, keys
         self._set_terms = set_terms.keys()  # the terms rules set for this deal
 
     @cached_property
@@ -52,8 +53,9 @@ class DealRenders:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
         return self._context_for(name for name in self._values if not name.startswith("deal."))
 
-    def _context_for(self, names: Iterable[str]) -> dict[str, Any]:
-        """The template context with only ``names`` of the answers and facts (a template reads no others)."""
+    def _context_for(self, names: Iterable[str], term_ids: Iterable[str] | None = None) -> dict[str, Any]:
+        """The template context with only ``names`` of the answers and facts, and ``term_ids`` of the terms
+        (all of them when ``None``): a template reads no others."""
         values, labels = self._values, self._shared.terms.labels
         context: dict[str, Any] = {}
         for name in names:
@@ -66,7 +68,7 @@ class DealRenders:
                 value = entries if isinstance(value, list) else entries[0]
             context[name] = value
         context["deal"] = self._deal
-        context["terms"] = self._term_values
+        context["terms"] = self._term_values if term_ids is None else self._some_term_values(term_ids)
         return clause_context(context)
 
     @cached_property
@@ -76,9 +78,18 @@ class DealRenders:
             return terms
         changed = dict(terms)
         for term_id in self._set_terms:
-            result = self._terms_by_id[term_id]
-            changed[term_id] = TermValue(result.term, result.target, result.fallback, result.walk_away)
+            changed[term_id] = self._set_term_value(term_id)
         return MappingProxyType(changed)
+
+    def _some_term_values(self, term_ids: Iterable[str]) -> dict[str, TermValue]:
+        """The values of ``term_ids`` as templates see them (a term the playbook lacks left out)."""
+        defaults, set_terms = self._shared.terms.values, self._set_terms
+        return {term_id: self._set_term_value(term_id) if term_id in set_terms else defaults[term_id]
+                for term_id in term_ids if term_id in defaults}
+
+    def _set_term_value(self, term_id: str) -> TermValue:
+        result = self._terms_by_id[term_id]
+        return TermValue(result.term, result.target, result.fallback, result.walk_away)
 
     def render(self, template: str, location: Location) -> str:
         """One template's text for this deal (see :meth:`~.evaluation.Evaluation.render`)."""
@@ -96,15 +107,18 @@ class DealRenders:
         if key is None:
             return self._render_in(template, location, self.context)
         renders = self._shared.renders
-        text = renders.get(key)
+        try:
+            text = renders.get(key)
+        except TypeError:  # a value that cannot be a key: render it afresh
+            return self._render_in(template, location, self.context)
         if text is None:
             noted = self._shared.noted.get(key)  # rendered already, noting the terms it read (what a pack prints)
             if noted is not None:
                 text = noted[0]
             else:
                 reads = template_reads(template)
-                # the template reads only these names: a context of just them renders the same text
-                context = self._context_for(reads[0]) if reads is not None and "context" not in self.__dict__ else self.context
+                # the template reads only these names and terms: a context of just them renders the same text
+                context = self._context_for(*reads) if reads is not None and "context" not in self.__dict__ else self.context
                 text = self._render_in(template, location, context)
             if len(renders) >= MAX_RENDERS:
                 renders.clear()
@@ -120,15 +134,17 @@ class DealRenders:
             return self._render_in(template, location, {}), frozenset()
         key = self._key(template)
         noted_table = self._shared.noted
-        noted = noted_table.get(key) if key is not None else None
+        try:
+            noted = noted_table.get(key) if key is not None else None
+        except TypeError:  # a value that cannot be a key: render it afresh
+            key = noted = None
         if noted is None:
             reads = template_reads(template)
-            values = self._term_values
             if reads is None:
-                context = clause_context({**self.context, "terms": (terms := _ReadTerms(values))})
+                context = clause_context({**self.context, "terms": (terms := _ReadTerms(self._term_values))})
             else:  # only the names and terms the template reads
                 context = self._context_for(reads[0])
-                context["terms"] = terms = _ReadTerms({term: values[term] for term in reads[1] if term in values})
+                context["terms"] = terms = _ReadTerms(self._some_term_values(reads[1]))
             noted = self._render_in(template, location, context), frozenset(terms.read)
             if key is not None:
                 if len(noted_table) >= MAX_RENDERS:
@@ -137,25 +153,15 @@ class DealRenders:
         return noted
 
     def _key(self, template: str) -> tuple[Any, ...] | None:
-        """What the template's text depends on for this deal, as a key; ``None`` when it cannot be told."""
-        reads = template_reads(template)
-        if reads is None:
+        """What the template's text depends on for this deal, as a key; ``None`` when it cannot be told.
+
+        The deal counts when the template reads it (the money filter reads its currency), and so do names
+        ending in "." that the text is tidied for (see :meth:`_render_in`).
+        """
+        plan = self._shared.key_plan(template)
+        if plan is None:
             return None
-        names, term_ids = reads
-        dotted = self._dotted
-        if not names and not dotted and self._set_terms.isdisjoint(term_ids) and "money" not in template:
-            return (template,)  # reads only the playbook's own term values: the same text for every deal
-        values, terms, deal = self._values, self._terms_by_id, self._deal
-        # The deal counts when the template reads it (the money filter reads its currency), and so do names
-        # ending in "." that the text is tidied for (see _render_in).
-        key: list[Any] = [template, deal if "deal" in names or "money" in template else None, dotted]
-        try:
-            key.append(reads_key(names, values))
-            key.extend(terms_key(term_ids, terms))
-            hash(tuple(key))
-        except TypeError:  # a value that cannot be a key: render it afresh
-            return None
-        return tuple(key)
+        return template, self._dotted, *plan.key(self._keys, self._deal)
 
     @cached_property
     def _dotted(self) -> tuple[str, ...]:

@@ -12,17 +12,18 @@ branches. Each table is bounded and starts over when full.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import TermValue, branch_reads
+from ..playbook.clauses import TermValue, branch_reads, template_reads, truth_reads
 from ..playbook.model import PRIORITIES, Item, Module, Playbook
-from .result import ItemResult, TermResult
+from .keys import DealKeys, TermKeys, picker, term_key
+from .result import Approval, ItemResult, RiskFlag, TermResult
 
-__all__ = ["Shared", "PlaybookTerms", "SharedItem", "shared", "reads_key", "terms_key", "MAX_RENDERS", "MAX_SHARED"]
+__all__ = ["Shared", "PlaybookTerms", "SharedItem", "ItemPlan", "KeyPlan", "Pick", "shared", "MAX_RENDERS", "MAX_SHARED"]
 
 #: Entries a table of renders holds before it starts over.
 MAX_RENDERS = 50_000
@@ -40,6 +41,8 @@ class PlaybookTerms:
     labels: Mapping[str, Mapping[str, str]]
     #: terms as rules set them, by (term, the rules' settings): deals whose rules set a term alike share the result
     set: dict[tuple[Any, ...], TermResult]
+    #: every term's key part at the playbook's own values (see :mod:`.keys`)
+    keys: TermKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +52,50 @@ class SharedItem:
     item: Item
     module: Module
     rank: int
+    #: the names the item's condition reads, and what picks them from a deal's key parts
+    names: tuple[str, ...]
+    pick: Pick
+    #: the item's terms at the playbook's own values
+    terms: tuple[TermResult, ...]
     #: results of the item when no rule tailors it, by what its condition read (one entry for an item without one)
     by_reads: dict[tuple[Any, ...], ItemResult] = field(default_factory=dict)
 
 
-Plan = tuple[tuple[tuple[str, Location], ...], tuple[tuple[str, ...], tuple[str, ...]] | None]
+Pick = Callable[[Mapping[str, Any]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPlan:
+    """What a key picks from a deal's key parts (:mod:`.keys`): values, truths (``None``: none) and terms."""
+
+    values: Pick
+    truths: Pick | None
+    terms: Pick
+    #: whether the deal's own fields count (a template reading ``deal``, or the money filter its currency)
+    deal: bool
+
+    @classmethod
+    def of(cls, names: tuple[str, ...], tested: tuple[str, ...], term_ids: tuple[str, ...], deal: bool) -> KeyPlan:
+        """A plan for ``names`` read (``tested`` among them only tested) and ``term_ids``."""
+        values = tuple(name for name in names if name not in tested and name != "deal")
+        return cls(picker(values), picker(tested) if tested else None, picker(term_ids), deal)
+
+    def key(self, keys: DealKeys, deal: Any) -> tuple[Any, Any, Any, Any]:
+        """What a deal with ``keys`` (its fields ``deal``) holds of what this plan picks."""
+        truths = self.truths
+        return (deal if self.deal else None, self.values(keys.values), None if truths is None else truths(keys.truths), self.terms(keys.terms))
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPlan:
+    """What an item prints opening at one tier: the templates with Jinja in them, and what decides all their branches."""
+
+    templates: tuple[tuple[str, Location], ...]
+    #: what decides the branches, as a key; ``None`` when that cannot be told
+    branches: KeyPlan | None
+
+
+_UNKNOWN: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +110,40 @@ class Shared:
     noted: dict[tuple[Any, ...], tuple[str, frozenset[str]]] = field(default_factory=dict)
     #: the terms a template, or an item's printed guidance, reads, by what decides its branches
     terms_read: dict[tuple[Any, ...], frozenset[str]] = field(default_factory=dict)
-    #: per (item, opening tier): the templates it prints with Jinja in them, and what decides all their branches
-    plans: dict[tuple[str, int], Plan] = field(default_factory=dict)
+    #: per (item, opening tier): what it prints
+    plans: dict[tuple[str, int], ItemPlan] = field(default_factory=dict)
     #: templates without Jinja in them, as printed (no deal name ending in "." to tidy them for)
     plain: dict[str, str] = field(default_factory=dict)
+    #: approvals by (department, the rules that asked for it)
+    approvals: dict[tuple[Any, ...], Approval] = field(default_factory=dict)
+    #: risk flags by (rule, message template, message as rendered)
+    flags: dict[tuple[Any, ...], RiskFlag] = field(default_factory=dict)
+    #: per template: what its render key picks, and what its branches' key picks (``None``: cannot be told)
+    key_plans: dict[str, KeyPlan | None] = field(default_factory=dict)
+    branch_plans: dict[str, KeyPlan | None] = field(default_factory=dict)
 
-    def printed_templates(self, item: Item, tier: int) -> Plan:
-        """The templates an item prints opening at ``tier`` (the ones with Jinja in them), and what decides all their branches."""
+    def key_plan(self, template: str) -> KeyPlan | None:
+        """What ``template``'s render key picks from a deal's key parts; ``None`` when what it reads cannot be told."""
+        plan = self.key_plans.get(template, _UNKNOWN)
+        if plan is _UNKNOWN:
+            reads = template_reads(template)
+            plan = None if reads is None else KeyPlan.of(reads[0], truth_reads(template)[0], reads[1], "deal" in reads[0] or "money" in template)
+            if len(self.key_plans) >= MAX_RENDERS:
+                self.key_plans.clear()
+            self.key_plans[template] = plan
+        return plan
+
+    def branch_plan(self, template: str) -> KeyPlan | None:
+        """What decides ``template``'s branches, as a key plan; ``None`` when that cannot be told."""
+        plan = self.branch_plans.get(template, _UNKNOWN)
+        if plan is _UNKNOWN:
+            if len(self.branch_plans) >= MAX_RENDERS:
+                self.branch_plans.clear()
+            plan = self.branch_plans[template] = _merged_branches((template,))
+        return plan
+
+    def printed_templates(self, item: Item, tier: int) -> ItemPlan:
+        """What an item prints opening at ``tier``: the templates with Jinja in them, and what decides all their branches."""
         plan = self.plans.get((item.id, tier))
         if plan is None:
             positions = item.positions
@@ -82,12 +151,21 @@ class Shared:
             for position in (positions.tier(tier), *positions.fallbacks[tier:], positions.walk_away):
                 templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
             templated = tuple((template, location) for template, location in templates if "{" in template)
-            branches = [branch_reads(template) for template, _ in templated]
-            merged = None if any(branch is None for branch in branches) else (
-                tuple(sorted({name for branch in branches for name in branch[0]})),  # type: ignore[index]
-                tuple(sorted({term for branch in branches for term in branch[1]})))  # type: ignore[index]
-            plan = self.plans[(item.id, tier)] = (templated, merged)
+            plan = self.plans[(item.id, tier)] = ItemPlan(templated, _merged_branches(tuple(template for template, _ in templated)))
         return plan
+
+
+def _merged_branches(templates: tuple[str, ...]) -> KeyPlan | None:
+    """What decides the branches of all ``templates``, as one key plan; ``None`` when that cannot be told for one."""
+    branches = [branch_reads(template) for template in templates]
+    if any(branch is None for branch in branches):
+        return None
+    names = sorted({name for branch in branches for name in branch[0]})  # type: ignore[index]
+    # only tested where every template that branches on it only tests it
+    tested = tuple(name for name in names if all(name in truth_reads(template)[1] for template, branch in zip(templates, branches, strict=True)
+                                                 if name in branch[0]))  # type: ignore[index]
+    term_ids = tuple(sorted({term for branch in branches for term in branch[1]}))  # type: ignore[index]
+    return KeyPlan.of(tuple(names), tested, term_ids, "deal" in names)
 
 
 _SHARED: weakref.WeakKeyDictionary[Playbook, Shared] = weakref.WeakKeyDictionary()
@@ -101,19 +179,13 @@ def shared(playbook: Playbook) -> Shared:
         values = {term.id: TermValue(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
         labels = {question.id: question.option_labels for question in playbook.questions if question.options}
         # Read-only views: every evaluation of the playbook shares them.
-        terms = PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {})
+        keys = TermKeys({term_id: term_key(result) for term_id, result in results.items()})
+        terms = PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {}, keys)
         modules = playbook.modules_by_id
-        items = tuple(SharedItem(item, modules[item.module], PRIORITIES.index(item.priority)) for item in playbook.items)
-        found = _SHARED[playbook] = Shared(terms, items)
+        items = []
+        for item in playbook.items:
+            names = item.applies_when.names if item.applies_when is not None else ()
+            items.append(SharedItem(item, modules[item.module], PRIORITIES.index(item.priority), names, picker(names),
+                                    tuple(results[term] for term in item.terms)))
+        found = _SHARED[playbook] = Shared(terms, tuple(items))
     return found
-
-
-def terms_key(term_ids: tuple[str, ...], terms: Mapping[str, TermResult]) -> tuple[Any, ...]:
-    """What ``term_ids`` hold for a deal, as a dictionary key (``None`` for a term the playbook lacks)."""
-    return tuple([None if (term := terms.get(term_id)) is None else (term.target, term.fallback, term.walk_away)
-                  for term_id in term_ids])
-
-
-def reads_key(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What ``names`` hold, as a dictionary key: 1, 1.0 and True stay apart (they read differently), lists become tuples."""
-    return tuple([(type(value), tuple(value) if type(value) is list else value) for value in map(values.get, names)])

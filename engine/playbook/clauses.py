@@ -36,7 +36,7 @@ from .values import show_in_clause
 __all__ = [
     "CLAUSE_FILTERS", "OptionValue", "template_filters", "TermValue", "parse_template", "template_references", "render_template",
     "compiled_template", "compiled_code", "adopt_compiled", "clause_context", "template_reads", "branch_reads", "TERM_FIELDS",
-    "Reads", "template_analysis", "adopt_analysis",
+    "Reads", "template_analysis", "adopt_analysis", "truth_reads",
 ]
 
 #: Attributes a template may read from ``terms.<id>``.
@@ -115,8 +115,9 @@ _COMPILED: dict[str, tuple[CodeType, frozenset[str] | None]] = {}
 _MAX_COMPILED = 20_000
 #: ``(names, term ids)``: the context names a template reads, and the terms it reads as ``terms.<id>``.
 Reads = tuple[tuple[str, ...], tuple[str, ...]]
-#: What a template reads, by source: ``(template_reads, branch_reads)``, filled by validation, on first use or from the cache.
-_READS: dict[str, tuple[Reads | None, Reads | None]] = {}
+#: What a template reads, by source: ``(template_reads, branch_reads, truth_reads, branch_truth_reads)``,
+#: filled by validation, on first use or from the cache.
+_READS: dict[str, tuple[Reads | None, Reads | None, tuple[str, ...], tuple[str, ...]]] = {}
 #: The names each parsed tree reads (the tree is only a key here).
 _NAMES: WeakKeyDictionary[nodes.Template, frozenset[str]] = WeakKeyDictionary()
 
@@ -244,24 +245,42 @@ def branch_reads(source: str) -> Reads | None:
     return (known if known is not None else _analyse(source))[1]
 
 
-def _analyse(source: str) -> tuple[Reads | None, Reads | None]:
+def truth_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names a template reads only to test them — ``is defined``, or as a condition (``if x``, ``x and y``):
+    of all its reads, and of what decides its branches (:func:`branch_reads`).
+
+    For these names only whether each is given and true counts, not the value: a render, or the branches
+    taken, are the same for two deals that agree on that.
+    """
+    known = _READS.get(source)
+    return (known if known is not None else _analyse(source))[2:]  # type: ignore[return-value]
+
+
+Analysis = tuple[Reads | None, Reads | None, tuple[str, ...], tuple[str, ...]]
+
+
+def _analyse(source: str) -> Analysis:
     """Both reads of one template from a single parse, remembered by source."""
     try:
         tree = _environment().parse(source)
     except TemplateError:
-        return _store_reads(source, (None, None))
+        return _store_reads(source, (None, None, (), ()))
     compiled = _COMPILED.get(source)
     # compilation recorded the names already; an entry adopted from the cache did not
     undeclared = compiled[1] if compiled is not None and compiled[1] is not None else meta.find_undeclared_variables(tree)
     return _remember_reads(source, tree, undeclared)
 
 
-def _remember_reads(source: str, tree: nodes.Template, undeclared: frozenset[str] | set[str]) -> tuple[Reads | None, Reads | None]:
+def _remember_reads(source: str, tree: nodes.Template, undeclared: frozenset[str] | set[str]) -> Analysis:
     reads = _output_reads(tree, undeclared)
-    return _store_reads(source, (reads, None if reads is None else _branch_reads(tree, set(reads[0]))))
+    if reads is None:
+        return _store_reads(source, (None, None, (), ()))
+    branches = _branch_reads(tree, set(reads[0]))
+    tested, branch_tested = _truth_reads(tree, set(reads[0]))
+    return _store_reads(source, (reads, branches, tested, branch_tested))
 
 
-def _store_reads(source: str, analysed: tuple[Reads | None, Reads | None]) -> tuple[Reads | None, Reads | None]:
+def _store_reads(source: str, analysed: Analysis) -> Analysis:
     if len(_READS) >= _MAX_COMPILED:
         _READS.clear()  # like _COMPILED: a long-lived process starts over
     _READS[source] = analysed
@@ -313,9 +332,52 @@ def _branch_reads(tree: nodes.Template, undeclared: set[str]) -> Reads | None:
     return tuple(sorted(names)), tuple(sorted(term_ids))
 
 
+def _truth_tested(node: nodes.Node, as_condition: bool, found: set[int]) -> None:
+    """Note in ``found`` the names under ``node`` read only for truth: tested ``is defined``, or read as a condition.
+
+    ``as_condition`` says whether ``node``'s value counts only as true or false (an ``if`` test, or a part of
+    ``and``, ``or``, ``not`` that does).
+    """
+    if type(node) is nodes.Name:
+        if as_condition:
+            found.add(id(node))
+        return
+    if type(node) is nodes.Test and node.name == "defined" and type(node.node) is nodes.Name and not node.args and not node.kwargs:
+        found.add(id(node.node))
+        return
+    passes = as_condition and type(node) in (nodes.And, nodes.Or, nodes.Not)
+    for child in node.iter_child_nodes():
+        _truth_tested(child, passes, found)
+
+
+def _truth_reads(tree: nodes.Template, undeclared: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    found: set[int] = set()
+    for node in tree.find_all((nodes.If, nodes.CondExpr)):
+        _truth_tested(node.test, True, found)
+    for loop in tree.find_all(nodes.For):
+        if loop.test is not None:
+            _truth_tested(loop.test, True, found)
+    branch_parts: list[nodes.Node] = [node.test for node in tree.find_all((nodes.If, nodes.CondExpr))]
+    for loop in tree.find_all(nodes.For):
+        branch_parts += [loop.iter, *([loop.test] if loop.test is not None else [])]
+    branch_parts += [assign.node for assign in tree.find_all(nodes.Assign)]
+
+    def only_tested(occurrences: Iterable[nodes.Name]) -> tuple[str, ...]:
+        tested: set[str] = set()
+        read: set[str] = set()
+        for name in occurrences:
+            if name.ctx == "load" and name.name in undeclared and name.name not in ("deal", "terms"):
+                (tested if id(name) in found else read).add(name.name)
+        return tuple(sorted(tested - read))
+
+    in_branches = [name for part in branch_parts for name in ([part] if type(part) is nodes.Name else []) + list(part.find_all(nodes.Name))]
+    return only_tested(tree.find_all(nodes.Name)), only_tested(in_branches)
+
+
 def template_analysis(sources: Iterable[str]) -> dict[str, list[Any]]:
     """What each of ``sources`` reads, as JSON-ready data for the cache (only templates analysed already)."""
-    return {source: [None if reads is None else [list(reads[0]), list(reads[1])] for reads in _READS[source]]
+    return {source: [*(None if reads is None else [list(reads[0]), list(reads[1])] for reads in _READS[source][:2]),
+                     *(list(names) for names in _READS[source][2:])]
             for source in sources if source in _READS}
 
 
@@ -323,12 +385,14 @@ def adopt_analysis(data: Any) -> None:
     """Take what templates read, as analysed in an earlier run (from the cache); anything malformed is ignored."""
     if not isinstance(data, dict):
         return
-    for source, pair in data.items():
-        if source in _READS or not isinstance(pair, list) or len(pair) != 2:
+    for source, analysed in data.items():
+        if source in _READS or not isinstance(analysed, list) or len(analysed) != 4:
             continue
-        adopted = tuple(_adopted_reads(reads) for reads in pair)
-        if adopted[0] is not False and adopted[1] is not False:
-            _READS[source] = adopted  # type: ignore[assignment]
+        adopted = tuple(_adopted_reads(reads) for reads in analysed[:2])
+        tested = analysed[2:]
+        if (adopted[0] is not False and adopted[1] is not False
+                and all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in tested)):
+            _READS[source] = (*adopted, *(tuple(names) for names in tested))  # type: ignore[assignment]
 
 
 def _adopted_reads(reads: Any) -> Reads | None | bool:

@@ -2,7 +2,8 @@
 
 Each effect kind is one class in the :data:`EFFECT_KINDS` registry and
 implements the whole protocol of :class:`EffectKind`: how to read its YAML
-(``parse``), how to fold it into an :class:`Outcome` (``apply``), how to say
+(``parse``), how to fold it into an :class:`Outcome` (``folder``: a function
+made once per playbook with the effect's ids already resolved), how to say
 it in words (``describe``), which ids it refers to (``references``), what it
 sets (``settings``) and which items, approvers and flags it brings. Adding a
 kind is adding its JSON Schema branch and one class here; nothing else
@@ -19,7 +20,7 @@ trace); ``raise_priority`` keeps the highest level asked for and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
@@ -50,6 +51,10 @@ class Outcome:
     overrides: list[tuple[str, int, int]] = field(default_factory=list)  # (what, earlier rule, later rule)
 
 
+#: Folds one effect into an outcome (see :meth:`EffectKind.folder`).
+Fold = Callable[[Outcome], None]
+
+
 @dataclass(frozen=True, slots=True)
 class Reference:
     """An id an effect names: what it is (``item``, ``term``, ``department``) and where in the effect."""
@@ -68,9 +73,16 @@ class EffectKind:
         """The model object for the YAML ``{name: argument}`` (already schema-valid)."""
         raise NotImplementedError
 
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        """A function folding ``effect`` of rule number ``rule`` into an outcome (``items``: index by item id).
+
+        Made once per playbook and run for every deal the rule fires for, so it resolves what it can now.
+        """
+        raise NotImplementedError
+
     def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
         """Fold ``effect`` of rule number ``rule`` into ``outcome``."""
-        raise NotImplementedError
+        self.folder(rule, effect, items)(outcome)
 
     def describe(self, effect: Effect) -> str:
         """The effect in a few words, as ``dealbook diff`` prints it."""
@@ -115,9 +127,9 @@ class Include(EffectKind):
     def parse(self, location: Location, argument: Any) -> Effect:
         return Effect(self.name, location, items=tuple(argument))
 
-    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-        for item in effect.items:
-            outcome.included[items[item]] = rule
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        included = {items[item]: rule for item in effect.items}
+        return lambda outcome: outcome.included.update(included)
 
     def describe(self, effect: Effect) -> str:
         return f"include {', '.join(effect.items)}"
@@ -129,9 +141,9 @@ class Include(EffectKind):
 class Exclude(Include):
     name = "exclude"
 
-    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-        for item in effect.items:
-            outcome.excluded[items[item]] = rule
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        excluded = {items[item]: rule for item in effect.items}
+        return lambda outcome: outcome.excluded.update(excluded)
 
     def describe(self, effect: Effect) -> str:
         return f"exclude {', '.join(effect.items)}"
@@ -149,12 +161,15 @@ class RaisePriority(EffectKind):
     def parse(self, location: Location, argument: Any) -> Effect:
         return Effect(self.name, location, items=tuple(argument["items"]), level=argument["to"])
 
-    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-        rank = _RANK[effect.level]
-        for item in effect.items:
-            index = items[item]
-            if index not in outcome.raised or rank < outcome.raised[index][0]:
-                outcome.raised[index] = (rank, rule)
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        indexes, entry = tuple(items[item] for item in effect.items), (_RANK[effect.level], rule)
+
+        def fold(outcome: Outcome) -> None:
+            raised = outcome.raised
+            for index in indexes:
+                if index not in raised or entry[0] < raised[index][0]:  # the highest level asked for
+                    raised[index] = entry
+        return fold
 
     def describe(self, effect: Effect) -> str:
         return f"{self.name.replace('_', ' ')} of {', '.join(effect.items)} to {effect.level}"
@@ -163,12 +178,15 @@ class RaisePriority(EffectKind):
 class LowerPriority(RaisePriority):
     name = "lower_priority"
 
-    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-        rank = _RANK[effect.level]
-        for item in effect.items:
-            index = items[item]
-            if index not in outcome.lowered or rank > outcome.lowered[index][0]:
-                outcome.lowered[index] = (rank, rule)
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        indexes, entry = tuple(items[item] for item in effect.items), (_RANK[effect.level], rule)
+
+        def fold(outcome: Outcome) -> None:
+            lowered = outcome.lowered
+            for index in indexes:
+                if index not in lowered or entry[0] > lowered[index][0]:  # the lowest level asked for
+                    lowered[index] = entry
+        return fold
 
 
 class OpenAt(EffectKind):
@@ -177,13 +195,17 @@ class OpenAt(EffectKind):
     def parse(self, location: Location, argument: Any) -> Effect:
         return Effect(self.name, location, items=tuple(argument["items"]), tier=argument["tier"])
 
-    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-        for item in effect.items:
-            index = items[item]
-            earlier = outcome.tiers.get(index)
-            if earlier is not None and earlier[0] != effect.tier:
-                outcome.overrides.append((f"opening tier of item '{item}'", earlier[1], rule))
-            outcome.tiers[index] = (effect.tier, rule)
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        indexes, entry = tuple((items[item], item) for item in effect.items), (effect.tier, rule)
+
+        def fold(outcome: Outcome) -> None:
+            tiers = outcome.tiers
+            for index, item in indexes:
+                earlier = tiers.get(index)
+                if earlier is not None and earlier[0] != entry[0]:
+                    outcome.overrides.append((f"opening tier of item '{item}'", earlier[1], rule))
+                tiers[index] = entry
+        return fold
 
     def describe(self, effect: Effect) -> str:
         return f"open {', '.join(effect.items)} at tier {effect.tier}"
@@ -205,13 +227,20 @@ class SetTerm(EffectKind):
         values = tuple((name, plain_number(value)) for name, value in argument.items() if name != "term")
         return Effect(self.name, location, term=argument["term"], values=values)
 
-    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-        fields = outcome.terms.setdefault(effect.term, {})
-        for name, value in effect.values:
-            earlier = fields.get(name)
-            if earlier is not None and earlier[0] != value:
-                outcome.overrides.append((f"{name} of term '{effect.term}'", earlier[1], rule))
-            fields[name] = (value, rule)
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        term, entries = effect.term, {name: (value, rule) for name, value in effect.values}
+
+        def fold(outcome: Outcome) -> None:
+            fields = outcome.terms.get(term)
+            if fields is None:  # the first rule to set the term, as for most deals
+                outcome.terms[term] = entries.copy()
+                return
+            for name, entry in entries.items():
+                earlier = fields.get(name)
+                if earlier is not None and earlier[0] != entry[0]:
+                    outcome.overrides.append((f"{name} of term '{term}'", earlier[1], rule))
+                fields[name] = entry
+        return fold
 
     def describe(self, effect: Effect) -> str:
         return f"set term {effect.term}: " + ", ".join(f"{name} {show_number(value)}" for name, value in effect.values)
@@ -229,8 +258,9 @@ class Flag(EffectKind):
     def parse(self, location: Location, argument: Any) -> Effect:
         return Effect(self.name, location, level=argument["severity"], message=argument["message"])
 
-    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-        outcome.flags.append((rule, effect))
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        entry = (rule, effect)
+        return lambda outcome: outcome.flags.append(entry)
 
     def describe(self, effect: Effect) -> str:
         return f"flag ({effect.level}): {' '.join(effect.message.split())}"
@@ -248,8 +278,9 @@ class RequireApprover(EffectKind):
     def parse(self, location: Location, argument: Any) -> Effect:
         return Effect(self.name, location, approver=argument["approver"], message=argument["reason"])
 
-    def apply(self, outcome: Outcome, rule: int, effect: Effect, items: dict[str, int]) -> None:
-        outcome.approvers.setdefault(effect.approver, []).append((rule, effect))
+    def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
+        approver, entry = effect.approver, (rule, effect)
+        return lambda outcome: outcome.approvers.setdefault(approver, []).append(entry)
 
     def describe(self, effect: Effect) -> str:
         return f"require approver {effect.approver}: {' '.join(effect.message.split())}"
@@ -282,20 +313,19 @@ def kind_of(effect: Effect) -> EffectKind:
 def apply_effects(playbook: Playbook, fired: tuple[int, ...]) -> Outcome:
     """Fold the effects of the fired rules (indexes into ``playbook.rules``), in order."""
     outcome = Outcome()
-    plan, item_index = _plan(playbook), playbook.item_index
+    plan = _PLANS.get(playbook) or _plan(playbook)
     for index in fired:
-        for apply, effect in plan[index]:
-            apply(outcome, index, effect, item_index)
+        for fold in plan[index]:
+            fold(outcome)
     return outcome
 
 
-#: Per playbook, per rule: each effect with its kind's ``apply``, looked up once instead of once per deal.
-_PLANS: WeakKeyDictionary[Playbook, tuple[tuple[tuple[Any, Effect], ...], ...]] = WeakKeyDictionary()
+#: Per playbook, per rule: its effects' folds, made once instead of resolving ids for every deal.
+_PLANS: WeakKeyDictionary[Playbook, tuple[tuple[Fold, ...], ...]] = WeakKeyDictionary()
 
 
-def _plan(playbook: Playbook) -> tuple[tuple[tuple[Any, Effect], ...], ...]:
-    plan = _PLANS.get(playbook)
-    if plan is None:
-        plan = _PLANS[playbook] = tuple(tuple((EFFECT_KINDS[effect.kind].apply, effect) for effect in rule.effects)
-                                        for rule in playbook.rules)
+def _plan(playbook: Playbook) -> tuple[tuple[Fold, ...], ...]:
+    items = playbook.item_index
+    plan = _PLANS[playbook] = tuple(tuple(EFFECT_KINDS[effect.kind].folder(index, effect, items) for effect in rule.effects)
+                                    for index, rule in enumerate(playbook.rules))
     return plan

@@ -3,8 +3,11 @@
 import dealbook
 import pytest
 from dealbook.deal.answers import Answers, Deal
+from dealbook.deal.shared import shared
 from dealbook.errors import Location
-from dealbook.playbook.clauses import branch_reads, render_template, template_reads
+from dealbook.playbook.clauses import branch_reads, render_template, template_reads, truth_reads
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ..conftest import REPO
 
@@ -128,3 +131,78 @@ def test_an_evaluation_read_through_is_freed_without_the_cyclic_collector(itam):
         assert gone() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(("source", "tested"), [
+    ("{% if annual_value is defined %}priced{% endif %}", (("annual_value",), ("annual_value",))),
+    ("{% if annual_value is not defined %}unpriced{% endif %}", (("annual_value",), ("annual_value",))),
+    ("{% if personal_data and not big %}a DPA{% endif %}", (("big", "personal_data"), ("big", "personal_data"))),
+    ("{{ 'a DPA' if personal_data or big else 'none' }}", (("big", "personal_data"), ("big", "personal_data"))),
+    ("{% if annual_value is defined %}{{ annual_value | money }}{% endif %}", ((), ("annual_value",))),
+    ("{% if annual_value > 100000 %}big{% endif %}", ((), ())),
+    ("{{ personal_data and big }}", ((), ())),
+    ("{% if (personal_data and big) == false %}no{% endif %}", ((), ())),
+    ("{% for regime in regimes if regime %}{{ regime }}{% endfor %}", ((), ())),
+], ids=["defined", "not-defined", "and-not", "conditional-expression", "printed-too", "compared", "printed-and",
+        "and-compared", "loop-variable"])
+def test_truth_reads_are_the_names_read_only_for_their_truth(source, tested):
+    assert truth_reads(source) == tested
+
+
+def test_deals_that_agree_on_what_a_template_tests_share_its_render(mini):
+    template = "{% if annual_value is defined %}Priced{% else %}Unpriced{% endif %}: cap {{ terms.price_cap }}"
+    renders = shared(mini).renders
+    before = len(renders)
+    texts = {evaluation(mini, deployment="saas", annual_value=value, personal_data=False).render(template, HERE)
+             for value in (60_000, 70_000, 80_000)}
+    assert texts == {"Priced: cap 3%"}
+    assert len(renders) == before + 1  # one render for three figures
+
+
+_TESTED = (
+    "{% if annual_value is defined %}{{ annual_value | money }}{% else %}no figure{% endif %}",
+    "{% if annual_value %}priced{% else %}free or unpriced{% endif %}, {{ terms.price_cap.target }}",
+    "{% if personal_data and annual_value is defined %}DPA, cap {{ terms.price_cap }}{% endif %}",
+    "{{ 'with data' if personal_data else 'no data' }} / {{ deployment | label }}",
+    "{% if not personal_data %}-{% elif annual_value > 100000 %}big{% else %}small{% endif %}",
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.one_of(st.none(), st.sampled_from([0, 1, 49_999, 50_000, 100_000, 100_001, 2_000_000]), st.integers(0, 10**7)),
+       personal=st.one_of(st.none(), st.booleans()), deployment=st.sampled_from(["saas", "on_prem"]))
+def test_a_render_shared_by_what_a_template_tests_equals_a_fresh_one(mini, value, personal, deployment):
+    answers = {"deployment": deployment, **({"annual_value": value} if value is not None else {}),
+               **({"personal_data": personal} if personal is not None else {})}
+    result = evaluation(mini, **answers)
+    for template in _TESTED:
+        try:
+            fresh = render_template(template, result.template_context, HERE)
+        except dealbook.DealbookError:
+            with pytest.raises(dealbook.DealbookError):
+                result.render(template, HERE)
+            continue
+        assert result.render(template, HERE) == fresh
+
+
+def test_a_branch_on_the_deal_decides_the_term_sheet_per_deal(mini_copy):
+    import yaml
+
+    path = mini_copy / "modules" / "commercial.yaml"
+    module = yaml.safe_load(path.read_text(encoding="utf-8"))
+    item = module["items"][0]
+    item["positions"] = {
+        "preferred": {"summary": "{% if deal.product == 'Suite' %}Cap at {{ terms.price_cap }}.{% else %}Hold the list price.{% endif %}"},
+        "fallbacks": [{"summary": "Hold for a year."}],
+        "walk_away": {"summary": "Uncapped increases."},
+    }
+    path.write_text(yaml.safe_dump(module, sort_keys=False), encoding="utf-8")
+    playbook = dealbook.load_playbook(mini_copy, use_cache=False)
+
+    def term_sheet(product):
+        answers = Answers(Deal("Deal", "Acme", product=product, currency="EUR"), {"deployment": "saas", "annual_value": 60_000})
+        return [term.id for term in dealbook.evaluate(playbook, answers).terms]
+
+    assert term_sheet("the Software") == []
+    assert term_sheet("Suite") == ["price_cap"]
+    assert term_sheet("the Software") == []

@@ -59,13 +59,13 @@ def test_every_part_of_the_bundled_playbook_survives_the_cache(private_cache):
 _READS_FROM_A_FRESH_PROCESS = """
 import json, jinja2, dealbook
 from dealbook.playbook.wording_checks import templates_of
-from dealbook.playbook.clauses import branch_reads, template_reads
+from dealbook.playbook.clauses import branch_reads, template_reads, truth_reads
 playbook = dealbook.load_playbook("itam")
 if {parse_refused}:
     def refuse(*args, **kwargs):
         raise AssertionError("a template was parsed")
     jinja2.Environment.parse = refuse
-print(json.dumps({{source: [template_reads(source), branch_reads(source)] for source, _ in templates_of(playbook) if "{{" in source}}))
+print(json.dumps({{source: [template_reads(source), branch_reads(source), truth_reads(source)] for source, _ in templates_of(playbook) if "{{" in source}}))
 """
 
 

@@ -1,0 +1,40 @@
+"""A deal's values and terms as key parts: what reads differently stays apart, what a test reads is its truth."""
+
+import pytest
+from dealbook.deal.keys import TermKeys, TruthKeys, ValueKeys, picker, term_key
+from dealbook.deal.result import TermResult
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (1, 1.0), (1, True), (0, False), ("1", 1), (["a"], ("a",)),
+], ids=["int-float", "int-bool", "zero-false", "text-number", "list-tuple"])
+def test_values_that_read_differently_have_different_key_parts(first, second):
+    assert ValueKeys.of({"x": first})["x"] != ValueKeys.of({"x": second})["x"]
+
+
+def test_a_list_becomes_hashable_and_a_missing_name_reads_as_none():
+    keys = ValueKeys.of({"regions": ["eu", "us"], "users": None})
+    assert hash(keys["regions"]) == hash((list, ("eu", "us")))
+    assert keys["users"] == keys["never_asked"] == (type(None), None)
+
+
+@pytest.mark.parametrize(("value", "truth"), [
+    (None, None), (0, False), (0.0, False), (250, True), (False, False), (True, True), ([], False), (["eu"], True), ("", False),
+], ids=["not-given", "zero", "zero-float", "figure", "false", "true", "empty-list", "list", "empty-text"])
+def test_the_truth_of_a_value_is_whether_it_is_given_and_true(value, truth):
+    assert TruthKeys.of({"x": value})["x"] is truth
+    assert TruthKeys.of({})["x"] is None
+
+
+def test_a_term_key_holds_its_three_values_and_a_term_the_playbook_lacks_reads_as_none(mini):
+    term = mini.terms_by_id["price_cap"]
+    keys = TermKeys({"price_cap": term_key(TermResult(term, 3, 5, 7))})
+    assert keys["price_cap"] == (3, 5, 7)
+    assert keys["no_such_term"] is None
+
+
+@pytest.mark.parametrize(("names", "picked"), [
+    ((), ()), (("a",), 1), (("a", "b"), (1, 2)), (("b", "missing"), (2, None)),
+], ids=["none", "one", "two", "missing"])
+def test_a_picker_picks_the_parts_of_its_names(names, picked):
+    assert picker(names)(TermKeys({"a": 1, "b": 2})) == picked
