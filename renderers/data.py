@@ -67,11 +67,11 @@ def _item(evaluation: Evaluation, result: ItemResult, explain: bool) -> dict[str
         "rationale": evaluation.rationale(result),
         "talking_points": list(evaluation.talking_points(result)),
         "covers": list(item.covers),
-        "reasons": list(result.because),
+        "reasons": list(evaluation.because(result)),
         "tradeable": None if result.tradeable is None else _position(evaluation, result.tradeable),
     }
     if explain:
-        data["because"] = [_decision(reason) for reason in result.reasons]
+        data["because"] = [_decision(reason) for reason in evaluation.reasons(result)]
     return data
 
 

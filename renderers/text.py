@@ -46,7 +46,7 @@ def _item_lines(evaluation: Evaluation, result: ItemResult, explain: bool) -> li
             f"fallback {format_value(term.fallback)}, walk-away {format_value(term.walk_away)}"
         )
     if explain:
-        lines.extend(f"      Why: {reason}" for reason in result.reasons)
+        lines.extend(f"      Why: {reason}" for reason in evaluation.reasons(result))
         if opening.clause:
             lines.append("      Clause:")
             lines.extend(f"        {line}" for line in opening.clause.splitlines())

@@ -226,9 +226,9 @@ def _answer_text(question: Question, value: Any, currency: str) -> str:
     return show_label(question.option_labels, value)
 
 
-def because(result: ItemResult) -> str:
+def because(evaluation: Evaluation, result: ItemResult) -> str:
     """Why an item applies (and was tailored), as the playbook's business sentences."""
-    text = "; ".join(result.because) or EVERY_DEAL
+    text = "; ".join(evaluation.because(result)) or EVERY_DEAL
     return text[0].upper() + text[1:]
 
 
@@ -307,7 +307,7 @@ def _item_view(evaluation: Evaluation, result: ItemResult, number: str) -> ItemV
         priority=result.priority,
         owner=playbook.departments_by_id[item.owner].name,
         objective=item.objective,
-        because=because(result),
+        because=because(evaluation, result),
         opening=PositionView(label, opening.summary, opening.clause),
         fallbacks=fallbacks,
         walk_away=evaluation.position(result.walk_away).summary,

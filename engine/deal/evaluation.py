@@ -24,14 +24,13 @@ from ..playbook.glossary import uses
 from ..playbook.model import PRIORITIES, SEVERITIES, Definition, Module, Playbook, Position
 from ..playbook.values import show_raw
 from .answers import Answers
-from .keys import DealKeys, TermKeys, term_key
-from .reasons import reading
+from .keys import DealKeys, TermKeys
+from .reasons import because_lines, reading
 from .renders import DealRenders
 from .result import (
     Approval,
     Assumption,
     Decision,
-    Explanation,
     ItemResult,
     RenderedPosition,
     RiskFlag,
@@ -40,15 +39,12 @@ from .result import (
     condition_reads,
     item_decision,
     rule_decision,
+    tailoring,
 )
 from .shared import MAX_RENDERS, MAX_SHARED, Shared
 from .shared import shared as shared_by_playbook
 
 __all__ = ["Evaluation"]
-
-
-_LOWERED = tuple(f"priority lowered to {priority}" for priority in PRIORITIES)
-_RAISED = tuple(f"priority raised to {priority}" for priority in PRIORITIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,52 +94,37 @@ class Evaluation:
         """Items that apply, in playbook order."""
         results: list[ItemResult] = []
         append = results.append
-        outcome = self.outcome
-        playbook, answers, terms_by_id, values, given = self.playbook, self.answers, self.terms_by_id, self.values, self.answers.values
+        outcome, terms_by_id = self.outcome, self.terms_by_id
         included, excluded, lowered, raised, tiers = outcome.included, outcome.excluded, outcome.lowered, outcome.raised, outcome.tiers
         tailored = included.keys() | lowered.keys() | raised.keys() | tiers.keys()
-        set_terms = outcome.terms.keys()
-        currency = answers.deal.currency
-        value_keys = self._keys.values
+        set_terms = outcome.terms
+        touched: set[int] = set()  # items carrying a term a rule set: their terms are this deal's own
+        if set_terms:
+            carried = self._shared.carried
+            for term_id in set_terms:
+                touched.update(carried.get(term_id, ()))
         for index, (shared, applies) in enumerate(zip(self._shared.items, self.applies, strict=True)):
             if not (applies or index in included) or index in excluded:
                 continue
-            item = shared.item
-            terms = shared.terms if not set_terms or set_terms.isdisjoint(item.terms) else None
-            if index not in tailored and terms is not None:
-                # Most items are untailored: deals that read the same (and answered the same questions) share one result.
-                names = shared.names
-                key = (shared.pick(value_keys), tuple(map(given.__contains__, names)), currency) if names else ()
-                result = shared.by_reads.get(key)
-                if result is None:
-                    if len(shared.by_reads) >= MAX_SHARED:
-                        shared.by_reads.clear()
-                    # kept for later deals: it holds only what its condition read, not this deal's whole answers
-                    read = {name: values.get(name) for name in names}
-                    light = Answers(answers.deal, {name: given[name] for name in names if name in given})
-                    result = shared.by_reads[key] = ItemResult(item, shared.module, item.priority, 0, terms,
-                                                               Explanation(playbook, light, read, index, True))
-                append(result)
+            if index not in tailored and index not in touched:
+                append(shared.untailored)  # most items: the one result every deal the rules leave alone shares
                 continue
-            rank, steps = shared.rank, []
-            if index in included:
-                steps.append((included[index], "included by rule"))
+            rank = shared.rank
             if index in lowered:
-                lower, rule = lowered[index]
-                rank = max(rank, lower)
-                steps.append((rule, _LOWERED[lower]))
+                rank = max(rank, lowered[index][0])
             if index in raised:
-                higher, rule = raised[index]
-                rank = min(rank, higher)
-                steps.append((rule, _RAISED[higher]))
-            tier = 0
-            if index in tiers:
-                tier, rule = tiers[index]
-                steps.append((rule, f"opens at fallback {tier}" if tier else "opens at the preferred position"))
-            if terms is None:
-                terms = tuple([terms_by_id[term] for term in item.terms])
-            append(ItemResult(item, shared.module, PRIORITIES[rank], tier, terms,
-                              Explanation(playbook, answers, values, index, bool(applies), tuple(steps))))
+                rank = min(rank, raised[index][0])
+            tier = tiers[index][0] if index in tiers else 0
+            item = shared.item
+            terms = tuple([terms_by_id[term] for term in item.terms]) if index in touched else shared.terms
+            # deals tailored alike share the result: the same priority, opening and term values (and who set them)
+            key = (rank, tier, tuple([(term.key, term.set_by) for term in terms]) if index in touched else None)
+            result = shared.tailored.get(key)
+            if result is None:
+                if len(shared.tailored) >= MAX_SHARED:
+                    shared.tailored.clear()
+                result = shared.tailored[key] = ItemResult(item, shared.module, PRIORITIES[rank], tier, shared.openings[tier], terms)
+            append(result)
         return tuple(results)
 
     @cached_property
@@ -202,7 +183,7 @@ class Evaluation:
         shown: set[str] = set()
         for result in self.items:
             if result.terms:  # the terms it carries that its printed guidance reads, as item_terms() tells
-                shown |= self._terms_read_by(result).intersection(result.item.terms)
+                shown.update(self._terms_read_by(result).intersection(result.item.terms))
         return tuple(result for term_id, result in self.terms_by_id.items() if term_id in shown)
 
     def item_terms(self, result: ItemResult) -> tuple[TermResult, ...]:
@@ -213,42 +194,43 @@ class Evaluation:
         return tuple(term for term in result.terms if term.id in read)
 
     def _terms_read_by(self, result: ItemResult) -> frozenset[str]:
-        # rendering everything the pack prints tells it on the way; without that, from what decides the branches
+        """The terms the item's printed guidance reads.
+
+        Rendering everything the pack prints tells it on the way; without that, it is told from what decides
+        the branches of the item's templates, shared with the deals that agree on that.
+        """
         if "_printed" in self.__dict__:
             return self._printed.terms.get(result.id, frozenset())
-        return self._terms_printed(result)
-
-    def _terms_printed(self, result: ItemResult) -> frozenset[str]:
-        """The terms the item's printed guidance reads, told from what decides its branches where possible."""
-        plan = self._shared.printed_templates(result.item, result.tier)
-        templates = plan.templates
-        if plan.branches is not None:  # one look-up for the whole item
-            key = ("item terms read", result.item.id, result.tier, *plan.branches.key(self._keys, self.answers.deal))
-            read = self._noted_terms.get(key)
-            if read is None:
-                read = frozenset().union(*(self._terms_read(template, location) for template, location in templates))
-                if len(self._noted_terms) >= MAX_RENDERS:
-                    self._noted_terms.clear()
-                self._noted_terms[key] = read
-            return read
-        return frozenset().union(*(self._terms_read(template, location) for template, location in templates))
+        shared, item = self._shared, result.item
+        plan = shared.plans.get((item.id, result.tier)) or shared.printed_templates(item, result.tier)
+        branches = plan.branches
+        if branches is None:  # told template by template
+            return frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates))
+        keys, truths = self._keys, branches.truths
+        key = (plan, self.answers.deal if branches.deal else None, branches.values(keys.values),
+               None if truths is None else truths(keys.truths), branches.terms(keys.terms))
+        noted = shared.terms_read
+        read = noted.get(key)
+        if read is None:
+            read = frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates))
+            if len(noted) >= MAX_RENDERS:
+                noted.clear()
+            noted[key] = read
+        return read
 
     def _terms_read(self, template: str, location: Location) -> frozenset[str]:
         plan = self._shared.branch_plan(template)
         if plan is None:
             return self.renders.noting_terms(template, location)[1]
         key = ("terms read", template, *plan.key(self._keys, self.answers.deal))
-        read = self._noted_terms.get(key)
+        noted = self._shared.terms_read
+        read = noted.get(key)
         if read is None:
             read = self.renders.noting_terms(template, location)[1]
-            if len(self._noted_terms) >= MAX_RENDERS:
-                self._noted_terms.clear()
-            self._noted_terms[key] = read
+            if len(noted) >= MAX_RENDERS:
+                noted.clear()
+            noted[key] = read
         return read
-
-    @cached_property
-    def _noted_terms(self) -> dict[tuple[Any, ...], frozenset[str]]:
-        return self._shared.terms_read
 
     @cached_property
     def flags(self) -> tuple[RiskFlag, ...]:
@@ -339,6 +321,30 @@ class Evaluation:
         texts += [flag.message for flag in self.flags]
         return _Printed(tuple(texts), read)
 
+    def reasons(self, result: ItemResult) -> tuple[Decision, ...]:
+        """The decisions behind an applicable item: its condition, the rules that included or tailored it."""
+        return self._why(result)[0]
+
+    def because(self, result: ItemResult) -> tuple[str, ...]:
+        """Why an applicable item applies and was tailored, as business sentences (see :mod:`dealbook.deal.reasons`)."""
+        return self._why(result)[1]
+
+    def _why(self, result: ItemResult) -> tuple[tuple[Decision, ...], tuple[str, ...]]:
+        worked_out = self._explained.get(result.id)
+        if worked_out is None:
+            playbook, values = self.playbook, self.values
+            index = playbook.item_index[result.id]
+            applies, steps = bool(self.applies[index]), tailoring(self.outcome, index)
+            reasons = [item_decision(playbook, values, index, True)] if applies else []
+            reasons += [rule_decision(playbook, values, rule, outcome, f"item {result.id}") for rule, outcome in steps]
+            conditions = ([result.item.applies_when] if applies else []) + [playbook.rules[rule].when for rule, _ in steps]
+            worked_out = self._explained[result.id] = tuple(reasons), because_lines(playbook, self.answers, values, result.item, tuple(conditions))
+        return worked_out
+
+    @cached_property
+    def _explained(self) -> dict[str, tuple[tuple[Decision, ...], tuple[str, ...]]]:
+        return {}
+
     def rationale(self, result: ItemResult) -> str:
         """The item's rationale, rendered for this deal (it may quote the deal's figures)."""
         return self.render(result.item.rationale, result.item.location)
@@ -386,7 +392,7 @@ class Evaluation:
         if set_terms:
             terms, by_id = TermKeys(terms), self.terms_by_id
             for term_id in set_terms:
-                terms[term_id] = term_key(by_id[term_id])
+                terms[term_id] = by_id[term_id].key
         return DealKeys(self.values, terms)
 
     @property

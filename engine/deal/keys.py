@@ -12,10 +12,14 @@ A name a template only tests (``is defined``, ``if x``; see
 instead (:class:`TruthKeys`): deals with different figures that agree on
 whether each is given and true share the render.
 
-A key part keeps apart what reads differently: ``1``, ``1.0`` and ``True``
-(the part holds the value's type), a list and the tuple of its entries (a
-list becomes a tuple, to be hashable). A name the deal has no value for
-reads as ``None``; a term the playbook lacks reads as ``None``.
+A key part keeps apart what reads differently: ``1``, ``1.0`` and ``True``,
+a list and the tuple of its entries. Most values are their own key part (a
+whole number, a text, a fraction, ``None``); only a yes/no, a float with no
+fraction, a list and anything else are wrapped with their type. Building no
+object per value matters: a batch holds a thousand evaluations at once, and
+every object each one keeps costs memory the machine must find.
+A name the deal has no value for reads as ``None``; a term the playbook
+lacks reads as ``None``.
 """
 
 from __future__ import annotations
@@ -24,23 +28,34 @@ from collections.abc import Callable, Mapping
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker", "term_key"]
+__all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker"]
 
-_NO_VALUE = (type(None), None)
+_YES, _NO = (bool, True), (bool, False)
 
 
 class ValueKeys(dict):
-    """Each answer, fact and deal field of one deal as a key part: ``(type, value)``."""
+    """Each answer, fact and deal field of one deal as a key part (see above)."""
 
     __slots__ = ()
 
-    def __missing__(self, name: str) -> tuple[type, None]:
-        return _NO_VALUE
+    def __missing__(self, name: str) -> None:
+        return None
 
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> ValueKeys:
         """The key parts of ``values``."""
-        return cls({name: (type(value), tuple(value) if type(value) is list else value) for name, value in values.items()})
+        keys = cls()
+        for name, value in values.items():
+            kind = type(value)
+            if kind is int or kind is str or value is None or kind is float and not value.is_integer():
+                keys[name] = value  # nothing else it could be mistaken for
+            elif kind is bool:
+                keys[name] = _YES if value else _NO
+            elif kind is list:
+                keys[name] = (list, tuple(value))
+            else:
+                keys[name] = (kind, value)
+        return keys
 
 
 class TruthKeys(dict):
@@ -58,17 +73,13 @@ class TruthKeys(dict):
 
 
 class TermKeys(dict):
-    """Each term's values for one deal as a key part: ``(target, fallback, walk-away)``."""
+    """Each term's values for one deal as a key part: ``(target, fallback, walk-away)``, as
+    :attr:`~.result.TermResult.key` holds them."""
 
     __slots__ = ()
 
     def __missing__(self, term_id: str) -> None:
         return None
-
-
-def term_key(term: Any) -> tuple[Any, Any, Any]:
-    """The key part of one term result (anything with ``target``, ``fallback`` and ``walk_away``)."""
-    return term.target, term.fallback, term.walk_away
 
 
 class DealKeys:

@@ -47,6 +47,7 @@ class DealRenders:
         # leave every evaluation to the cyclic collector (a batch over many deals slowed by a fifth).
         self._shared, self._values, self._deal, self._terms_by_id, self._keys = shared, values, deal, terms_by_id, keys
         self._set_terms = set_terms.keys()  # the terms rules set for this deal
+        self._dotted = tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
 
     @cached_property
     def context(self) -> dict[str, Any]:
@@ -158,15 +159,12 @@ class DealRenders:
         The deal counts when the template reads it (the money filter reads its currency), and so do names
         ending in "." that the text is tidied for (see :meth:`_render_in`).
         """
-        plan = self._shared.key_plan(template)
+        plan = self._shared.key_plans.get(template) or self._shared.key_plan(template)
         if plan is None:
             return None
-        return template, self._dotted, *plan.key(self._keys, self._deal)
-
-    @cached_property
-    def _dotted(self) -> tuple[str, ...]:
-        deal = self._deal
-        return tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
+        keys, truths = self._keys, plan.truths
+        return (template, self._dotted, self._deal if plan.deal else None, plan.values(keys.values),
+                None if truths is None else truths(keys.truths), plan.terms(keys.terms))
 
     def _render_in(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
         text = render_template(template, context, location)

@@ -1,8 +1,7 @@
 """What a negotiator reads about one deal, as frozen records.
 
 :class:`~dealbook.deal.evaluation.Evaluation` builds them on demand: the
-items that apply (:class:`ItemResult`, each with its opening position and
-why it applies), the items that do not (:class:`SkippedItem`), every term's
+items that apply (:class:`ItemResult`, each with its opening position), the items that do not (:class:`SkippedItem`), every term's
 values after rules (:class:`TermResult`), risk flags, approvals, assumed
 defaults, rendered positions, and the decisions that explain all of it.
 """
@@ -14,11 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Location
+from ..playbook.effects import Outcome
 from ..playbook.expressions import Condition
-from ..playbook.model import Department, Item, Module, Playbook, Position, Question, Rule, Term
+from ..playbook.model import PRIORITIES, Department, Item, Module, Playbook, Position, Question, Rule, Term
 from ..playbook.values import show_raw
-from .answers import Answers
-from .reasons import because_lines
 
 __all__ = [
     "ItemResult",
@@ -29,8 +27,8 @@ __all__ = [
     "Decision",
     "RenderedPosition",
     "Assumption",
-    "Explanation",
     "item_decision",
+    "tailoring",
     "rule_decision",
     "condition_reads",
 ]
@@ -67,45 +65,32 @@ class TermResult:
     fallback: float
     walk_away: float
     set_by: tuple[str, ...] = ()
+    #: ``(target, fallback, walk_away)``, made once: what a shared render or result keys the term by
+    key: tuple[float, float, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.target, self.fallback, self.walk_away))
 
     @property
     def id(self) -> str:
         return self.term.id
 
 
-class Explanation:
-    """Why one item applies to a deal and how rules tailored it, worked out when first read.
-
-    Most readers of an evaluation (a batch over many deals, a term sheet)
-    never ask why; a pack or ``--explain`` does, and then gets the same
-    decisions and sentences as if they had been built with the item.
-    """
-
-    __slots__ = ("_playbook", "_answers", "_values", "_index", "_applies", "_steps", "_worked_out")
-
-    def __init__(self, playbook: Playbook, answers: Answers, values: Mapping[str, Any], index: int, applies: bool,
-                 steps: tuple[tuple[int, str], ...] = ()) -> None:
-        self._playbook, self._answers, self._values = playbook, answers, values
-        self._index, self._applies, self._steps = index, applies, steps  # steps: (rule index, what it did)
-        self._worked_out: tuple[tuple[Decision, ...], tuple[str, ...]] | None = None
-
-    def _work_out(self) -> tuple[tuple[Decision, ...], tuple[str, ...]]:
-        if self._worked_out is None:
-            playbook, values = self._playbook, self._values
-            item = playbook.items[self._index]
-            reasons = [item_decision(playbook, values, self._index, self._applies)] if self._applies else []
-            reasons += [rule_decision(playbook, values, rule, outcome, f"item {item.id}") for rule, outcome in self._steps]
-            conditions = ([item.applies_when] if self._applies else []) + [playbook.rules[rule].when for rule, _ in self._steps]
-            self._worked_out = tuple(reasons), because_lines(playbook, self._answers, values, item, tuple(conditions))
-        return self._worked_out
-
-    @property
-    def reasons(self) -> tuple[Decision, ...]:
-        return self._work_out()[0]
-
-    @property
-    def because(self) -> tuple[str, ...]:
-        return self._work_out()[1]
+def tailoring(outcome: Outcome, index: int) -> tuple[tuple[int, str], ...]:
+    """What the rules did to item ``index``, in the order they are told: ``(rule index, what it did)``."""
+    steps = []
+    if index in outcome.included:
+        steps.append((outcome.included[index], "included by rule"))
+    if index in outcome.lowered:
+        rank, rule = outcome.lowered[index]
+        steps.append((rule, f"priority lowered to {PRIORITIES[rank]}"))
+    if index in outcome.raised:
+        rank, rule = outcome.raised[index]
+        steps.append((rule, f"priority raised to {PRIORITIES[rank]}"))
+    if index in outcome.tiers:
+        tier, rule = outcome.tiers[index]
+        steps.append((rule, f"opens at fallback {tier}" if tier else "opens at the preferred position"))
+    return tuple(steps)
 
 
 def item_decision(playbook: Playbook, values: Mapping[str, Any], index: int, applies: bool) -> Decision:
@@ -125,29 +110,23 @@ def rule_decision(playbook: Playbook, values: Mapping[str, Any], rule_index: int
 
 @dataclass(frozen=True, slots=True)
 class ItemResult:
-    """An item that applies to the deal, tailored."""
+    """An item that applies to the deal, tailored: its priority, opening tier and term values for this deal.
+
+    It holds nothing else of the deal's, so deals tailored alike share one; why it applies is the
+    evaluation's to tell (:meth:`~dealbook.deal.evaluation.Evaluation.because`).
+    """
 
     item: Item
     module: Module
     priority: str
     tier: int
+    #: the position we open with (the preferred one unless a rule moved it): ``item.positions.tier(tier)``
+    opening: Position
     terms: tuple[TermResult, ...]
-    #: why the item applies and was tailored, worked out when first read
-    why: Explanation = field(compare=False, repr=False)
 
     @property
     def id(self) -> str:
         return self.item.id
-
-    @property
-    def reasons(self) -> tuple[Decision, ...]:
-        """The decisions behind the item: its condition, the rules that included or tailored it."""
-        return self.why.reasons
-
-    @property
-    def because(self) -> tuple[str, ...]:
-        """Why the item applies and was tailored, as business sentences (see :mod:`dealbook.deal.reasons`)."""
-        return self.why.because
 
     @property
     def tradeable(self) -> Position | None:
@@ -159,11 +138,6 @@ class ItemResult:
             return None
         tradeable = [position for position in self.fallbacks if position.tradeable]
         return tradeable[-1] if tradeable else None
-
-    @property
-    def opening(self) -> Position:
-        """The position we open with (the preferred one unless a rule moved it)."""
-        return self.item.positions.tier(self.tier)
 
     @property
     def fallbacks(self) -> tuple[Position, ...]:

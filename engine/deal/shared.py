@@ -4,7 +4,7 @@ Deals of one playbook read mostly alike. Whatever depends only on the
 playbook, or on a few answers, is kept here per playbook (in weak
 dictionaries, so a playbook no longer used takes its entries with it) and
 reused by every :class:`~dealbook.deal.evaluation.Evaluation`: the terms at
-the playbook's own values, item results no rule tailored, rendered
+the playbook's own values, item results (one per way rules tailor an item), rendered
 templates by what they read, the terms a template reads by what decides its
 branches. Each table is bounded and starts over when full.
 """
@@ -19,8 +19,8 @@ from typing import Any
 
 from ..errors import Location
 from ..playbook.clauses import TermValue, branch_reads, template_reads, truth_reads
-from ..playbook.model import PRIORITIES, Item, Module, Playbook
-from .keys import DealKeys, TermKeys, picker, term_key
+from ..playbook.model import PRIORITIES, Item, Module, Playbook, Position
+from .keys import DealKeys, TermKeys, picker
 from .result import Approval, ItemResult, RiskFlag, TermResult
 
 __all__ = ["Shared", "PlaybookTerms", "SharedItem", "ItemPlan", "KeyPlan", "Pick", "shared", "MAX_RENDERS", "MAX_SHARED"]
@@ -47,24 +47,25 @@ class PlaybookTerms:
 
 @dataclass(frozen=True, slots=True)
 class SharedItem:
-    """An item with what every deal shares: its module, its priority's rank, and its results when no rule tailors it."""
+    """An item with what every deal shares: its module, its priority's rank, its results."""
 
     item: Item
     module: Module
     rank: int
-    #: the names the item's condition reads, and what picks them from a deal's key parts
-    names: tuple[str, ...]
-    pick: Pick
     #: the item's terms at the playbook's own values
     terms: tuple[TermResult, ...]
-    #: results of the item when no rule tailors it, by what its condition read (one entry for an item without one)
-    by_reads: dict[tuple[Any, ...], ItemResult] = field(default_factory=dict)
+    #: the position it opens with, by opening tier
+    openings: tuple[Position, ...]
+    #: its result for every deal the rules leave it alone in
+    untailored: ItemResult
+    #: its results as rules tailored it, by (priority rank, opening tier, the terms' values if rules set them)
+    tailored: dict[tuple[Any, ...], ItemResult] = field(default_factory=dict)
 
 
 Pick = Callable[[Mapping[str, Any]], Any]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class KeyPlan:
     """What a key picks from a deal's key parts (:mod:`.keys`): values, truths (``None``: none) and terms."""
 
@@ -86,7 +87,7 @@ class KeyPlan:
         return (deal if self.deal else None, self.values(keys.values), None if truths is None else truths(keys.truths), self.terms(keys.terms))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ItemPlan:
     """What an item prints opening at one tier: the templates with Jinja in them, and what decides all their branches."""
 
@@ -104,13 +105,15 @@ class Shared:
 
     terms: PlaybookTerms
     items: tuple[SharedItem, ...]
+    #: the indexes of the items carrying each term
+    carried: Mapping[str, tuple[int, ...]]
     #: rendered templates by what they read (option labels are the playbook's)
     renders: dict[tuple[Any, ...], str] = field(default_factory=dict)
     #: rendered templates with the terms each read (for what the pack prints)
     noted: dict[tuple[Any, ...], tuple[str, frozenset[str]]] = field(default_factory=dict)
     #: the terms a template, or an item's printed guidance, reads, by what decides its branches
     terms_read: dict[tuple[Any, ...], frozenset[str]] = field(default_factory=dict)
-    #: per (item, opening tier): what it prints
+    #: per (item, opening tier): what it prints (a plan is its own key in ``terms_read``: one per item and tier)
     plans: dict[tuple[str, int], ItemPlan] = field(default_factory=dict)
     #: templates without Jinja in them, as printed (no deal name ending in "." to tidy them for)
     plain: dict[str, str] = field(default_factory=dict)
@@ -179,13 +182,18 @@ def shared(playbook: Playbook) -> Shared:
         values = {term.id: TermValue(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
         labels = {question.id: question.option_labels for question in playbook.questions if question.options}
         # Read-only views: every evaluation of the playbook shares them.
-        keys = TermKeys({term_id: term_key(result) for term_id, result in results.items()})
+        keys = TermKeys({term_id: result.key for term_id, result in results.items()})
         terms = PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {}, keys)
         modules = playbook.modules_by_id
         items = []
         for item in playbook.items:
-            names = item.applies_when.names if item.applies_when is not None else ()
-            items.append(SharedItem(item, modules[item.module], PRIORITIES.index(item.priority), names, picker(names),
-                                    tuple(results[term] for term in item.terms)))
-        found = _SHARED[playbook] = Shared(terms, tuple(items))
+            module, item_terms = modules[item.module], tuple(results[term] for term in item.terms)
+            openings = tuple(item.positions.tier(tier) for tier in range(len(item.positions.fallbacks) + 1))
+            untailored = ItemResult(item, module, item.priority, 0, openings[0], item_terms)
+            items.append(SharedItem(item, module, PRIORITIES.index(item.priority), item_terms, openings, untailored))
+        carried: dict[str, list[int]] = {}
+        for index, item in enumerate(playbook.items):
+            for term_id in item.terms:
+                carried.setdefault(term_id, []).append(index)
+        found = _SHARED[playbook] = Shared(terms, tuple(items), {term_id: tuple(indexes) for term_id, indexes in carried.items()})
     return found

@@ -20,7 +20,7 @@ trace); ``raise_priority`` keeps the highest level asked for and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
@@ -45,7 +45,8 @@ class Outcome:
     raised: dict[int, tuple[int, int]] = field(default_factory=dict)  # item -> (rank, rule)
     lowered: dict[int, tuple[int, int]] = field(default_factory=dict)
     tiers: dict[int, tuple[int, int]] = field(default_factory=dict)  # item -> (tier, rule)
-    terms: dict[str, dict[str, tuple[float, int]]] = field(default_factory=dict)  # term -> field -> (value, rule)
+    #: term -> field -> (value, rule); a term's mapping may be shared with the rule that set it: read it, never change it
+    terms: dict[str, Mapping[str, tuple[float, int]]] = field(default_factory=dict)
     flags: list[tuple[int, Effect]] = field(default_factory=list)
     approvers: dict[str, list[tuple[int, Effect]]] = field(default_factory=dict)
     overrides: list[tuple[str, int, int]] = field(default_factory=list)  # (what, earlier rule, later rule)
@@ -232,14 +233,14 @@ class SetTerm(EffectKind):
 
         def fold(outcome: Outcome) -> None:
             fields = outcome.terms.get(term)
-            if fields is None:  # the first rule to set the term, as for most deals
-                outcome.terms[term] = entries.copy()
+            if fields is None:  # the first rule to set the term, as for most deals: its settings as they are, not a copy
+                outcome.terms[term] = entries
                 return
             for name, entry in entries.items():
                 earlier = fields.get(name)
                 if earlier is not None and earlier[0] != entry[0]:
                     outcome.overrides.append((f"{name} of term '{term}'", earlier[1], rule))
-                fields[name] = entry
+            outcome.terms[term] = {**fields, **entries}  # a new mapping: the earlier one may be another rule's own
         return fold
 
     def describe(self, effect: Effect) -> str:

@@ -63,8 +63,8 @@ def test_trace_explains_every_decision_with_condition_values_and_source(mini):
     assert trace["fact big"].outcome == "= yes"
     assert trace["item exec_signoff"].outcome == "applies"
     price = next(result for result in evaluation.items if result.id == "price_protection")
-    assert [reason.outcome for reason in price.reasons] == ["applies to every deal", "priority raised to critical"]
-    assert "big [big=yes]" in str(price.reasons[1])
+    assert [reason.outcome for reason in evaluation.reasons(price)] == ["applies to every deal", "priority raised to critical"]
+    assert "big [big=yes]" in str(evaluation.reasons(price)[1])
 
 
 def test_later_rule_wins_and_the_override_is_traced(mini_copy):

@@ -1,7 +1,7 @@
 """A deal's values and terms as key parts: what reads differently stays apart, what a test reads is its truth."""
 
 import pytest
-from dealbook.deal.keys import TermKeys, TruthKeys, ValueKeys, picker, term_key
+from dealbook.deal.keys import TermKeys, TruthKeys, ValueKeys, picker
 from dealbook.deal.result import TermResult
 
 
@@ -15,7 +15,7 @@ def test_values_that_read_differently_have_different_key_parts(first, second):
 def test_a_list_becomes_hashable_and_a_missing_name_reads_as_none():
     keys = ValueKeys.of({"regions": ["eu", "us"], "users": None})
     assert hash(keys["regions"]) == hash((list, ("eu", "us")))
-    assert keys["users"] == keys["never_asked"] == (type(None), None)
+    assert keys["users"] is keys["never_asked"] is None
 
 
 @pytest.mark.parametrize(("value", "truth"), [
@@ -28,7 +28,7 @@ def test_the_truth_of_a_value_is_whether_it_is_given_and_true(value, truth):
 
 def test_a_term_key_holds_its_three_values_and_a_term_the_playbook_lacks_reads_as_none(mini):
     term = mini.terms_by_id["price_cap"]
-    keys = TermKeys({"price_cap": term_key(TermResult(term, 3, 5, 7))})
+    keys = TermKeys({"price_cap": TermResult(term, 3, 5, 7).key})
     assert keys["price_cap"] == (3, 5, 7)
     assert keys["no_such_term"] is None
 

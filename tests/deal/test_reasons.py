@@ -27,7 +27,7 @@ def _evaluate(root: Path, write_answers, answers: dict):
 
 
 def _because(evaluation, item_id: str) -> tuple[str, ...]:
-    return next(result.because for result in evaluation.items if result.id == item_id)
+    return next(evaluation.because(result) for result in evaluation.items if result.id == item_id)
 
 
 CASES = [

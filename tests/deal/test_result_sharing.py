@@ -51,8 +51,8 @@ def test_shared_results_match_a_deal_with_its_own(itam):
     answers = {"deployment": "saas", "annual_value": 300000, "personal_data": True}
     first = evaluation(itam, **answers)
     second = evaluation(itam, **answers)
-    assert [(r.id, r.priority, r.tier, [str(reason) for reason in r.reasons], [t.target for t in r.terms]) for r in first.items] == \
-           [(r.id, r.priority, r.tier, [str(reason) for reason in r.reasons], [t.target for t in r.terms]) for r in second.items]
+    assert [(r.id, r.priority, r.tier, [str(reason) for reason in first.reasons(r)], [t.target for t in r.terms]) for r in first.items] == \
+           [(r.id, r.priority, r.tier, [str(reason) for reason in second.reasons(r)], [t.target for t in r.terms]) for r in second.items]
     other = evaluation(itam, **{**answers, "deployment": "on_prem"})
     assert [r.id for r in other.items] != [r.id for r in first.items]
 
