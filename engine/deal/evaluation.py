@@ -12,7 +12,7 @@ share comes from :mod:`.shared`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -94,7 +94,7 @@ class Evaluation:
         """Items that apply, in playbook order."""
         results: list[ItemResult] = []
         append = results.append
-        outcome, terms_by_id = self.outcome, self.terms_by_id
+        outcome = self.outcome
         included, excluded, lowered, raised, tiers = outcome.included, outcome.excluded, outcome.lowered, outcome.raised, outcome.tiers
         tailored = included.keys() | lowered.keys() | raised.keys() | tiers.keys()
         set_terms = outcome.terms
@@ -115,15 +115,18 @@ class Evaluation:
             if index in raised:
                 rank = min(rank, raised[index][0])
             tier = tiers[index][0] if index in tiers else 0
-            item = shared.item
-            terms = tuple([terms_by_id[term] for term in item.terms]) if index in touched else shared.terms
             # deals tailored alike share the result: the same priority, opening and term values (and who set them)
-            key = (rank, tier, tuple([(term.key, term.set_by) for term in terms]) if index in touched else None)
+            if index in touched:
+                terms_by_id = self.terms_by_id
+                terms = tuple([terms_by_id[term] for term in shared.item.terms])
+                key: tuple[Any, ...] = (rank, tier, tuple([(term.key, term.set_by) for term in terms]))
+            else:
+                terms, key = shared.terms, (rank, tier)
             result = shared.tailored.get(key)
             if result is None:
                 if len(shared.tailored) >= MAX_SHARED:
                     shared.tailored.clear()
-                result = shared.tailored[key] = ItemResult(item, shared.module, PRIORITIES[rank], tier, shared.openings[tier], terms)
+                result = shared.tailored[key] = ItemResult(shared.item, shared.module, PRIORITIES[rank], tier, shared.openings[tier], terms)
             append(result)
         return tuple(results)
 
@@ -158,8 +161,16 @@ class Evaluation:
         if not set_terms:
             return defaults
         results = dict(defaults)
-        made = self._shared.terms.set
+        made, by_rule = self._shared.terms.set, self._shared.terms.by_rule
         for term_id, overrides in set_terms.items():
+            # A term one rule set holds that rule's own settings, the same read-only object for every deal: found
+            # by it (kept in the entry, so that its id stays its own). A term several rules set is found by its values.
+            alone = type(overrides) is MappingProxyType
+            if alone:
+                found = by_rule.get(id(overrides))
+                if found is not None and found[0] is overrides:
+                    results[term_id] = found[1]
+                    continue
             key = (term_id, *overrides.items())
             result = made.get(key)
             if result is None:
@@ -169,6 +180,8 @@ class Evaluation:
                 if len(made) >= MAX_SHARED:
                     made.clear()
                 result = made[key] = TermResult(term, values["target"], values["fallback"], values["walk_away"], rules)
+            if alone:
+                by_rule[id(overrides)] = (overrides, result)
             results[term_id] = result
         return MappingProxyType(results)
 
@@ -181,38 +194,42 @@ class Evaluation:
         for user licences, so the term sheet does not list it either.
         """
         shown: set[str] = set()
+        terms_of = self._item_terms_read
         for result in self.items:
             if result.terms:  # the terms it carries that its printed guidance reads, as item_terms() tells
-                shown.update(self._terms_read_by(result).intersection(result.item.terms))
+                shown.update(terms_of(result))
         return tuple(result for term_id, result in self.terms_by_id.items() if term_id in shown)
 
     def item_terms(self, result: ItemResult) -> tuple[TermResult, ...]:
         """The terms an applicable item carries that its guidance, as printed for this deal, uses."""
         if not result.terms:
             return ()
-        read = self._terms_read_by(result)
+        read = self._item_terms_read(result)
         return tuple(term for term in result.terms if term.id in read)
 
-    def _terms_read_by(self, result: ItemResult) -> frozenset[str]:
-        """The terms the item's printed guidance reads.
+    def _item_terms_read(self, result: ItemResult) -> frozenset[str]:
+        """The terms an item carries that its printed guidance reads.
 
         Rendering everything the pack prints tells it on the way; without that, it is told from what decides
         the branches of the item's templates, shared with the deals that agree on that.
         """
         if "_printed" in self.__dict__:
-            return self._printed.terms.get(result.id, frozenset())
+            return self._printed.terms.get(result.id, frozenset()).intersection(result.item.terms)
         shared, item = self._shared, result.item
         plan = shared.plans.get((item.id, result.tier)) or shared.printed_templates(item, result.tier)
         branches = plan.branches
         if branches is None:  # told template by template
-            return frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates))
-        keys, truths = self._keys, branches.truths
-        key = (plan, self.answers.deal if branches.deal else None, branches.values(keys.values),
-               None if truths is None else truths(keys.truths), branches.terms(keys.terms))
+            return frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates)).intersection(item.terms)
+        if branches.fixed:  # the same branches for every deal
+            key: Any = plan
+        else:
+            keys, truths = self._keys, branches.truths
+            key = (plan, self.answers.deal if branches.deal else None, branches.values(keys.values),
+                   None if truths is None else truths(keys.truths), branches.terms(keys.terms))
         noted = shared.terms_read
         read = noted.get(key)
         if read is None:
-            read = frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates))
+            read = frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates)).intersection(item.terms)
             if len(noted) >= MAX_RENDERS:
                 noted.clear()
             noted[key] = read
@@ -400,14 +417,17 @@ class Evaluation:
         """What clause templates see: answers, facts, ``deal`` and ``terms``."""
         return self.renders.context
 
-    def render(self, template: str, location: Location) -> str:
-        """Render one playbook template (a summary, clause or flag message) for this deal.
+    @cached_property
+    def render(self) -> Callable[[str, Location], str]:
+        """``render(template, location)``: one playbook template (a summary, clause or flag message) rendered for this deal.
 
         A template's text depends only on what it reads, so a render is
         reused across evaluations whose reads are equal (see
-        :func:`~dealbook.playbook.clauses.template_reads`).
+        :func:`~dealbook.playbook.clauses.template_reads`). It is the
+        renders' own function, so that the many renders of a report make
+        one call each.
         """
-        return self.renders.render(template, location)
+        return self.renders.render
 
     def position(self, position: Position) -> RenderedPosition:
         """A position's summary and clause language, rendered for this deal."""

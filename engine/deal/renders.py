@@ -21,7 +21,7 @@ from ..playbook.clauses import OptionValue, TermValue, clause_context, render_te
 from .answers import Deal
 from .keys import DealKeys
 from .result import TermResult
-from .shared import MAX_RENDERS, Shared
+from .shared import MAX_RENDERS, KeyPlan, Shared
 
 __all__ = ["DealRenders"]
 
@@ -47,6 +47,7 @@ class DealRenders:
         # leave every evaluation to the cyclic collector (a batch over many deals slowed by a fifth).
         self._shared, self._values, self._deal, self._terms_by_id, self._keys = shared, values, deal, terms_by_id, keys
         self._set_terms = set_terms.keys()  # the terms rules set for this deal
+        self._plans = shared.key_plans
         self._dotted = tuple(name for name in (deal.vendor, deal.customer, deal.product) if name and name.endswith("."))
 
     @cached_property
@@ -94,6 +95,19 @@ class DealRenders:
 
     def render(self, template: str, location: Location) -> str:
         """One template's text for this deal (see :meth:`~.evaluation.Evaluation.render`)."""
+        plan = self._plans.get(template)
+        if plan is None:  # plain text, a template whose reads cannot be told, or one not looked at yet
+            return self._render_other(template, location)
+        keys, truths = self._keys, plan.truths
+        key = (self._dotted, self._deal if plan.deal else None, plan.values(keys.values),
+               None if truths is None else truths(keys.truths), plan.terms(keys.terms))
+        try:
+            text = plan.texts.get(key)
+        except TypeError:  # a value that cannot be a key: render it afresh
+            return self._render_in(template, location, self.context)
+        return text if text is not None else self._render_new(template, location, plan, key)
+
+    def _render_other(self, template: str, location: Location) -> str:
         if "{" not in template:  # plain text: nothing of the deal's to read
             if self._dotted:
                 return self._render_in(template, location, {})
@@ -104,26 +118,21 @@ class DealRenders:
                     plain.clear()
                 text = plain[template] = self._render_in(template, location, {})
             return text
-        key = self._key(template)
-        if key is None:
-            return self._render_in(template, location, self.context)
-        renders = self._shared.renders
-        try:
-            text = renders.get(key)
-        except TypeError:  # a value that cannot be a key: render it afresh
-            return self._render_in(template, location, self.context)
-        if text is None:
-            noted = self._shared.noted.get(key)  # rendered already, noting the terms it read (what a pack prints)
-            if noted is not None:
-                text = noted[0]
-            else:
-                reads = template_reads(template)
-                # the template reads only these names and terms: a context of just them renders the same text
-                context = self._context_for(*reads) if reads is not None and "context" not in self.__dict__ else self.context
-                text = self._render_in(template, location, context)
-            if len(renders) >= MAX_RENDERS:
-                renders.clear()
-            renders[key] = text
+        if self._shared.key_plan(template) is not None:  # looked at now
+            return self.render(template, location)
+        return self._render_in(template, location, self.context)
+
+    def _render_new(self, template: str, location: Location, plan: KeyPlan, key: tuple[Any, ...]) -> str:
+        """A template rendered for the first time with these reads, kept for the deals that read the same."""
+        noted = plan.noted.get(key)  # rendered already, noting the terms it read (what a pack prints)
+        if noted is not None:
+            text = noted[0]
+        else:
+            reads = template_reads(template)
+            # the template reads only these names and terms: a context of just them renders the same text
+            context = self._context_for(*reads) if reads is not None and "context" not in self.__dict__ else self.context
+            text = self._render_in(template, location, context)
+        self._shared.keep(plan.texts, key, text)
         return text
 
     def noting_terms(self, template: str, location: Location) -> tuple[str, frozenset[str]]:
@@ -133,12 +142,12 @@ class DealRenders:
         """
         if "{" not in template:
             return self._render_in(template, location, {}), frozenset()
-        key = self._key(template)
-        noted_table = self._shared.noted
+        plan = self._plans.get(template) or self._shared.key_plan(template)
+        key = None if plan is None else self._key(plan)
         try:
-            noted = noted_table.get(key) if key is not None else None
+            noted = plan.noted.get(key) if plan is not None else None
         except TypeError:  # a value that cannot be a key: render it afresh
-            key = noted = None
+            plan = noted = None
         if noted is None:
             reads = template_reads(template)
             if reads is None:
@@ -147,23 +156,18 @@ class DealRenders:
                 context = self._context_for(reads[0])
                 context["terms"] = terms = _ReadTerms(self._some_term_values(reads[1]))
             noted = self._render_in(template, location, context), frozenset(terms.read)
-            if key is not None:
-                if len(noted_table) >= MAX_RENDERS:
-                    noted_table.clear()
-                noted_table[key] = noted
+            if plan is not None:
+                self._shared.keep(plan.noted, key, noted)
         return noted
 
-    def _key(self, template: str) -> tuple[Any, ...] | None:
-        """What the template's text depends on for this deal, as a key; ``None`` when it cannot be told.
+    def _key(self, plan: KeyPlan) -> tuple[Any, ...]:
+        """What a template's text depends on for this deal, as a key into its plan's tables.
 
         The deal counts when the template reads it (the money filter reads its currency), and so do names
         ending in "." that the text is tidied for (see :meth:`_render_in`).
         """
-        plan = self._shared.key_plans.get(template) or self._shared.key_plan(template)
-        if plan is None:
-            return None
         keys, truths = self._keys, plan.truths
-        return (template, self._dotted, self._deal if plan.deal else None, plan.values(keys.values),
+        return (self._dotted, self._deal if plan.deal else None, plan.values(keys.values),
                 None if truths is None else truths(keys.truths), plan.terms(keys.terms))
 
     def _render_in(self, template: str, location: Location, context: Mapping[str, Any]) -> str:

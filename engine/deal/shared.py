@@ -25,7 +25,7 @@ from .result import Approval, ItemResult, RiskFlag, TermResult
 
 __all__ = ["Shared", "PlaybookTerms", "SharedItem", "ItemPlan", "KeyPlan", "Pick", "shared", "MAX_RENDERS", "MAX_SHARED"]
 
-#: Entries a table of renders holds before it starts over.
+#: Entries a table of renders holds before it starts over (the templates' own tables: all of them together).
 MAX_RENDERS = 50_000
 #: Entries a table of shared results (an item's, a term's) holds before it starts over.
 MAX_SHARED = 512
@@ -41,6 +41,8 @@ class PlaybookTerms:
     labels: Mapping[str, Mapping[str, str]]
     #: terms as rules set them, by (term, the rules' settings): deals whose rules set a term alike share the result
     set: dict[tuple[Any, ...], TermResult]
+    #: terms as one rule alone set them, by the id of that rule's settings (see ``Evaluation.terms_by_id``)
+    by_rule: dict[int, tuple[Mapping[str, Any], TermResult]]
     #: every term's key part at the playbook's own values (see :mod:`.keys`)
     keys: TermKeys
 
@@ -74,12 +76,19 @@ class KeyPlan:
     terms: Pick
     #: whether the deal's own fields count (a template reading ``deal``, or the money filter its currency)
     deal: bool
+    #: whether it picks nothing at all: the same for every deal
+    fixed: bool = False
+    #: for a template's render key: its renders, and its renders with the terms each read (for what the pack
+    #: prints), by what they read — a table per template, each small enough to stay near the processor
+    texts: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    noted: dict[tuple[Any, ...], tuple[str, frozenset[str]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, names: tuple[str, ...], tested: tuple[str, ...], term_ids: tuple[str, ...], deal: bool) -> KeyPlan:
         """A plan for ``names`` read (``tested`` among them only tested) and ``term_ids``."""
         values = tuple(name for name in names if name not in tested and name != "deal")
-        return cls(picker(values), picker(tested) if tested else None, picker(term_ids), deal)
+        return cls(picker(values), picker(tested) if tested else None, picker(term_ids), deal,
+                   not values and not tested and not term_ids and not deal)
 
     def key(self, keys: DealKeys, deal: Any) -> tuple[Any, Any, Any, Any]:
         """What a deal with ``keys`` (its fields ``deal``) holds of what this plan picks."""
@@ -107,11 +116,9 @@ class Shared:
     items: tuple[SharedItem, ...]
     #: the indexes of the items carrying each term
     carried: Mapping[str, tuple[int, ...]]
-    #: rendered templates by what they read (option labels are the playbook's)
-    renders: dict[tuple[Any, ...], str] = field(default_factory=dict)
-    #: rendered templates with the terms each read (for what the pack prints)
-    noted: dict[tuple[Any, ...], tuple[str, frozenset[str]]] = field(default_factory=dict)
-    #: the terms a template, or an item's printed guidance, reads, by what decides its branches
+    #: how many more renders the templates' tables (:attr:`KeyPlan.texts`, :attr:`KeyPlan.noted`) may keep
+    room: list[int] = field(default_factory=lambda: [MAX_RENDERS])
+    #: the terms a template reads, or those an item carries that its printed guidance reads, by what decides its branches
     terms_read: dict[tuple[Any, ...], frozenset[str]] = field(default_factory=dict)
     #: per (item, opening tier): what it prints (a plan is its own key in ``terms_read``: one per item and tier)
     plans: dict[tuple[str, int], ItemPlan] = field(default_factory=dict)
@@ -124,6 +131,15 @@ class Shared:
     #: per template: what its render key picks, and what its branches' key picks (``None``: cannot be told)
     key_plans: dict[str, KeyPlan | None] = field(default_factory=dict)
     branch_plans: dict[str, KeyPlan | None] = field(default_factory=dict)
+
+    def keep(self, table: dict[Any, Any], key: Any, render: Any) -> None:
+        """Keep ``render`` in one of the templates' tables; when all of them together are full, they start over."""
+        room = self.room
+        if room[0] <= 0:
+            self.key_plans.clear()  # and with the plans, their tables (the table given here goes too)
+            room[0] = MAX_RENDERS
+        room[0] -= 1
+        table[key] = render
 
     def key_plan(self, template: str) -> KeyPlan | None:
         """What ``template``'s render key picks from a deal's key parts; ``None`` when what it reads cannot be told."""
@@ -183,7 +199,7 @@ def shared(playbook: Playbook) -> Shared:
         labels = {question.id: question.option_labels for question in playbook.questions if question.options}
         # Read-only views: every evaluation of the playbook shares them.
         keys = TermKeys({term_id: result.key for term_id, result in results.items()})
-        terms = PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {}, keys)
+        terms = PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {}, {}, keys)
         modules = playbook.modules_by_id
         items = []
         for item in playbook.items:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -45,7 +46,7 @@ class Outcome:
     raised: dict[int, tuple[int, int]] = field(default_factory=dict)  # item -> (rank, rule)
     lowered: dict[int, tuple[int, int]] = field(default_factory=dict)
     tiers: dict[int, tuple[int, int]] = field(default_factory=dict)  # item -> (tier, rule)
-    #: term -> field -> (value, rule); a term's mapping may be shared with the rule that set it: read it, never change it
+    #: term -> field -> (value, rule); a term only one rule set holds that rule's own settings, read-only
     terms: dict[str, Mapping[str, tuple[float, int]]] = field(default_factory=dict)
     flags: list[tuple[int, Effect]] = field(default_factory=list)
     approvers: dict[str, list[tuple[int, Effect]]] = field(default_factory=dict)
@@ -229,7 +230,7 @@ class SetTerm(EffectKind):
         return Effect(self.name, location, term=argument["term"], values=values)
 
     def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
-        term, entries = effect.term, {name: (value, rule) for name, value in effect.values}
+        term, entries = effect.term, MappingProxyType({name: (value, rule) for name, value in effect.values})
 
         def fold(outcome: Outcome) -> None:
             fields = outcome.terms.get(term)

@@ -151,12 +151,10 @@ def test_truth_reads_are_the_names_read_only_for_their_truth(source, tested):
 
 def test_deals_that_agree_on_what_a_template_tests_share_its_render(mini):
     template = "{% if annual_value is defined %}Priced{% else %}Unpriced{% endif %}: cap {{ terms.price_cap }}"
-    renders = shared(mini).renders
-    before = len(renders)
     texts = {evaluation(mini, deployment="saas", annual_value=value, personal_data=False).render(template, HERE)
              for value in (60_000, 70_000, 80_000)}
     assert texts == {"Priced: cap 3%"}
-    assert len(renders) == before + 1  # one render for three figures
+    assert len(shared(mini).key_plan(template).texts) == 1  # one render for three figures
 
 
 _TESTED = (
@@ -206,3 +204,22 @@ def test_a_branch_on_the_deal_decides_the_term_sheet_per_deal(mini_copy):
     assert term_sheet("the Software") == []
     assert term_sheet("Suite") == ["price_cap"]
     assert term_sheet("the Software") == []
+
+
+def test_the_templates_tables_start_over_together_when_full(mini):
+    from dealbook.deal import shared as shared_module
+
+    table = shared(mini)
+    room = table.room[0]
+    table.room[0] = 3
+    try:
+        template = "Cap {{ annual_value | money }}."
+        for value in (1, 2, 3):
+            evaluation(mini, deployment="saas", annual_value=value, personal_data=False).render(template, HERE)
+        assert len(table.key_plan(template).texts) == 3 and table.room[0] == 0
+        result = evaluation(mini, deployment="saas", annual_value=4, personal_data=False)
+        assert result.render(template, HERE) == "Cap EUR 4."
+        assert table.room[0] == shared_module.MAX_RENDERS - 1  # started over, with the one render kept since
+        assert table.key_plan(template).texts == {}  # a new plan: the render went with the old one's table
+    finally:
+        table.room[0] = room
