@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import compress
 from types import MappingProxyType
 from typing import Any
 
@@ -119,7 +120,7 @@ class Evaluation:
             if index in touched:
                 terms_by_id = self.terms_by_id
                 terms = tuple([terms_by_id[term] for term in shared.item.terms])
-                key: tuple[Any, ...] = (rank, tier, tuple([(term.key, term.set_by) for term in terms]))
+                key: tuple[Any, ...] = (rank, tier, terms)  # the term results themselves: one per way rules set a term
             else:
                 terms, key = shared.terms, (rank, tier)
             result = shared.tailored.get(key)
@@ -198,7 +199,8 @@ class Evaluation:
         for result in self.items:
             if result.terms:  # the terms it carries that its printed guidance reads, as item_terms() tells
                 shown.update(terms_of(result))
-        return tuple(result for term_id, result in self.terms_by_id.items() if term_id in shown)
+        by_id = self.terms_by_id
+        return tuple(compress(by_id.values(), map(shown.__contains__, by_id)))
 
     def item_terms(self, result: ItemResult) -> tuple[TermResult, ...]:
         """The terms an applicable item carries that its guidance, as printed for this deal, uses."""
@@ -221,18 +223,17 @@ class Evaluation:
         if branches is None:  # told template by template
             return frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates)).intersection(item.terms)
         if branches.fixed:  # the same branches for every deal
-            key: Any = plan
+            key: Any = None
         else:
             keys, truths = self._keys, branches.truths
-            key = (plan, self.answers.deal if branches.deal else None, branches.values(keys.values),
+            key = (self.answers.deal if branches.deal else None, branches.values(keys.values),
                    None if truths is None else truths(keys.truths), branches.terms(keys.terms))
-        noted = shared.terms_read
-        read = noted.get(key)
+        read = plan.reads.get(key)
         if read is None:
             read = frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates)).intersection(item.terms)
-            if len(noted) >= MAX_RENDERS:
-                noted.clear()
-            noted[key] = read
+            if len(plan.reads) >= MAX_SHARED:
+                plan.reads.clear()
+            plan.reads[key] = read
         return read
 
     def _terms_read(self, template: str, location: Location) -> frozenset[str]:
@@ -253,8 +254,17 @@ class Evaluation:
     def flags(self) -> tuple[RiskFlag, ...]:
         """Risk flags raised by rules, most severe first."""
         by_severity: dict[str, list[RiskFlag]] = {severity: [] for severity in SEVERITIES}
-        made, rules, render = self._shared.flags, self.playbook.rules, self.render
-        for rule, effect in self.outcome.flags:
+        made, plain, rules, render = self._shared.flags, self._shared.plain_flags, self.playbook.rules, self.render
+        deal = self.answers.deal
+        tidied = any(name and name.endswith(".") for name in (deal.vendor, deal.customer, deal.product))
+        for entry in self.outcome.flags:
+            rule, effect = entry
+            # A message in plain words is the same flag for every deal (unless a name ending in "." tidies it);
+            # the rule's own entry, the same object for every deal, finds it (kept, so that its id stays its own).
+            found = plain.get(id(entry)) if not tidied else None
+            if found is not None and found[0] is entry:
+                by_severity[effect.level].append(found[1])
+                continue
             message = render(effect.message, effect.location)
             key = (rule, effect.message, message)  # deals whose rule raised the same words share the flag
             flag = made.get(key)
@@ -262,6 +272,8 @@ class Evaluation:
                 if len(made) >= MAX_RENDERS:
                     made.clear()
                 flag = made[key] = RiskFlag(effect.level, message, rules[rule], rules[rule].because)
+            if not tidied and "{" not in effect.message:
+                plain[id(entry)] = (entry, flag)
             by_severity[effect.level].append(flag)
         return tuple(flag for flags in by_severity.values() for flag in flags)
 

@@ -56,9 +56,13 @@ class Decision:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TermResult:
-    """A term's values for this deal, after rules."""
+    """A term's values for this deal, after rules.
+
+    Deals whose rules set a term alike share one result, so results compare (and hash) as objects, which
+    is quick: compare their values to tell two results apart.
+    """
 
     term: Term
     target: float

@@ -103,6 +103,8 @@ class ItemPlan:
     templates: tuple[tuple[str, Location], ...]
     #: what decides the branches, as a key; ``None`` when that cannot be told
     branches: KeyPlan | None
+    #: the terms the item carries that its printed guidance reads, by what decides the branches (``None``: fixed)
+    reads: dict[Any, frozenset[str]] = field(default_factory=dict)
 
 
 _UNKNOWN: Any = object()
@@ -118,16 +120,17 @@ class Shared:
     carried: Mapping[str, tuple[int, ...]]
     #: how many more renders the templates' tables (:attr:`KeyPlan.texts`, :attr:`KeyPlan.noted`) may keep
     room: list[int] = field(default_factory=lambda: [MAX_RENDERS])
-    #: the terms a template reads, or those an item carries that its printed guidance reads, by what decides its branches
+    #: the terms a template reads, by what decides its branches
     terms_read: dict[tuple[Any, ...], frozenset[str]] = field(default_factory=dict)
-    #: per (item, opening tier): what it prints (a plan is its own key in ``terms_read``: one per item and tier)
+    #: per (item, opening tier): what it prints
     plans: dict[tuple[str, int], ItemPlan] = field(default_factory=dict)
     #: templates without Jinja in them, as printed (no deal name ending in "." to tidy them for)
     plain: dict[str, str] = field(default_factory=dict)
     #: approvals by (department, the rules that asked for it)
     approvals: dict[tuple[Any, ...], Approval] = field(default_factory=dict)
-    #: risk flags by (rule, message template, message as rendered)
+    #: risk flags by (rule, message template, message as rendered); those in plain words by the id of the rule's entry
     flags: dict[tuple[Any, ...], RiskFlag] = field(default_factory=dict)
+    plain_flags: dict[int, tuple[Any, RiskFlag]] = field(default_factory=dict)
     #: per template: what its render key picks, and what its branches' key picks (``None``: cannot be told)
     key_plans: dict[str, KeyPlan | None] = field(default_factory=dict)
     branch_plans: dict[str, KeyPlan | None] = field(default_factory=dict)

@@ -217,7 +217,9 @@ def compiled_template(source: str) -> Template:
             return environment.from_string(source)
         parse_template(source)
         compiled = _COMPILED[source]
-    return Template.from_code(environment, compiled[0], environment.make_globals(None))
+    # A plain dict, not Jinja's ChainMap over the environment's globals (which are set once, before any template):
+    # every render makes a set of the globals' names, and a ChainMap builds a dict to iterate.
+    return Template.from_code(environment, compiled[0], dict(environment.make_globals(None)))
 
 
 
