@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import compress
 from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
+from ..infra.lazy import cached_property
 from ..playbook.effects import Outcome, apply_effects
 from ..playbook.glossary import uses
 from ..playbook.model import PRIORITIES, SEVERITIES, Definition, Module, Playbook, Position
@@ -422,7 +422,8 @@ class Evaluation:
             terms, by_id = TermKeys(terms), self.terms_by_id
             for term_id in set_terms:
                 terms[term_id] = by_id[term_id].key
-        return DealKeys(self.values, terms)
+        shared = self._shared
+        return DealKeys(self.values, terms, shared.value_names, shared.truth_names)
 
     @property
     def template_context(self) -> dict[str, Any]:

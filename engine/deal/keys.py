@@ -24,52 +24,61 @@ lacks reads as ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker"]
+__all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker", "value_part", "truth_part"]
 
 _YES, _NO = (bool, True), (bool, False)
 
 
-class ValueKeys(dict):
-    """Each answer, fact and deal field of one deal as a key part (see above)."""
+def value_part(value: Any) -> Any:
+    """One value as a key part (see above)."""
+    kind = type(value)
+    if kind is int or kind is str or value is None or kind is float and not value.is_integer():
+        return value  # nothing else it could be mistaken for
+    if kind is bool:
+        return _YES if value else _NO
+    if kind is list:
+        return (list, tuple(value))
+    return (kind, value)
+
+
+def truth_part(value: Any) -> bool | None:
+    """One value as a test reads it: ``None`` when not given, else whether it is true."""
+    return None if value is None else bool(value)
+
+
+class _Parts(dict):
+    """Key parts of one deal's values, by name: those of ``names`` made at once, any other when first picked."""
+
+    __slots__ = ("_values",)
+    part: Callable[[Any], Any]
+
+    def __init__(self, values: Mapping[str, Any], names: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._values, part = values, self.part
+        for name in names:
+            self[name] = part(values.get(name))
+
+    def __missing__(self, name: str) -> Any:
+        found = self[name] = self.part(self._values.get(name))
+        return found
+
+
+class ValueKeys(_Parts):
+    """Each answer, fact and deal field of one deal as a key part (see above); one with no value reads as ``None``."""
 
     __slots__ = ()
-
-    def __missing__(self, name: str) -> None:
-        return None
-
-    @classmethod
-    def of(cls, values: Mapping[str, Any]) -> ValueKeys:
-        """The key parts of ``values``."""
-        keys = cls()
-        for name, value in values.items():
-            kind = type(value)
-            if kind is int or kind is str or value is None or kind is float and not value.is_integer():
-                keys[name] = value  # nothing else it could be mistaken for
-            elif kind is bool:
-                keys[name] = _YES if value else _NO
-            elif kind is list:
-                keys[name] = (list, tuple(value))
-            else:
-                keys[name] = (kind, value)
-        return keys
+    part = staticmethod(value_part)
 
 
-class TruthKeys(dict):
+class TruthKeys(_Parts):
     """Each answer, fact and deal field of one deal as a test reads it: ``None`` when not given, else true or false."""
 
     __slots__ = ()
-
-    def __missing__(self, name: str) -> None:
-        return None
-
-    @classmethod
-    def of(cls, values: Mapping[str, Any]) -> TruthKeys:
-        """The truth of each of ``values``."""
-        return cls({name: None if value is None else bool(value) for name, value in values.items()})
+    part = staticmethod(truth_part)
 
 
 class TermKeys(dict):
@@ -84,18 +93,23 @@ class TermKeys(dict):
 
 class DealKeys:
     """One deal's key parts: its values (:class:`ValueKeys`), their truth (:class:`TruthKeys`, made when first
-    read) and its terms (:class:`TermKeys`)."""
+    read) and its terms (:class:`TermKeys`).
 
-    __slots__ = ("values", "terms", "_given", "_truths")
+    ``value_names`` and ``truth_names`` are the names the playbook's templates read and test: made at once,
+    in one go (any other name when it is first picked).
+    """
 
-    def __init__(self, values: Mapping[str, Any], terms: TermKeys) -> None:
-        self.values, self.terms = ValueKeys.of(values), terms
-        self._given, self._truths = values, None
+    __slots__ = ("values", "terms", "_given", "_truth_names", "_truths")
+
+    def __init__(self, values: Mapping[str, Any], terms: TermKeys, value_names: Iterable[str] = (),
+                 truth_names: Iterable[str] = ()) -> None:
+        self.values, self.terms = ValueKeys(values, value_names), terms
+        self._given, self._truth_names, self._truths = values, truth_names, None
 
     @property
     def truths(self) -> TruthKeys:
         if self._truths is None:
-            self._truths = TruthKeys.of(self._given)
+            self._truths = TruthKeys(self._given, self._truth_names)
         return self._truths
 
 

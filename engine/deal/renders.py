@@ -12,11 +12,11 @@ prints for each item.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
+from ..infra.lazy import cached_property
 from ..playbook.clauses import OptionValue, TermValue, clause_context, render_template, template_reads
 from .answers import Deal
 from .keys import DealKeys

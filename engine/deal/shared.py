@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import Location
 from ..playbook.clauses import TermValue, branch_reads, template_reads, truth_reads
 from ..playbook.model import PRIORITIES, Item, Module, Playbook, Position
+from ..playbook.wording_checks import templates_of
 from .keys import DealKeys, TermKeys, picker
 from .result import Approval, ItemResult, RiskFlag, TermResult
 
@@ -118,6 +119,9 @@ class Shared:
     items: tuple[SharedItem, ...]
     #: the indexes of the items carrying each term
     carried: Mapping[str, tuple[int, ...]]
+    #: the names the playbook's templates read, and those they test (see :mod:`.keys`)
+    value_names: tuple[str, ...] = ()
+    truth_names: tuple[str, ...] = ()
     #: how many more renders the templates' tables (:attr:`KeyPlan.texts`, :attr:`KeyPlan.noted`) may keep
     room: list[int] = field(default_factory=lambda: [MAX_RENDERS])
     #: the terms a template reads, by what decides its branches
@@ -214,5 +218,18 @@ def shared(playbook: Playbook) -> Shared:
         for index, item in enumerate(playbook.items):
             for term_id in item.terms:
                 carried.setdefault(term_id, []).append(index)
-        found = _SHARED[playbook] = Shared(terms, tuple(items), {term_id: tuple(indexes) for term_id, indexes in carried.items()})
+        read, tested = _names_read(playbook)
+        found = _SHARED[playbook] = Shared(terms, tuple(items), {term_id: tuple(indexes) for term_id, indexes in carried.items()}, read, tested)
     return found
+
+
+def _names_read(playbook: Playbook) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names the playbook's templates read, and those they test (from what validation analysed)."""
+    read: set[str] = set()
+    tested: set[str] = set()
+    for source, _ in templates_of(playbook):
+        if "{" in source and (reads := template_reads(source)) is not None:
+            read.update(reads[0])
+            for names in truth_reads(source):
+                tested.update(names)
+    return tuple(sorted(read - {"deal"})), tuple(sorted(tested))
