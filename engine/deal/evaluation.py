@@ -423,7 +423,7 @@ class Evaluation:
             for term_id in set_terms:
                 terms[term_id] = by_id[term_id].key
         shared = self._shared
-        return DealKeys(self.values, terms, shared.value_names, shared.truth_names)
+        return DealKeys(self.values, terms, shared.value_names, shared.truth_names, shared.comparisons)
 
     @property
     def template_context(self) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from typing import Any
 
+from ..playbook.clauses import COMPARISONS
+
 __all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker", "value_part", "truth_part"]
 
 _YES, _NO = (bool, True), (bool, False)
@@ -58,12 +60,15 @@ class _Parts(dict):
 
     def __init__(self, values: Mapping[str, Any], names: Iterable[str] = ()) -> None:
         super().__init__()
-        self._values, part = values, self.part
+        self._values = values
         for name in names:
-            self[name] = part(values.get(name))
+            self[name] = self._made(name)
+
+    def _made(self, name: str) -> Any:
+        return self.part(self._values.get(name))
 
     def __missing__(self, name: str) -> Any:
-        found = self[name] = self.part(self._values.get(name))
+        found = self[name] = self._made(name)
         return found
 
 
@@ -75,10 +80,30 @@ class ValueKeys(_Parts):
 
 
 class TruthKeys(_Parts):
-    """Each answer, fact and deal field of one deal as a test reads it: ``None`` when not given, else true or false."""
+    """Each answer, fact and deal field of one deal as a test reads it: ``None`` when not given, else true or
+    false — and, for a name the playbook compares with constants, whether each comparison holds."""
 
-    __slots__ = ()
+    __slots__ = ("_compared",)
     part = staticmethod(truth_part)
+
+    def __init__(self, values: Mapping[str, Any], names: Iterable[str] = (),
+                 compared: Mapping[str, tuple[tuple[str, Any], ...]] | None = None) -> None:
+        self._compared = compared or {}
+        super().__init__(values, names)
+
+    def _made(self, name: str) -> Any:
+        value = self._values.get(name)
+        comparisons = self._compared.get(name)
+        if comparisons and value is not None:  # given: how it compares, too
+            return (bool(value), *(_holds(value, operator, constant) for operator, constant in comparisons))
+        return truth_part(value)
+
+
+def _holds(value: Any, operator: str, constant: Any) -> bool | str:
+    try:
+        return bool(COMPARISONS[operator](value, constant))
+    except TypeError:  # as the template's own comparison fails (a list against a number)
+        return "fails"
 
 
 class TermKeys(dict):
@@ -96,20 +121,20 @@ class DealKeys:
     read) and its terms (:class:`TermKeys`).
 
     ``value_names`` and ``truth_names`` are the names the playbook's templates read and test: made at once,
-    in one go (any other name when it is first picked).
+    in one go (any other name when it is first picked); ``compared`` the constants they compare names with.
     """
 
-    __slots__ = ("values", "terms", "_given", "_truth_names", "_truths")
+    __slots__ = ("values", "terms", "_given", "_truth_names", "_compared", "_truths")
 
     def __init__(self, values: Mapping[str, Any], terms: TermKeys, value_names: Iterable[str] = (),
-                 truth_names: Iterable[str] = ()) -> None:
+                 truth_names: Iterable[str] = (), compared: Mapping[str, tuple[tuple[str, Any], ...]] | None = None) -> None:
         self.values, self.terms = ValueKeys(values, value_names), terms
-        self._given, self._truth_names, self._truths = values, truth_names, None
+        self._given, self._truth_names, self._compared, self._truths = values, truth_names, compared, None
 
     @property
     def truths(self) -> TruthKeys:
         if self._truths is None:
-            self._truths = TruthKeys(self._given, self._truth_names)
+            self._truths = TruthKeys(self._given, self._truth_names, self._compared)
         return self._truths
 
 

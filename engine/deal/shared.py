@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import Location
-from ..playbook.clauses import TermValue, branch_reads, template_reads, truth_reads
+from ..playbook.clauses import TermValue, branch_reads, compared_in, template_reads, truth_reads
 from ..playbook.model import PRIORITIES, Item, Module, Playbook, Position
 from ..playbook.wording_checks import templates_of
 from .keys import DealKeys, TermKeys, picker
@@ -119,9 +119,10 @@ class Shared:
     items: tuple[SharedItem, ...]
     #: the indexes of the items carrying each term
     carried: Mapping[str, tuple[int, ...]]
-    #: the names the playbook's templates read, and those they test (see :mod:`.keys`)
+    #: the names the playbook's templates read, those they test, and the constants they compare each with (see :mod:`.keys`)
     value_names: tuple[str, ...] = ()
     truth_names: tuple[str, ...] = ()
+    comparisons: Mapping[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
     #: how many more renders the templates' tables (:attr:`KeyPlan.texts`, :attr:`KeyPlan.noted`) may keep
     room: list[int] = field(default_factory=lambda: [MAX_RENDERS])
     #: the terms a template reads, by what decides its branches
@@ -153,11 +154,23 @@ class Shared:
         plan = self.key_plans.get(template, _UNKNOWN)
         if plan is _UNKNOWN:
             reads = template_reads(template)
-            plan = None if reads is None else KeyPlan.of(reads[0], truth_reads(template)[0], reads[1], "deal" in reads[0] or "money" in template)
+            plan = None if reads is None else KeyPlan.of(reads[0], self.testable(template, truth_reads(template)[0]), reads[1],
+                                                          "deal" in reads[0] or "money" in template)
             if len(self.key_plans) >= MAX_RENDERS:
                 self.key_plans.clear()
             self.key_plans[template] = plan
         return plan
+
+    def testable(self, template: str, tested: tuple[str, ...]) -> tuple[str, ...]:
+        """The names of ``tested`` (only tested in ``template``) that a deal's truths can key: a name the template
+        compares with a constant the playbook's templates do not is keyed by its value instead."""
+        compared = compared_in(template)
+        if not compared:
+            return tested
+        known = self.comparisons
+        return tuple(name for name in tested
+                     if all((operator, constant) in known.get(name, ()) for compared_name, operator, constant in compared
+                            if compared_name == name))
 
     def branch_plan(self, template: str) -> KeyPlan | None:
         """What decides ``template``'s branches, as a key plan; ``None`` when that cannot be told."""
@@ -165,8 +178,22 @@ class Shared:
         if plan is _UNKNOWN:
             if len(self.branch_plans) >= MAX_RENDERS:
                 self.branch_plans.clear()
-            plan = self.branch_plans[template] = _merged_branches((template,))
+            plan = self.branch_plans[template] = self._merged_branches((template,))
         return plan
+
+    def _merged_branches(self, templates: tuple[str, ...]) -> KeyPlan | None:
+        """What decides the branches of all ``templates``, as one key plan; ``None`` when that cannot be told for one."""
+        branches = [branch_reads(template) for template in templates]
+        if any(branch is None for branch in branches):
+            return None
+        names = sorted({name for branch in branches for name in branch[0]})  # type: ignore[index]
+        testable = [set(self.testable(template, truth_reads(template)[1])) for template in templates]
+        # only tested where every template that branches on it only tests it
+        tested = tuple(name for name in names if all(name in can for can, branch in zip(testable, branches, strict=True)
+                                                     if name in branch[0]))  # type: ignore[index]
+        term_ids = tuple(sorted({term for branch in branches for term in branch[1]}))  # type: ignore[index]
+        return KeyPlan.of(tuple(names), tested, term_ids, "deal" in names)
+
 
     def printed_templates(self, item: Item, tier: int) -> ItemPlan:
         """What an item prints opening at ``tier``: the templates with Jinja in them, and what decides all their branches."""
@@ -177,21 +204,8 @@ class Shared:
             for position in (positions.tier(tier), *positions.fallbacks[tier:], positions.walk_away):
                 templates += [(position.summary, position.location)] + ([(position.clause, position.location)] if position.clause else [])
             templated = tuple((template, location) for template, location in templates if "{" in template)
-            plan = self.plans[(item.id, tier)] = ItemPlan(templated, _merged_branches(tuple(template for template, _ in templated)))
+            plan = self.plans[(item.id, tier)] = ItemPlan(templated, self._merged_branches(tuple(template for template, _ in templated)))
         return plan
-
-
-def _merged_branches(templates: tuple[str, ...]) -> KeyPlan | None:
-    """What decides the branches of all ``templates``, as one key plan; ``None`` when that cannot be told for one."""
-    branches = [branch_reads(template) for template in templates]
-    if any(branch is None for branch in branches):
-        return None
-    names = sorted({name for branch in branches for name in branch[0]})  # type: ignore[index]
-    # only tested where every template that branches on it only tests it
-    tested = tuple(name for name in names if all(name in truth_reads(template)[1] for template, branch in zip(templates, branches, strict=True)
-                                                 if name in branch[0]))  # type: ignore[index]
-    term_ids = tuple(sorted({term for branch in branches for term in branch[1]}))  # type: ignore[index]
-    return KeyPlan.of(tuple(names), tested, term_ids, "deal" in names)
 
 
 _SHARED: weakref.WeakKeyDictionary[Playbook, Shared] = weakref.WeakKeyDictionary()
@@ -218,18 +232,24 @@ def shared(playbook: Playbook) -> Shared:
         for index, item in enumerate(playbook.items):
             for term_id in item.terms:
                 carried.setdefault(term_id, []).append(index)
-        read, tested = _names_read(playbook)
-        found = _SHARED[playbook] = Shared(terms, tuple(items), {term_id: tuple(indexes) for term_id, indexes in carried.items()}, read, tested)
+        read, tested, comparisons = _names_read(playbook)
+        found = _SHARED[playbook] = Shared(terms, tuple(items), {term_id: tuple(indexes) for term_id, indexes in carried.items()},
+                                           read, tested, comparisons)
     return found
 
 
-def _names_read(playbook: Playbook) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The names the playbook's templates read, and those they test (from what validation analysed)."""
+def _names_read(playbook: Playbook) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[tuple[str, Any], ...]]]:
+    """The names the playbook's templates read, those they test, and what they compare each with (from what
+    validation analysed)."""
     read: set[str] = set()
     tested: set[str] = set()
+    comparisons: dict[str, set[tuple[str, Any]]] = {}
     for source, _ in templates_of(playbook):
         if "{" in source and (reads := template_reads(source)) is not None:
             read.update(reads[0])
             for names in truth_reads(source):
                 tested.update(names)
-    return tuple(sorted(read - {"deal"})), tuple(sorted(tested))
+            for name, operator, constant in compared_in(source):
+                comparisons.setdefault(name, set()).add((operator, constant))
+    return (tuple(sorted(read - {"deal"})), tuple(sorted(tested)),
+            {name: tuple(sorted(found, key=repr)) for name, found in comparisons.items()})

@@ -8,6 +8,7 @@ empty string — so a clause never silently reads "within  hours".
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from .values import show_in_clause
 __all__ = [
     "CLAUSE_FILTERS", "OptionValue", "template_filters", "TermValue", "parse_template", "template_references", "render_template",
     "compiled_template", "compiled_code", "adopt_compiled", "clause_context", "template_reads", "branch_reads", "TERM_FIELDS",
-    "Reads", "template_analysis", "adopt_analysis", "truth_reads",
+    "Reads", "template_analysis", "adopt_analysis", "truth_reads", "compared_in", "COMPARISONS",
 ]
 
 #: Attributes a template may read from ``terms.<id>``.
@@ -115,9 +116,9 @@ _COMPILED: dict[str, tuple[CodeType, frozenset[str] | None]] = {}
 _MAX_COMPILED = 20_000
 #: ``(names, term ids)``: the context names a template reads, and the terms it reads as ``terms.<id>``.
 Reads = tuple[tuple[str, ...], tuple[str, ...]]
-#: What a template reads, by source: ``(template_reads, branch_reads, truth_reads, branch_truth_reads)``,
+#: What a template reads, by source: ``(template_reads, branch_reads, truth_reads, branch_truth_reads, compared_in)``,
 #: filled by validation, on first use or from the cache.
-_READS: dict[str, tuple[Reads | None, Reads | None, tuple[str, ...], tuple[str, ...]]] = {}
+_READS: dict[str, Analysis] = {}
 #: The names each parsed tree reads (the tree is only a key here).
 _NAMES: WeakKeyDictionary[nodes.Template, frozenset[str]] = WeakKeyDictionary()
 
@@ -255,10 +256,25 @@ def truth_reads(source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     taken, are the same for two deals that agree on that.
     """
     known = _READS.get(source)
-    return (known if known is not None else _analyse(source))[2:]  # type: ignore[return-value]
+    return (known if known is not None else _analyse(source))[2:4]  # type: ignore[return-value]
 
 
-Analysis = tuple[Reads | None, Reads | None, tuple[str, ...], tuple[str, ...]]
+def compared_in(source: str) -> tuple[tuple[str, str, Any], ...]:
+    """The comparisons with a constant that names of :func:`truth_reads` are tested in: ``(name, operator, constant)``.
+
+    ``{% if committed_spend > 0 %}`` tests ``committed_spend`` by ``("committed_spend", "gt", 0)``: for it,
+    whether each comparison holds counts, not the figure. Operators are Jinja's (``eq``, ``ne``, ``gt``,
+    ``gteq``, ``lt``, ``lteq``); constants are numbers or text.
+    """
+    known = _READS.get(source)
+    return (known if known is not None else _analyse(source))[4]
+
+
+#: Jinja's comparison operators a test may compare a name with a constant by, as Python's.
+COMPARISONS: dict[str, Any] = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gteq": operator.ge,
+                               "lt": operator.lt, "lteq": operator.le}
+
+Analysis = tuple[Reads | None, Reads | None, tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, Any], ...]]
 
 
 def _analyse(source: str) -> Analysis:
@@ -266,7 +282,7 @@ def _analyse(source: str) -> Analysis:
     try:
         tree = _environment().parse(source)
     except TemplateError:
-        return _store_reads(source, (None, None, (), ()))
+        return _store_reads(source, (None, None, (), (), ()))
     compiled = _COMPILED.get(source)
     # compilation recorded the names already; an entry adopted from the cache did not
     undeclared = compiled[1] if compiled is not None and compiled[1] is not None else meta.find_undeclared_variables(tree)
@@ -276,10 +292,9 @@ def _analyse(source: str) -> Analysis:
 def _remember_reads(source: str, tree: nodes.Template, undeclared: frozenset[str] | set[str]) -> Analysis:
     reads = _output_reads(tree, undeclared)
     if reads is None:
-        return _store_reads(source, (None, None, (), ()))
+        return _store_reads(source, (None, None, (), (), ()))
     branches = _branch_reads(tree, set(reads[0]))
-    tested, branch_tested = _truth_reads(tree, set(reads[0]))
-    return _store_reads(source, (reads, branches, tested, branch_tested))
+    return _store_reads(source, (reads, branches, *_truth_reads(tree, set(reads[0]))))
 
 
 def _store_reads(source: str, analysed: Analysis) -> Analysis:
@@ -334,26 +349,32 @@ def _branch_reads(tree: nodes.Template, undeclared: set[str]) -> Reads | None:
     return tuple(sorted(names)), tuple(sorted(term_ids))
 
 
-def _truth_tested(node: nodes.Node, as_condition: bool, found: set[int]) -> None:
-    """Note in ``found`` the names under ``node`` read only for truth: tested ``is defined``, or read as a condition.
+def _truth_tested(node: nodes.Node, as_condition: bool, found: dict[int, tuple[str, Any] | None]) -> None:
+    """Note in ``found`` the names under ``node`` read only for truth: tested ``is defined``, read as a condition,
+    or compared with a constant as a condition (noted with the comparison).
 
     ``as_condition`` says whether ``node``'s value counts only as true or false (an ``if`` test, or a part of
     ``and``, ``or``, ``not`` that does).
     """
     if type(node) is nodes.Name:
         if as_condition:
-            found.add(id(node))
+            found[id(node)] = None
         return
     if type(node) is nodes.Test and node.name == "defined" and type(node.node) is nodes.Name and not node.args and not node.kwargs:
-        found.add(id(node.node))
+        found[id(node.node)] = None
         return
+    if as_condition and type(node) is nodes.Compare and type(node.expr) is nodes.Name and len(node.ops) == 1:
+        operand = node.ops[0]
+        if operand.op in COMPARISONS and type(operand.expr) is nodes.Const and type(operand.expr.value) in (int, float, str):
+            found[id(node.expr)] = (operand.op, operand.expr.value)
+            return
     passes = as_condition and type(node) in (nodes.And, nodes.Or, nodes.Not)
     for child in node.iter_child_nodes():
         _truth_tested(child, passes, found)
 
 
-def _truth_reads(tree: nodes.Template, undeclared: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    found: set[int] = set()
+def _truth_reads(tree: nodes.Template, undeclared: set[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, Any], ...]]:
+    found: dict[int, tuple[str, Any] | None] = {}
     for node in tree.find_all((nodes.If, nodes.CondExpr)):
         _truth_tested(node.test, True, found)
     for loop in tree.find_all(nodes.For):
@@ -373,13 +394,17 @@ def _truth_reads(tree: nodes.Template, undeclared: set[str]) -> tuple[tuple[str,
         return tuple(sorted(tested - read))
 
     in_branches = [name for part in branch_parts for name in ([part] if type(part) is nodes.Name else []) + list(part.find_all(nodes.Name))]
-    return only_tested(tree.find_all(nodes.Name)), only_tested(in_branches)
+    tested, branch_tested = only_tested(tree.find_all(nodes.Name)), only_tested(in_branches)
+    counted = set(tested) | set(branch_tested)
+    compared = {(name.name, *comparison) for name in tree.find_all(nodes.Name)
+                if name.name in counted and (comparison := found.get(id(name))) is not None}
+    return tested, branch_tested, tuple(sorted(compared, key=repr))
 
 
 def template_analysis(sources: Iterable[str]) -> dict[str, list[Any]]:
     """What each of ``sources`` reads, as JSON-ready data for the cache (only templates analysed already)."""
     return {source: [*(None if reads is None else [list(reads[0]), list(reads[1])] for reads in _READS[source][:2]),
-                     *(list(names) for names in _READS[source][2:])]
+                     *(list(names) for names in _READS[source][2:4]), [list(comparison) for comparison in _READS[source][4]]]
             for source in sources if source in _READS}
 
 
@@ -388,13 +413,20 @@ def adopt_analysis(data: Any) -> None:
     if not isinstance(data, dict):
         return
     for source, analysed in data.items():
-        if source in _READS or not isinstance(analysed, list) or len(analysed) != 4:
+        if source in _READS or not isinstance(analysed, list) or len(analysed) != 5:
             continue
         adopted = tuple(_adopted_reads(reads) for reads in analysed[:2])
-        tested = analysed[2:]
+        tested, compared = analysed[2:4], analysed[4]
         if (adopted[0] is not False and adopted[1] is not False
-                and all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in tested)):
-            _READS[source] = (*adopted, *(tuple(names) for names in tested))  # type: ignore[assignment]
+                and all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in tested)
+                and isinstance(compared, list) and all(_adoptable_comparison(comparison) for comparison in compared)):
+            _READS[source] = (*adopted, *(tuple(names) for names in tested),  # type: ignore[assignment]
+                              tuple(tuple(comparison) for comparison in compared))
+
+
+def _adoptable_comparison(comparison: Any) -> bool:
+    return (isinstance(comparison, list) and len(comparison) == 3 and isinstance(comparison[0], str) and comparison[1] in COMPARISONS
+            and type(comparison[2]) in (int, float, str))
 
 
 def _adopted_reads(reads: Any) -> Reads | None | bool:

@@ -71,7 +71,7 @@ def load_playbook(playbook: str | Path | None = None, *, use_cache: bool = True)
 
 
 #: Where a cache entry keeps what each template reads, beside the stored playbook.
-_READS_KEY = "_template_reads_and_tests"
+_READS_KEY = "_template_reads_tests_and_comparisons"
 
 
 def cache_key(manifest_path: Path) -> str | None:

@@ -5,7 +5,7 @@ import pytest
 from dealbook.deal.answers import Answers, Deal
 from dealbook.deal.shared import shared
 from dealbook.errors import Location
-from dealbook.playbook.clauses import branch_reads, render_template, template_reads, truth_reads
+from dealbook.playbook.clauses import branch_reads, compared_in, render_template, template_reads, truth_reads
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,14 +139,93 @@ def test_an_evaluation_read_through_is_freed_without_the_cyclic_collector(itam):
     ("{% if personal_data and not big %}a DPA{% endif %}", (("big", "personal_data"), ("big", "personal_data"))),
     ("{{ 'a DPA' if personal_data or big else 'none' }}", (("big", "personal_data"), ("big", "personal_data"))),
     ("{% if annual_value is defined %}{{ annual_value | money }}{% endif %}", ((), ("annual_value",))),
-    ("{% if annual_value > 100000 %}big{% endif %}", ((), ())),
+    ("{% if annual_value > 100000 %}big{% endif %}", (("annual_value",), ("annual_value",))),
+    ("{% if annual_value > other_value %}big{% endif %}", ((), ())),
+    ("{% if 0 < annual_value < 10 %}small{% endif %}", ((), ())),
     ("{{ personal_data and big }}", ((), ())),
     ("{% if (personal_data and big) == false %}no{% endif %}", ((), ())),
     ("{% for regime in regimes if regime %}{{ regime }}{% endfor %}", ((), ())),
-], ids=["defined", "not-defined", "and-not", "conditional-expression", "printed-too", "compared", "printed-and",
-        "and-compared", "loop-variable"])
+], ids=["defined", "not-defined", "and-not", "conditional-expression", "printed-too", "compared", "compared-with-a-name",
+        "chained", "printed-and", "and-compared", "loop-variable"])
 def test_truth_reads_are_the_names_read_only_for_their_truth(source, tested):
     assert truth_reads(source) == tested
+
+
+@pytest.mark.parametrize(("source", "compared"), [
+    ("{% if annual_value > 100000 %}big{% endif %}", (("annual_value", "gt", 100000),)),
+    ("{% if annual_value is defined and annual_value >= 0.5 %}x{% elif annual_value == 7 %}y{% endif %}",
+     (("annual_value", "eq", 7), ("annual_value", "gteq", 0.5))),
+    ("{% if deployment != 'saas' %}ours{% endif %}", (("deployment", "ne", "saas"),)),
+    ("{% if annual_value > 100000 %}{{ annual_value }}{% endif %}", (("annual_value", "gt", 100000),)),  # for its branches
+    ("{% if annual_value > true %}x{% endif %}", ()),
+    ("{{ 'big' if annual_value > 5 else 'small' }}", (("annual_value", "gt", 5),)),
+], ids=["greater", "several", "text", "printed-too", "against-a-yes", "conditional-expression"])
+def test_compared_in_names_the_comparisons_a_tested_name_is_read_in(source, compared):
+    assert compared_in(source) == compared
+
+
+_COMPARED = "{% if annual_value is defined and annual_value > 100000 %}Large{% else %}Small{% endif %}: {{ terms.price_cap }}"
+
+
+def test_deals_that_agree_on_how_a_figure_compares_share_the_render(mini_copy):
+    import yaml
+
+    path = mini_copy / "modules" / "commercial.yaml"
+    module = yaml.safe_load(path.read_text(encoding="utf-8"))
+    module["items"][0]["talking_points"] = [_COMPARED]
+    path.write_text(yaml.safe_dump(module, sort_keys=False), encoding="utf-8")
+    playbook = dealbook.load_playbook(mini_copy, use_cache=False)
+    texts = [evaluation(playbook, deployment="saas", annual_value=value, personal_data=False).render(_COMPARED, HERE)
+             for value in (60_000, 70_000, 100_000, 100_001, 900_000)]
+    assert texts == ["Small: 3%", "Small: 3%", "Small: 3%", "Large: 3%", "Large: 3%"]
+    assert len(shared(playbook).key_plan(_COMPARED).texts) == 2  # one render each way the figure compares
+
+
+_COMPARING = (
+    _COMPARED,
+    "{% if annual_value is defined and annual_value >= 50000 %}{{ terms.price_cap.fallback }}{% elif annual_value is defined %}low{% endif %}",
+    "{% if deployment == 'saas' and annual_value is defined and annual_value != 0 %}theirs{% else %}ours{% endif %}",
+    "{{ 'DPA' if personal_data and annual_value is defined and annual_value < 1000000 else 'none' }}",
+)
+
+
+@pytest.fixture(scope="module")
+def comparing(tmp_path_factory):
+    """The test playbook with talking points that compare figures with constants."""
+    import shutil
+
+    import yaml
+
+    from ..conftest import FIXTURES
+
+    folder = tmp_path_factory.mktemp("comparing") / "mini"
+    shutil.copytree(FIXTURES / "mini", folder)
+    path = folder / "modules" / "commercial.yaml"
+    module = yaml.safe_load(path.read_text(encoding="utf-8"))
+    module["items"][0]["talking_points"] = list(_COMPARING)
+    path.write_text(yaml.safe_dump(module, sort_keys=False), encoding="utf-8")
+    return dealbook.load_playbook(folder, use_cache=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.one_of(st.none(), st.sampled_from([0, 1, 49_999, 50_000, 100_000, 100_001, 999_999, 1_000_000]), st.integers(0, 10**7),
+                       st.floats(0, 10**7, allow_nan=False)),
+       personal=st.one_of(st.none(), st.booleans()), deployment=st.sampled_from(["saas", "on_prem"]))
+def test_a_render_shared_by_how_figures_compare_equals_a_fresh_one(comparing, value, personal, deployment):
+    answers = {"deployment": deployment, **({"annual_value": value} if value is not None else {}),
+               **({"personal_data": personal} if personal is not None else {})}
+    result = evaluation(comparing, **answers)
+    for template in _COMPARING:
+        assert result.render(template, HERE) == render_template(template, result.template_context, HERE)
+    assert [term.id for term in result.terms] == [term.id for term in evaluation(comparing, **answers).terms]
+
+
+def test_a_comparison_the_playbook_does_not_make_is_keyed_by_the_figure(mini):
+    """A deal's truths hold the comparisons the playbook's templates make; any other template keys by value."""
+    texts = [evaluation(mini, deployment="saas", annual_value=value, personal_data=False).render(_COMPARED, HERE)
+             for value in (60_000, 70_000, 100_001)]
+    assert texts == ["Small: 3%", "Small: 3%", "Large: 3%"]
+    assert len(shared(mini).key_plan(_COMPARED).texts) == 3
 
 
 def test_deals_that_agree_on_what_a_template_tests_share_its_render(mini):
@@ -158,6 +237,8 @@ def test_deals_that_agree_on_what_a_template_tests_share_its_render(mini):
 
 
 _TESTED = (
+    "{% if annual_value is defined and annual_value > 100000 %}big{% elif annual_value is defined %}small{% endif %}",
+    "{% if deployment == 'saas' %}theirs{% elif deployment != 'on_prem' %}?{% endif %} {{ annual_value | number }}",
     "{% if annual_value is defined %}{{ annual_value | money }}{% else %}no figure{% endif %}",
     "{% if annual_value %}priced{% else %}free or unpriced{% endif %}, {{ terms.price_cap.target }}",
     "{% if personal_data and annual_value is defined %}DPA, cap {{ terms.price_cap }}{% endif %}",
