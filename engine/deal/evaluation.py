@@ -118,8 +118,7 @@ class Evaluation:
             tier = tiers[index][0] if index in tiers else 0
             # deals tailored alike share the result: the same priority, opening and term values (and who set them)
             if index in touched:
-                terms_by_id = self.terms_by_id
-                terms = tuple([terms_by_id[term] for term in shared.item.terms])
+                terms = shared.pick_terms(self.terms_by_id)
                 key: tuple[Any, ...] = (rank, tier, terms)  # the term results themselves: one per way rules set a term
             else:
                 terms, key = shared.terms, (rank, tier)
@@ -416,12 +415,7 @@ class Evaluation:
     @cached_property
     def _keys(self) -> DealKeys:
         """This deal's values and terms as key parts, for the shared tables' look-ups (see :mod:`.keys`)."""
-        terms = self._shared.terms.keys
-        set_terms = self.outcome.terms
-        if set_terms:
-            terms, by_id = TermKeys(terms), self.terms_by_id
-            for term_id in set_terms:
-                terms[term_id] = by_id[term_id].key
+        terms = self._shared.terms.keys if not self.outcome.terms else TermKeys(self.terms_by_id)
         shared = self._shared
         return DealKeys(self.values, terms, shared.value_names, shared.truth_names, shared.comparisons)
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..playbook.clauses import COMPARISONS
 
-__all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker", "value_part", "truth_part"]
+__all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker", "tuple_picker", "value_part", "truth_part"]
 
 _YES, _NO = (bool, True), (bool, False)
 
@@ -107,8 +107,11 @@ def _holds(value: Any, operator: str, constant: Any) -> bool | str:
 
 
 class TermKeys(dict):
-    """Each term's values for one deal as a key part: ``(target, fallback, walk-away)``, as
-    :attr:`~.result.TermResult.key` holds them."""
+    """Each term's values for one deal as a key part: its :class:`~.result.TermResult` itself.
+
+    Deals whose rules set a term alike share one result (and results hash as objects, which is quick), so
+    the result stands for its values; two equal results that are different objects only cost a render more.
+    """
 
     __slots__ = ()
 
@@ -148,4 +151,12 @@ def picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
     Keys built with one picker are comparable with each other; that is all a
     shared table needs, as each key also names its template or item.
     """
+    return itemgetter(*names) if names else _nothing
+
+
+def tuple_picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function picking the entries of ``names`` from a mapping, always as a tuple (one entry too)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda mapping: (mapping[name],)
     return itemgetter(*names) if names else _nothing

@@ -9,7 +9,7 @@ defaults, rendered positions, and the decisions that explain all of it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Location
@@ -69,11 +69,6 @@ class TermResult:
     fallback: float
     walk_away: float
     set_by: tuple[str, ...] = ()
-    #: ``(target, fallback, walk_away)``, made once: what a shared render or result keys the term by
-    key: tuple[float, float, float] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "key", (self.target, self.fallback, self.walk_away))
 
     @property
     def id(self) -> str:

@@ -21,7 +21,7 @@ from ..errors import Location
 from ..playbook.clauses import TermValue, branch_reads, compared_in, template_reads, truth_reads
 from ..playbook.model import PRIORITIES, Item, Module, Playbook, Position
 from ..playbook.wording_checks import templates_of
-from .keys import DealKeys, TermKeys, picker
+from .keys import DealKeys, TermKeys, picker, tuple_picker
 from .result import Approval, ItemResult, RiskFlag, TermResult
 
 __all__ = ["Shared", "PlaybookTerms", "SharedItem", "ItemPlan", "KeyPlan", "Pick", "shared", "MAX_RENDERS", "MAX_SHARED"]
@@ -44,7 +44,7 @@ class PlaybookTerms:
     set: dict[tuple[Any, ...], TermResult]
     #: terms as one rule alone set them, by the id of that rule's settings (see ``Evaluation.terms_by_id``)
     by_rule: dict[int, tuple[Mapping[str, Any], TermResult]]
-    #: every term's key part at the playbook's own values (see :mod:`.keys`)
+    #: every term's key part at the playbook's own values: its result (see :mod:`.keys`)
     keys: TermKeys
 
 
@@ -55,8 +55,9 @@ class SharedItem:
     item: Item
     module: Module
     rank: int
-    #: the item's terms at the playbook's own values
+    #: the item's terms at the playbook's own values, and what picks them from a deal's (as a tuple)
     terms: tuple[TermResult, ...]
+    pick_terms: Callable[[Mapping[str, TermResult]], tuple[TermResult, ...]]
     #: the position it opens with, by opening tier
     openings: tuple[Position, ...]
     #: its result for every deal the rules leave it alone in
@@ -219,7 +220,7 @@ def shared(playbook: Playbook) -> Shared:
         values = {term.id: TermValue(term, term.target, term.fallback, term.walk_away) for term in playbook.terms}
         labels = {question.id: question.option_labels for question in playbook.questions if question.options}
         # Read-only views: every evaluation of the playbook shares them.
-        keys = TermKeys({term_id: result.key for term_id, result in results.items()})
+        keys = TermKeys(results)
         terms = PlaybookTerms(MappingProxyType(results), MappingProxyType(values), labels, {}, {}, keys)
         modules = playbook.modules_by_id
         items = []
@@ -227,7 +228,7 @@ def shared(playbook: Playbook) -> Shared:
             module, item_terms = modules[item.module], tuple(results[term] for term in item.terms)
             openings = tuple(item.positions.tier(tier) for tier in range(len(item.positions.fallbacks) + 1))
             untailored = ItemResult(item, module, item.priority, 0, openings[0], item_terms)
-            items.append(SharedItem(item, module, PRIORITIES.index(item.priority), item_terms, openings, untailored))
+            items.append(SharedItem(item, module, PRIORITIES.index(item.priority), item_terms, tuple_picker(item.terms), openings, untailored))
         carried: dict[str, list[int]] = {}
         for index, item in enumerate(playbook.items):
             for term_id in item.terms:

@@ -28,11 +28,24 @@ def test_the_truth_of_a_value_is_whether_it_is_given_and_true(value, truth):
     assert TruthKeys({})["x"] is None
 
 
-def test_a_term_key_holds_its_three_values_and_a_term_the_playbook_lacks_reads_as_none(mini):
-    term = mini.terms_by_id["price_cap"]
-    keys = TermKeys({"price_cap": TermResult(term, 3, 5, 7).key})
-    assert keys["price_cap"] == (3, 5, 7)
+def test_a_term_key_is_the_deals_term_result_and_a_term_the_playbook_lacks_reads_as_none(mini):
+    result = TermResult(mini.terms_by_id["price_cap"], 3, 5, 7)
+    keys = TermKeys({"price_cap": result})
+    assert keys["price_cap"] is result
     assert keys["no_such_term"] is None
+
+
+def test_deals_whose_rules_set_a_term_alike_share_its_result(mini):
+    import dealbook
+    from dealbook.deal.answers import Answers, Deal
+
+    def price_cap(value):
+        answers = Answers(Deal("Deal", "Acme"), {"deployment": "saas", "annual_value": value})
+        return dealbook.evaluate(mini, answers).terms_by_id["price_cap"]
+
+    assert price_cap(2_000_000) is price_cap(3_000_000)  # the big-deal rule set it for both
+    assert price_cap(60_000) is price_cap(70_000)  # the playbook's own values
+    assert price_cap(2_000_000) is not price_cap(60_000)
 
 
 @pytest.mark.parametrize(("names", "picked"), [
@@ -47,3 +60,12 @@ def test_a_name_made_at_once_and_one_picked_later_give_the_same_keys():
     eager, lazy = ValueKeys(values, list(values)), ValueKeys(values)
     pick = picker(("dr_site", "regions", "share", "users", "never_asked"))
     assert pick(eager) == pick(lazy) == ((bool, False), (list, ("eu",)), 12.5, 250, None)
+
+
+@pytest.mark.parametrize(("names", "picked"), [
+    ((), ()), (("a",), (1,)), (("a", "b"), (1, 2)),
+], ids=["none", "one", "two"])
+def test_a_tuple_picker_always_gives_a_tuple(names, picked):
+    from dealbook.deal.keys import tuple_picker
+
+    assert tuple_picker(names)({"a": 1, "b": 2}) == picked
