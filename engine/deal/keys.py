@@ -30,7 +30,7 @@ from typing import Any
 
 from ..playbook.clauses import COMPARISONS
 
-__all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker", "tuple_picker", "value_part", "truth_part"]
+__all__ = ["DealKeys", "ValueKeys", "TruthKeys", "TermKeys", "picker", "tuple_picker", "value_part"]
 
 _YES, _NO = (bool, True), (bool, False)
 
@@ -47,36 +47,38 @@ def value_part(value: Any) -> Any:
     return (kind, value)
 
 
-def truth_part(value: Any) -> bool | None:
-    """One value as a test reads it: ``None`` when not given, else whether it is true."""
-    return None if value is None else bool(value)
-
-
 class _Parts(dict):
     """Key parts of one deal's values, by name: those of ``names`` made at once, any other when first picked."""
 
     __slots__ = ("_values",)
-    part: Callable[[Any], Any]
 
     def __init__(self, values: Mapping[str, Any], names: Iterable[str] = ()) -> None:
         super().__init__()
         self._values = values
-        for name in names:
-            self[name] = self._made(name)
+        self._make(names)
 
-    def _made(self, name: str) -> Any:
-        return self.part(self._values.get(name))
+    def _make(self, names: Iterable[str]) -> None:
+        raise NotImplementedError
 
     def __missing__(self, name: str) -> Any:
-        found = self[name] = self._made(name)
-        return found
+        self._make((name,))
+        return dict.__getitem__(self, name)
 
 
 class ValueKeys(_Parts):
     """Each answer, fact and deal field of one deal as a key part (see above); one with no value reads as ``None``."""
 
     __slots__ = ()
-    part = staticmethod(value_part)
+
+    def _make(self, names: Iterable[str]) -> None:
+        get = self._values.get
+        for name in names:  # value_part, written out: a batch makes a few dozen per deal
+            value = get(name)
+            kind = type(value)
+            if kind is int or kind is str or value is None or kind is float and not value.is_integer():
+                self[name] = value
+            else:
+                self[name] = value_part(value)
 
 
 class TruthKeys(_Parts):
@@ -84,19 +86,22 @@ class TruthKeys(_Parts):
     false — and, for a name the playbook compares with constants, whether each comparison holds."""
 
     __slots__ = ("_compared",)
-    part = staticmethod(truth_part)
 
     def __init__(self, values: Mapping[str, Any], names: Iterable[str] = (),
                  compared: Mapping[str, tuple[tuple[str, Any], ...]] | None = None) -> None:
         self._compared = compared or {}
         super().__init__(values, names)
 
-    def _made(self, name: str) -> Any:
-        value = self._values.get(name)
-        comparisons = self._compared.get(name)
-        if comparisons and value is not None:  # given: how it compares, too
-            return (bool(value), *(_holds(value, operator, constant) for operator, constant in comparisons))
-        return truth_part(value)
+    def _make(self, names: Iterable[str]) -> None:
+        get, compared = self._values.get, self._compared
+        for name in names:
+            value = get(name)
+            if value is None:
+                self[name] = None
+            elif name in compared:  # given: how it compares, too
+                self[name] = (bool(value), *(_holds(value, operator, constant) for operator, constant in compared[name]))
+            else:
+                self[name] = bool(value)
 
 
 def _holds(value: Any, operator: str, constant: Any) -> bool | str:

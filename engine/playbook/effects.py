@@ -282,7 +282,14 @@ class RequireApprover(EffectKind):
 
     def folder(self, rule: int, effect: Effect, items: dict[str, int]) -> Fold:
         approver, entry = effect.approver, (rule, effect)
-        return lambda outcome: outcome.approvers.setdefault(approver, []).append(entry)
+
+        def fold(outcome: Outcome) -> None:
+            asked = outcome.approvers.get(approver)
+            if asked is None:
+                outcome.approvers[approver] = [entry]
+            else:
+                asked.append(entry)
+        return fold
 
     def describe(self, effect: Effect) -> str:
         return f"require approver {effect.approver}: {' '.join(effect.message.split())}"
