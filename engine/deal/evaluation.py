@@ -156,11 +156,16 @@ class Evaluation:
     @cached_property
     def terms_by_id(self) -> Mapping[str, TermResult]:
         """Every term's value for this deal (targets, fallbacks, walk-aways after rules)."""
+        return MappingProxyType(self._term_results) if self.outcome.terms else self._shared.terms.results
+
+    @cached_property
+    def _term_results(self) -> TermKeys:
+        """Every term's result for this deal, by id: :attr:`terms_by_id`, and the terms' key parts (see :mod:`.keys`)."""
         set_terms = self.outcome.terms
-        defaults = self._shared.terms.results
+        results = TermKeys(self._shared.terms.keys)
         if not set_terms:
-            return defaults
-        results = dict(defaults)
+            return results
+        defaults = self._shared.terms.results
         made, by_rule = self._shared.terms.set, self._shared.terms.by_rule
         for term_id, overrides in set_terms.items():
             # A term one rule set holds that rule's own settings, the same read-only object for every deal: found
@@ -183,7 +188,7 @@ class Evaluation:
             if alone:
                 by_rule[id(overrides)] = (overrides, result)
             results[term_id] = result
-        return MappingProxyType(results)
+        return results
 
     @cached_property
     def terms(self) -> tuple[TermResult, ...]:
@@ -415,7 +420,7 @@ class Evaluation:
     @cached_property
     def _keys(self) -> DealKeys:
         """This deal's values and terms as key parts, for the shared tables' look-ups (see :mod:`.keys`)."""
-        terms = self._shared.terms.keys if not self.outcome.terms else TermKeys(self.terms_by_id)
+        terms = self._shared.terms.keys if not self.outcome.terms else self._term_results
         shared = self._shared
         return DealKeys(self.values, terms, shared.value_names, shared.truth_names, shared.comparisons)
 
