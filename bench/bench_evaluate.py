@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import dealbook  # noqa: E402
-from dealbook.answers import Answers, Deal  # noqa: E402
+from dealbook.deal.answers import Answers, Deal  # noqa: E402
 from synthetic import random_answers, write_playbook  # noqa: E402
 
 
