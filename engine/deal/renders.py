@@ -3,8 +3,9 @@
 A template's text depends only on what it reads (the names and terms
 :func:`~dealbook.playbook.clauses.template_reads` finds in it, the deal's
 currency for money, names ending in "." that the text is tidied for), so
-:class:`DealRenders` keys every render by those and reuses it across the
-evaluations of one playbook (the tables of :class:`~.shared.Shared`). A
+:class:`DealRenders` keys every render by those (:mod:`.keys`) and reuses it
+across the evaluations of one playbook (each template's own tables, in its
+:class:`~.shared.KeyPlan`). A
 render can also note the terms it read on the way, which tells what a pack
 prints for each item.
 """
@@ -98,7 +99,7 @@ class DealRenders:
         plan = self._plans.get(template)
         if plan is None:  # plain text, a template whose reads cannot be told, or one not looked at yet
             return self._render_other(template, location)
-        keys, truths = self._keys, plan.truths
+        keys, truths = self._keys, plan.truths  # the key as _key() makes it, written out: a report renders dozens per deal
         key = (self._dotted, self._deal if plan.deal else None, plan.values(keys.values),
                None if truths is None else truths(keys.truths), plan.terms(keys.terms))
         try:
