@@ -228,7 +228,7 @@ class Evaluation:
             return frozenset().union(*(self._terms_read(template, location) for template, location in plan.templates)).intersection(item.terms)
         if branches.fixed:  # the same branches for every deal
             key: Any = None
-        else:
+        else:  # branches.key(), written out: a term sheet looks up dozens of items per deal
             keys, truths = self._keys, branches.truths
             key = (self.answers.deal if branches.deal else None, branches.values(keys.values),
                    None if truths is None else truths(keys.truths), branches.terms(keys.terms))

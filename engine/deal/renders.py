@@ -167,9 +167,7 @@ class DealRenders:
         The deal counts when the template reads it (the money filter reads its currency), and so do names
         ending in "." that the text is tidied for (see :meth:`_render_in`).
         """
-        keys, truths = self._keys, plan.truths
-        return (self._dotted, self._deal if plan.deal else None, plan.values(keys.values),
-                None if truths is None else truths(keys.truths), plan.terms(keys.terms))
+        return (self._dotted, *plan.key(self._keys, self._deal))
 
     def _render_in(self, template: str, location: Location, context: Mapping[str, Any]) -> str:
         text = render_template(template, context, location)
